@@ -1,0 +1,4 @@
+"""keras_fer.edge: the on-device runtime. Imports and runs without TensorFlow.
+
+Installed from the top-level ``edge/`` folder as ``keras_fer.edge``; use relative imports.
+"""

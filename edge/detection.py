@@ -1,0 +1,23 @@
+"""One detected face, in frame pixels."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+
+@dataclasses.dataclass(frozen=True)
+class Detection:
+    box: tuple  # x, y, w, h in pixels
+    score: float
+    keypoints: np.ndarray | None = None  # (K, 2) pixels; BlazeFace: right eye, left eye, nose, mouth, right ear, left ear
+
+    def iou(self, other_box) -> float:
+        ax, ay, aw, ah = self.box
+        bx, by, bw, bh = other_box
+        ix = max(0.0, min(ax + aw, bx + bw) - max(ax, bx))
+        iy = max(0.0, min(ay + ah, by + bh) - max(ay, by))
+        inter = ix * iy
+        union = aw * ah + bw * bh - inter
+        return inter / union if union > 0 else 0.0

@@ -1,0 +1,127 @@
+"""``keras-fer``: the command line. It only parses arguments and calls the library."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+
+from keras_fer import __version__
+from keras_fer.errors import UsageError
+
+EPILOG = "Config: --config FILE plus section.key=value overrides (see configs/default.yaml)."
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="keras-fer",
+        description="Facial expression recognition from the papers to the camera.",
+        epilog=EPILOG,
+    )
+    parser.add_argument("--version", action="version", version=f"keras-fer {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    data = sub.add_parser("data", help="render, prepare and inspect datasets")
+    data_sub = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+    synth = data_sub.add_parser(
+        "synth",
+        help="render the synthetic expression dataset in a real dataset's format",
+        description="Render procedurally drawn faces with FACS action units, written in the on-disk "
+        "format of a real dataset (fer2013 CSV, CK+ tree, MMI frame folders, JAFFE files, class folders), "
+        "or with --clip a 640x480 camera clip with per-frame ground truth.",
+        epilog=EPILOG,
+    )
+    synth.add_argument("--out", required=True, help="output folder (refused if not empty, unless --overwrite)")
+    synth.add_argument("--config", help="YAML experiment file; data.preset, data.num_samples, data.seed apply")
+    synth.add_argument("--preset", help="fer2013 | ckplus | mmi | jaffe | folder (default: data.preset)")
+    synth.add_argument("--num", type=int, help="images or sequences to render (default: the preset's)")
+    synth.add_argument("--seed", type=int, help="random seed; the same seed gives byte-identical files")
+    synth.add_argument("--size", type=int, help="square output size in pixels (default: the preset's)")
+    synth.add_argument("--channels", type=int, choices=(1, 3), help="1 grey, 3 colour (default: the preset's)")
+    synth.add_argument("--workers", type=int, help="rendering processes (default: all cores)")
+    synth.add_argument("--clip", action="store_true", help="render a camera clip instead of a dataset")
+    synth.add_argument("--seconds", type=float, default=20.0, help="clip length (with --clip)")
+    synth.add_argument("--fps", type=int, default=30, help="clip frame rate (with --clip)")
+    synth.add_argument("--faces", type=int, default=3, help="at most this many faces at once (with --clip)")
+    synth.add_argument("--overwrite", action="store_true", help="replace a non-empty output folder")
+    synth.add_argument("--quiet", action="store_true", help="no progress bar")
+    synth.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, e.g. data.seed=3")
+
+    models = sub.add_parser("models", help="model files used at run time")
+    models_sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    fetch = models_sub.add_parser(
+        "fetch",
+        help="cache the BlazeFace face-detector model (set-up step; checked by sha256)",
+        description="Download mediapipe==0.10.21's wheel from the package index, take "
+        "face_detection_short_range.tflite out of it, verify its sha256 and cache it under "
+        "$KERAS_FER_HOME (default ~/.cache/keras-fer). A second run does nothing.",
+    )
+    fetch.add_argument("--wheel", help="use this local mediapipe wheel instead of downloading")
+
+    doctor = sub.add_parser("doctor", help="print what this machine has (Python, TF, TFLite, MediaPipe, OpenCV, CPU, GPUs, models)")
+    doctor.add_argument("--no-gpu", action="store_true", help="skip the GPU check (it imports TensorFlow)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except UsageError as exc:
+        print(f"keras-fer: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("keras-fer: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last line of defence: a short message, details on request
+        if os.environ.get("KERAS_FER_DEBUG"):
+            traceback.print_exc()
+        print(f"keras-fer: error: {type(exc).__name__}: {exc} (set KERAS_FER_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "data" and args.data_command == "synth":
+        return _synth(args)
+    if args.command == "models" and args.models_command == "fetch":
+        from keras_fer.detector_model import fetch_detector_model
+
+        fetch_detector_model(wheel=args.wheel)
+        return 0
+    if args.command == "doctor":
+        from keras_fer.doctor import doctor_rows, format_table
+
+        print(format_table(doctor_rows(check_gpus=not args.no_gpu)))
+        return 0
+    raise UsageError(f"Unknown command {args.command!r}; see keras-fer --help.")
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from keras_fer.config import load_config
+
+    if args.clip:
+        from keras_fer.data.synthetic import render_clip
+
+        info = render_clip(args.out, seconds=args.seconds, fps=args.fps, seed=args.seed or 0, max_faces=args.faces, overwrite=args.overwrite, progress=not args.quiet)
+        print(f"Rendered a {info['frames']}-frame clip ({info['tracks']} people) -> {os.path.abspath(args.out)}: {info['video']}, {info['ground_truth']}")
+        return 0
+    from keras_fer.data.synthetic import render_dataset
+
+    config = load_config(args.config, args.overrides)
+    info = render_dataset(
+        args.preset or config.data.preset,
+        args.out,
+        num=args.num if args.num is not None else config.data.num_samples,
+        seed=args.seed if args.seed is not None else config.data.seed,
+        size=args.size,
+        channels=args.channels,
+        overwrite=args.overwrite,
+        workers=args.workers,
+        progress=not args.quiet,
+    )
+    classes = ", ".join(f"{k} {v}" for k, v in info["classes"].items())
+    unit = "sequences" if info["sequence"] else "images"
+    print(f"Rendered {info['num']} {info['preset']} {unit} ({info['frames']} frames, {info['subjects']} subjects) in {info['seconds']} s -> {os.path.abspath(args.out)}")
+    print(f"  format {info['format']}; classes: {classes}; occluded {info['occluded']}; unlabelled {info['unlabelled']}")
+    return 0

@@ -1,0 +1,215 @@
+"""Experiment configuration: dataclasses, YAML files and ``section.key=value`` overrides.
+
+The defaults below are mirrored, with a comment per key, in ``configs/default.yaml``; a
+test keeps the two equal. Experiment files list only what differs from the defaults.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import typing
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+from keras_fer.errors import UsageError
+
+
+@dataclasses.dataclass
+class DataConfig:
+    format: str = "synthetic"
+    root: Optional[str] = None
+    preset: str = "fer2013"
+    num_samples: Optional[int] = None
+    seed: int = 0
+    subject_pattern: Optional[str] = None
+    label_aliases: dict = dataclasses.field(default_factory=dict)
+    align: str = "none"
+    image_size: int = 48
+    channels: int = 1
+    sequence_length: int = 1
+
+
+@dataclasses.dataclass
+class ModelConfig:
+    name: str = "deep_emotion"
+    options: dict = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class TrainConfig:
+    epochs: int = 30
+    batch_size: int = 64
+    optimizer: str = "adam"
+    learning_rate: float = 0.001
+    strategy: str = "auto"
+    precision: str = "auto"
+    jit_compile: bool = False
+    seed: int = 0
+
+
+@dataclasses.dataclass
+class SplitConfig:
+    kind: str = "fixed"
+    ratios: list = dataclasses.field(default_factory=lambda: [0.8, 0.1, 0.1])
+    folds: int = 10
+    repeats: int = 1
+
+
+@dataclasses.dataclass
+class ExportConfig:
+    quant: str = "int8"
+    calibration_steps: int = 300
+
+
+@dataclasses.dataclass
+class EdgeConfig:
+    detector: str = "blazeface"
+    threads: int = 2
+    max_faces: int = 3
+
+
+@dataclasses.dataclass
+class RunConfig:
+    dir: str = "runs"
+    name: Optional[str] = None
+
+
+@dataclasses.dataclass
+class Config:
+    data: DataConfig = dataclasses.field(default_factory=DataConfig)
+    model: ModelConfig = dataclasses.field(default_factory=ModelConfig)
+    train: TrainConfig = dataclasses.field(default_factory=TrainConfig)
+    split: SplitConfig = dataclasses.field(default_factory=SplitConfig)
+    export: ExportConfig = dataclasses.field(default_factory=ExportConfig)
+    edge: EdgeConfig = dataclasses.field(default_factory=EdgeConfig)
+    run: RunConfig = dataclasses.field(default_factory=RunConfig)
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_dict(), sort_keys=False)
+
+
+# Closed vocabularies: a value outside them is an error at load time, not deep in training.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "data.format": ("synthetic", "fer2013_csv", "folder", "jaffe", "ckplus", "oulu", "mmi", "au_table", "video_csv"),
+    "data.align": ("none", "eyes"),
+    "train.strategy": ("auto", "default", "mirrored", "multi_worker"),
+    "train.precision": ("auto", "float32", "mixed_float16"),
+    "split.kind": ("fixed", "ratio", "kfold", "group_kfold"),
+    "export.quant": ("float32", "float16", "dynamic", "int8"),
+    "edge.detector": ("blazeface", "haar"),
+}
+
+
+def all_keys() -> list[str]:
+    """Every valid dotted key, e.g. ``train.epochs``."""
+    sections = typing.get_type_hints(Config)
+    return [f"{name}.{f.name}" for name, cls in sections.items() for f in dataclasses.fields(cls)]
+
+
+def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
+    """Defaults, then the YAML file at ``path`` (if any), then ``key=value`` overrides."""
+    config = Config()
+    if path is not None:
+        apply_mapping(config, _read_yaml(Path(path)), source=str(path))
+    for item in overrides:
+        key, value = parse_override(item)
+        set_key(config, key, value, source="command line")
+    return config
+
+
+def parse_override(item: str) -> tuple[str, Any]:
+    """``'train.epochs=3'`` -> ``('train.epochs', 3)``; values are parsed as YAML scalars."""
+    if "=" not in item:
+        raise UsageError(f"Override {item!r} is not of the form section.key=value, e.g. train.epochs=3.")
+    key, raw = item.split("=", 1)
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError as exc:
+        raise UsageError(f"Override {item!r}: the value is not valid YAML ({exc.problem}).") from exc
+    return key.strip(), value
+
+
+def apply_mapping(config: Config, mapping: Any, source: str) -> None:
+    if mapping is None:
+        return
+    if not isinstance(mapping, dict):
+        raise UsageError(f"{source}: the top level must be a mapping of sections, got {type(mapping).__name__}.")
+    for section, body in mapping.items():
+        if not isinstance(body, dict):
+            raise UsageError(f"{source}: section {section!r} must be a mapping of keys, got {body!r}.")
+        for key, value in body.items():
+            set_key(config, f"{section}.{key}", value, source=source)
+
+
+def set_key(config: Config, dotted: str, value: Any, source: str) -> None:
+    parts = dotted.split(".")
+    if len(parts) < 2:
+        raise UsageError(f"{source}: key {dotted!r} needs a section, e.g. train.{dotted}.")
+    section_name, key = parts[0], parts[1]
+    section = getattr(config, section_name, None) if section_name in _section_names() else None
+    if section is None or key not in {f.name for f in dataclasses.fields(section)}:
+        raise UsageError(f"{source}: unknown key {'.'.join(parts[:2])!r}{_suggest('.'.join(parts[:2]))}")
+    expected = typing.get_type_hints(type(section))[key]
+    if len(parts) > 2:
+        # Deeper keys only go into free-form mappings such as model.options.
+        if expected is not dict:
+            raise UsageError(f"{source}: {section_name}.{key} is not a mapping; {dotted!r} has no meaning.")
+        target = getattr(section, key)
+        for part in parts[2:-1]:
+            target = target.setdefault(part, {})
+        target[parts[-1]] = value
+        return
+    setattr(section, key, _check_type(f"{section_name}.{key}", value, expected, source))
+
+
+def _check_type(key: str, value: Any, expected: Any, source: str) -> Any:
+    optional = typing.get_origin(expected) is typing.Union and type(None) in typing.get_args(expected)
+    base = next((a for a in typing.get_args(expected) if a is not type(None)), expected) if optional else expected
+    if value is None:
+        if optional:
+            return None
+        raise UsageError(f"{source}: {key} may not be empty; expected {base.__name__}.")
+    ok = {
+        bool: isinstance(value, bool),
+        int: isinstance(value, int) and not isinstance(value, bool),
+        float: isinstance(value, (int, float)) and not isinstance(value, bool),
+        str: isinstance(value, str),
+        list: isinstance(value, list),
+        dict: isinstance(value, dict),
+    }[base]
+    if not ok:
+        raise UsageError(f"{source}: {key}={value!r} has the wrong type; expected {base.__name__}.")
+    if base is float:
+        value = float(value)
+    choices = CHOICES.get(key)
+    if choices is not None and value not in choices:
+        raise UsageError(f"{source}: unknown {key}={value!r}; expected one of {choices}.")
+    return value
+
+
+def _section_names() -> list[str]:
+    return [f.name for f in dataclasses.fields(Config)]
+
+
+def _suggest(key: str) -> str:
+    close = difflib.get_close_matches(key, all_keys(), n=3, cutoff=0.5)
+    if not close:
+        return f"; valid sections are {', '.join(_section_names())} (see configs/default.yaml)."
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?"
+
+
+def _read_yaml(path: Path) -> Any:
+    if not path.is_file():
+        raise UsageError(f"Config file {str(path)!r} does not exist.")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark is not None else ""
+        raise UsageError(f"Config file {str(path)!r}{where}: not valid YAML ({getattr(exc, 'problem', exc)}).") from exc

@@ -1,0 +1,1 @@
+"""Datasets: the synthetic generator now; readers, preparation and pipelines join it."""

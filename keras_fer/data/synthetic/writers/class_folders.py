@@ -1,0 +1,45 @@
+"""Class-subfolder trees under split folders (FER2013 image exports, RAF-DB, AffectNet style).
+
+Files are named ``S<subject>_<index>.png`` so ``data.subject_pattern: ^(S\\d+)_`` finds the subject.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+
+from keras_fer.data.synthetic.presets import Preset
+from keras_fer.data.synthetic.samples import Sample
+from keras_fer.data.synthetic.writers.annotations import Annotations, split_of
+
+# The folder names of the FER2013 image export, the most common layout in the wild.
+FOLDER_NAMES = {
+    "neutral": "neutral",
+    "anger": "angry",
+    "contempt": "contempt",
+    "disgust": "disgust",
+    "fear": "fear",
+    "happiness": "happy",
+    "sadness": "sad",
+    "surprise": "surprise",
+}
+
+
+class ClassFoldersWriter:
+    def __init__(self, root: Path, preset: Preset, num: int):
+        self.root, self.preset, self.num = root, preset, num
+        self.annotations = Annotations(root)
+        for split, _ in preset.splits or (("", 1.0),):
+            for name in preset.class_counts:
+                (root / split / FOLDER_NAMES[name]).mkdir(parents=True, exist_ok=True)
+
+    def add(self, sample: Sample) -> None:
+        split = split_of(sample.index, self.num, self.preset.splits)
+        rel = Path(split) / FOLDER_NAMES[sample.emotion] / f"S{sample.subject:04d}_{sample.index:06d}.png"
+        cv2.imwrite(str(self.root / rel), sample.frames[sample.apex])
+        self.annotations.add(sample, [rel.as_posix()], split)
+
+    def close(self) -> list[str]:
+        self.annotations.close()
+        return [split for split, _ in self.preset.splits] + ["annotations.csv"]

@@ -1,0 +1,39 @@
+"""JAFFE's flat folder of ``<subject>.<CODE><n>.<image>.tiff`` files, e.g. ``KA.AN1.39.tiff``."""
+
+from __future__ import annotations
+
+import collections
+from pathlib import Path
+
+import cv2
+
+from keras_fer.data.synthetic.presets import Preset
+from keras_fer.data.synthetic.samples import Sample
+from keras_fer.data.synthetic.writers.annotations import Annotations
+from keras_fer.labels import JAFFE_CODES
+
+_CODE_OF = {name: code for code, name in JAFFE_CODES.items()}
+
+
+def subject_initials(subject: int) -> str:
+    """Two capital letters per subject, like JAFFE's KA, KL, ... (676 subjects at most)."""
+    return chr(65 + (subject // 26) % 26) + chr(65 + subject % 26)
+
+
+class JaffeFilesWriter:
+    def __init__(self, root: Path, preset: Preset, num: int):
+        self.root = root
+        self.annotations = Annotations(root)
+        self._takes = collections.Counter()
+
+    def add(self, sample: Sample) -> None:
+        who = subject_initials(sample.subject)
+        code = _CODE_OF[sample.emotion]
+        self._takes[(who, code)] += 1
+        name = f"{who}.{code}{self._takes[(who, code)]}.{sample.index + 1}.tiff"
+        cv2.imwrite(str(self.root / name), sample.frames[sample.apex])
+        self.annotations.add(sample, [name])
+
+    def close(self) -> list[str]:
+        self.annotations.close()
+        return ["*.tiff", "annotations.csv"]

@@ -1,0 +1,98 @@
+import dataclasses
+import re
+import typing
+from pathlib import Path
+
+import pytest
+import yaml
+
+from keras_fer.config import CHOICES, Config, all_keys, load_config, parse_override
+from keras_fer.errors import UsageError
+
+DEFAULT_YAML = Path(__file__).resolve().parents[1] / "configs" / "default.yaml"
+TYPE_NAMES = {int: "int", float: "float", str: "str", bool: "bool", list: "list", dict: "dict"}
+
+
+def _base(tp):
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    return args[0] if args else tp
+
+
+def test_default_yaml_holds_every_key_once_with_its_default_and_a_typed_comment():
+    text = DEFAULT_YAML.read_text()
+    loaded = yaml.safe_load(text)
+    assert loaded == Config().to_dict(), "configs/default.yaml and the dataclass defaults disagree"
+    section = None
+    seen = []
+    hints = typing.get_type_hints(Config)
+    for line in text.splitlines():
+        if re.match(r"^\w+:\s*$", line):
+            section = line.rstrip(":").strip()
+            continue
+        match = re.match(r"^  (\w+):.*#\s*\((\w+)\)\s+\S", line)
+        if line.startswith("  ") and not line.strip().startswith("#"):
+            assert match, f"default.yaml line lacks a '# (type) meaning' comment: {line!r}"
+            key, type_name = match.groups()
+            expected = _base(typing.get_type_hints(hints[section])[key])
+            assert type_name == TYPE_NAMES[expected], f"{section}.{key}: comment says {type_name}, field is {expected}"
+            seen.append(f"{section}.{key}")
+    assert sorted(seen) == sorted(all_keys()) and len(seen) == len(set(seen))
+
+
+def test_file_then_overrides(tmp_path):
+    exp = tmp_path / "exp.yaml"
+    exp.write_text("train:\n  epochs: 5\nmodel:\n  name: stc_nlstm\n")
+    config = load_config(exp, ["train.epochs=7", "model.options.levels=[8, 4, 2]", "data.root=/x y"])
+    assert config.train.epochs == 7
+    assert config.model.name == "stc_nlstm"
+    assert config.model.options == {"levels": [8, 4, 2]}
+    assert config.data.root == "/x y"
+    assert config.train.learning_rate == 0.001  # untouched default
+    assert isinstance(load_config(None, ["train.learning_rate=1"]).train.learning_rate, float)
+
+
+def test_unknown_key_names_the_closest_valid_keys():
+    with pytest.raises(UsageError, match=r"unknown key 'train.epoch'.*'train.epochs'"):
+        load_config(None, ["train.epoch=3"])
+    with pytest.raises(UsageError, match=r"'data.image_size'"):
+        load_config(None, ["data.imagesize=64"])
+
+
+def test_wrong_type_names_key_value_and_type():
+    with pytest.raises(UsageError, match=r"train.epochs='three'.*expected int"):
+        load_config(None, ["train.epochs=three"])
+    with pytest.raises(UsageError, match=r"train.jit_compile=1.*expected bool"):
+        load_config(None, ["train.jit_compile=1"])
+    with pytest.raises(UsageError, match=r"may not be empty"):
+        load_config(None, ["train.epochs="])
+
+
+def test_closed_vocabularies():
+    with pytest.raises(UsageError, match=r"export.quant='int4'; expected one of \('float32', 'float16', 'dynamic', 'int8'\)"):
+        load_config(None, ["export.quant=int4"])
+    for key, values in CHOICES.items():
+        section, name = key.split(".")
+        cfg = load_config(None, [f"{key}={values[-1]}"])
+        assert getattr(getattr(cfg, section), name) == values[-1]
+
+
+def test_bad_files(tmp_path):
+    with pytest.raises(UsageError, match="does not exist"):
+        load_config(tmp_path / "missing.yaml")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("train:\n  epochs: [1, 2\n")
+    with pytest.raises(UsageError, match=r"broken.yaml.*line \d+"):
+        load_config(broken)
+    flat = tmp_path / "flat.yaml"
+    flat.write_text("epochs: 3\n")
+    with pytest.raises(UsageError, match="section 'epochs' must be a mapping"):
+        load_config(flat)
+    with pytest.raises(UsageError, match="section.key=value"):
+        parse_override("train.epochs")
+
+
+def test_resolved_config_round_trips_through_yaml(tmp_path):
+    config = load_config(None, ["train.epochs=2", "model.options.alpha=0.35"])
+    path = tmp_path / "config.yaml"
+    path.write_text(config.to_yaml())
+    assert dataclasses.asdict(load_config(path)) == dataclasses.asdict(config)
