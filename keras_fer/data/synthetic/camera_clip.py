@@ -104,7 +104,7 @@ def _make_track(track_id, slot, start, end, rng, fps, width, height, seed) -> _T
     knots = max(2, n // (3 * fps) + 2)
     xs = rng.uniform(0.15, 0.85, knots) * width
     ys = rng.uniform(0.3, 0.65, knots) * height
-    hs = rng.uniform(60, 200, knots)  # face-box height in pixels (forehead to chin)
+    hs = rng.uniform(50, 200, knots)  # face height in pixels, forehead to chin, before roll
     if slot:  # later people walk in from a side and out again
         side = rng.choice([-1, 1])
         xs[0] = width / 2 + side * (width / 2 + hs[0])
@@ -144,7 +144,7 @@ def _expression_at(track: _Track, n: int, fps: int):
 
 def _render_frame(n, fps, tracks, background, seed):
     live = [t for t in tracks if t.start <= n < t.end]
-    faces, infos, scales = [], [], []
+    faces, infos, scales, sizes = [], [], [], []
     for t in sorted(live, key=lambda t: t.path[n - t.start, 2]):  # far (small) faces first
         cx, cy, h = t.path[n - t.start]
         who = sample_identity(t.subject, seed)
@@ -153,21 +153,22 @@ def _render_frame(n, fps, tracks, background, seed):
         pose = Pose(cx=cx, cy=cy, scale=scale, roll=float(t.roll[n - t.start]), yaw=float(t.yaw[n - t.start]))
         faces.append(FaceSpec(who, expr, pose))
         scales.append(scale)
+        sizes.append(h)
         infos.append((t, emotion, transition, expr))
     rng = np.random.default_rng(np.random.SeedSequence([seed, 7, n]))
     image, _, marks = compose(background, faces, rng, supersample=1)
     image = np.clip(image + rng.normal(0, 2.0, image.shape), 0, 255).astype(np.uint8)
     records = []
     visibility = _visibility(marks, scales, background.shape[:2])
-    for (t, emotion, transition, expr), mark, visible in zip(infos, marks, visibility):
+    for (t, emotion, transition, expr), mark, visible, size in zip(infos, marks, visibility, sizes):
         x, y, w, h = mark["box"]
-        if visible <= 0:
-            continue
+        if x + w <= 0 or y + h <= 0 or x >= background.shape[1] or y >= background.shape[0]:
+            continue  # off screen: not in the ground truth; hidden behind someone: listed with visible 0
         records.append({
             "track": t.track,
             "box": [round(float(v), 1) for v in (x, y, w, h)],
             "visible": round(visible, 3),
-            "height": round(float(h), 1),
+            "height": round(float(size), 1),  # the face's own height; the box grows with roll
             "emotion": emotion,
             "transition": transition,
             "eyes": [[round(float(v), 1) for v in p] for p in mark["eyes"]],
