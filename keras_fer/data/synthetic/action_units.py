@@ -57,6 +57,8 @@ class Expression:
 
     def scaled(self, factor: float) -> "Expression":
         """The same expression at ``factor`` of its intensity (onset/offset frames)."""
+        if factor == 1.0:
+            return self
         return Expression(self.intensities * factor, self.emotion, self.strength * factor)
 
     def au_intensities(self) -> np.ndarray:
@@ -85,18 +87,22 @@ def sample_expression(
     proto = PROTOTYPES[emotion]
     strength = float(rng.uniform(*strength_range)) if emotion != "neutral" else 0.0
     values = np.zeros((len(AU_IDS), 2), np.float32)
+    # One draw per kind of randomness (not one per AU): the generator is hot code.
     core = list(proto["core"].items())
     keep_one = int(rng.integers(len(core))) if core else -1
+    drop, jitter = rng.random(max(1, len(core))), rng.uniform(0.75, 1.15, max(1, len(core)))
     for i, (au, weight) in enumerate(core):
-        if i != keep_one and rng.random() < drop_prob:
-            continue
-        values[AU_INDEX[au]] = strength * weight * rng.uniform(0.75, 1.15)
-    for au, prob in proto["optional"].items():
-        if rng.random() < prob:
-            values[AU_INDEX[au]] = strength * rng.uniform(0.3, 0.9)
-    for au in AU_IDS:
-        if rng.random() < spurious_prob:
-            values[AU_INDEX[au]] = np.maximum(values[AU_INDEX[au]], rng.uniform(0.05, 0.3))
+        if i == keep_one or drop[i] >= drop_prob:
+            values[AU_INDEX[au]] = strength * weight * jitter[i]
+    optional = list(proto["optional"].items())
+    if optional:
+        present, level = rng.random(len(optional)), rng.uniform(0.3, 0.9, len(optional))
+        for (au, prob), p, lv in zip(optional, present, level):
+            if p < prob:
+                values[AU_INDEX[au]] = strength * lv
+    spurious = rng.random(len(AU_IDS)) < spurious_prob
+    if spurious.any():
+        values[spurious] = np.maximum(values[spurious], rng.uniform(0.05, 0.3, (int(spurious.sum()), 1)))
     if emotion in UNILATERAL:
         side = int(rng.integers(2))
         for au in UNILATERAL[emotion]:

@@ -6,6 +6,7 @@ import collections
 import json
 import multiprocessing
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from tqdm import tqdm
 
 from keras_fer import __version__
 from keras_fer.data.synthetic.presets import get_preset
+from keras_fer.data.synthetic.packed import pack
 from keras_fer.data.synthetic.samples import plan, render_sample
 from keras_fer.data.synthetic.writers import WRITERS
 from keras_fer.errors import UsageError
@@ -84,15 +86,19 @@ def render_dataset(
 
 def _render_one(job):
     preset, index, emotion, subject, seed, shape, channels = job
-    return render_sample(get_preset(preset), index, emotion, subject, seed, shape, channels)
+    spec = get_preset(preset)
+    sample = render_sample(spec, index, emotion, subject, seed, shape, channels)
+    return pack(sample, WRITERS[spec.writer].encode_frame)
 
 
 def _render_all(jobs, workers):
     workers = os.cpu_count() or 1 if workers is None else max(1, int(workers))
-    if workers == 1 or len(jobs) < 64:
+    if workers == 1 or len(jobs) < 8:
         yield from map(_render_one, jobs)
         return
     # Ordered results from a pool; each sample has its own random stream, so the
-    # output does not depend on the number of workers.
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        yield from pool.imap(_render_one, jobs, chunksize=32)
+    # output does not depend on the number of workers. Fork needs no `__main__` guard
+    # in the caller's script, but is unsafe once TensorFlow's threads exist.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and "tensorflow" not in sys.modules else "spawn"
+    with multiprocessing.get_context(method).Pool(workers) as pool:
+        yield from pool.imap(_render_one, jobs, chunksize=max(1, min(32, len(jobs) // (4 * workers))))

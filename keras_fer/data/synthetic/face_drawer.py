@@ -59,13 +59,19 @@ def draw_face(p: Painter, who: Identity, expr: Expression) -> dict:
     }
 
 
+_T40 = np.linspace(0, 2 * np.pi, 40, endpoint=False)
+_SIN40, _COS40 = np.sin(_T40), np.cos(_T40)
+_LOWER40 = _SIN40 > 0
+_JAW40 = np.where(_LOWER40, _SIN40**3, 0.0)
+_HAIR_T = {start: np.linspace(np.pi + start, 2 * np.pi - start, 18) for start in (0.3, 0.45)}
+_HAIR_ARC = {start: np.stack([1.07 * np.cos(t), 1.07 * np.sin(t)], 1) for start, t in _HAIR_T.items()}
+
+
 def _head_outline(who: Identity, jaw_drop: float) -> np.ndarray:
-    t = np.linspace(0, 2 * np.pi, 40, endpoint=False)
-    s = np.sin(t)
-    lower = s > 0
-    x = np.cos(t) * np.where(lower, 1 - who.jaw_taper * s**3, 1.0)
-    y = np.where(lower, (who.head_height + jaw_drop) * s, who.head_height * s)
-    return np.stack([x, y], 1)
+    outline = np.empty((40, 2))
+    outline[:, 0] = _COS40 * (1 - who.jaw_taper * _JAW40)
+    outline[:, 1] = _SIN40 * np.where(_LOWER40, who.head_height + jaw_drop, who.head_height)
+    return outline
 
 
 def _draw_body(p: Painter, who: Identity, skin: np.ndarray) -> None:
@@ -76,9 +82,7 @@ def _draw_body(p: Painter, who: Identity, skin: np.ndarray) -> None:
 
 def _draw_top_hair(p: Painter, who: Identity) -> None:
     h = who.head_height
-    start = 0.3 if who.hair_style != 1 else 0.45
-    t = np.linspace(np.pi + start, 2 * np.pi - start, 18)
-    arc = np.stack([1.07 * np.cos(t), 1.07 * h * np.sin(t)], 1)
+    arc = _HAIR_ARC[0.3 if who.hair_style != 1 else 0.45] * (1.0, h)
     drop = 0.28 if who.hair_style == 1 else 0.0
     bulge = (who.hairline + drop) - arc[0, 1]
     line = curve(arc[-1], arc[0], bulge, n=11)

@@ -63,16 +63,19 @@ def render_sample(preset: Preset, index: int, emotion: str, subject: int, seed: 
     profile = _profile(preset, rng)
     pose = _pose(preset, height, width, rng)
     background = random_background(height, width, rng)
-    optics_seed = int(rng.integers(2**31))
     labelled = not (rng.random() < preset.unlabelled)
+    # Frames of a sequence share the occluder shape and the optics (light, blur, JPEG):
+    # each frame replays the same optics stream; a still image just uses its own stream.
+    optics = rng.bit_generator.state if len(profile) > 1 else None
     frames, exprs, masks, marks = [], [], [], []
     for level in profile:
         expr = apex_expr.scaled(level)
         face = FaceSpec(who, expr, pose, occluder)
-        image, mask, found = compose(background, [face], np.random.default_rng(optics_seed))
+        optics_rng = rng if optics is None else _replay(optics)
+        image, mask, found = compose(background, [face], optics_rng)
         if channels == 1:
             image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-        image = preset.degradation.apply(image, np.random.default_rng(optics_seed + 1), noise_rng=rng)
+        image = preset.degradation.apply(image, optics_rng, noise_rng=rng)
         frames.append(image)
         exprs.append(expr)
         masks.append(mask)
@@ -80,6 +83,12 @@ def render_sample(preset: Preset, index: int, emotion: str, subject: int, seed: 
         pose = _drift(pose, rng)
     apex = int(np.argmax(profile))
     return Sample(index, subject, emotion, frames, exprs, masks, marks, occluder, apex, labelled)
+
+
+def _replay(state: dict) -> np.random.Generator:
+    generator = np.random.PCG64()
+    generator.state = state
+    return np.random.Generator(generator)
 
 
 def _profile(preset: Preset, rng: np.random.Generator) -> np.ndarray:

@@ -51,7 +51,7 @@ def compose(background: np.ndarray, faces: list[FaceSpec], rng: np.random.Genera
             cy=(face.pose.cy + 0.5) * supersample - 0.5,
             scale=face.pose.scale * supersample,
         )
-        painter = Painter(big, pose, mask)
+        painter = Painter(big, pose, mask, antialias=supersample == 1)
         found = draw_face(painter, face.who, face.expr)
         if face.occluder:
             draw_occluder(painter, face.who, face.occluder, rng)

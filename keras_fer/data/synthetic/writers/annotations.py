@@ -10,9 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import cv2
-
-from keras_fer.data.synthetic.samples import Sample, expression_row
+from keras_fer.data.synthetic.packed import Packed
 from keras_fer.labels import AU_IDS
 
 COLUMNS = (
@@ -30,10 +28,10 @@ class Annotations:
         self._csv = csv.DictWriter(self._handle, COLUMNS, lineterminator="\n")
         self._csv.writeheader()
 
-    def add(self, sample: Sample, files: list[str], split: str = "") -> None:
+    def add(self, sample: Packed, files: list[str], split: str = "") -> None:
         """One row per frame; ``files`` holds the frame paths relative to the root (or one
         pseudo-path per frame for formats such as a CSV that have no files)."""
-        for frame, (name, expr) in enumerate(zip(files, sample.expressions)):
+        for frame, (name, truth) in enumerate(zip(files, sample.rows)):
             row = {
                 "file": name,
                 "index": sample.index,
@@ -45,12 +43,12 @@ class Annotations:
                 "occluder": sample.occluder or "",
                 "apex": int(frame == sample.apex),
             }
-            row.update(expression_row(expr))
+            row.update(truth)
             self._csv.writerow(row)
         if sample.occluder:
             mask_path = self.root / "masks" / f"{sample.index:06d}.png"
             mask_path.parent.mkdir(exist_ok=True)
-            cv2.imwrite(str(mask_path), sample.masks[sample.apex])
+            mask_path.write_bytes(sample.mask_png)
 
     def close(self) -> None:
         self._handle.close()

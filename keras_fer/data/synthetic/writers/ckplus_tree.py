@@ -10,10 +10,8 @@ import collections
 import math
 from pathlib import Path
 
-import cv2
-
 from keras_fer.data.synthetic.presets import Preset
-from keras_fer.data.synthetic.samples import Sample
+from keras_fer.data.synthetic.packed import Packed, encode_png
 from keras_fer.data.synthetic.writers.annotations import Annotations
 from keras_fer.labels import AU_IDS, CKPLUS_CODES
 
@@ -24,12 +22,14 @@ def _number(value: float) -> str:
 
 
 class CKPlusTreeWriter:
+    encode_frame = staticmethod(encode_png)
+
     def __init__(self, root: Path, preset: Preset, num: int):
         self.root = root
         self.annotations = Annotations(root)
         self._sequences = collections.Counter()
 
-    def add(self, sample: Sample) -> None:
+    def add(self, sample: Packed) -> None:
         subject = f"S{sample.subject + 5:03d}"  # CK+ subject ids start at S005
         self._sequences[subject] += 1
         seq = f"{self._sequences[subject]:03d}"
@@ -38,7 +38,7 @@ class CKPlusTreeWriter:
         names = []
         for i, frame in enumerate(sample.frames):
             rel = folder / f"{subject}_{seq}_{i + 1:08d}.png"
-            cv2.imwrite(str(self.root / rel), frame)
+            (self.root / rel).write_bytes(frame)
             names.append(rel.as_posix())
         last = f"{subject}_{seq}_{len(sample.frames):08d}"
         if sample.labelled:
@@ -47,7 +47,7 @@ class CKPlusTreeWriter:
             (emotion_dir / f"{last}_emotion.txt").write_text(_number(CKPLUS_CODES.index(sample.emotion)) + "\n")
         facs_dir = self.root / "FACS" / subject / seq
         facs_dir.mkdir(parents=True, exist_ok=True)
-        apex = sample.expressions[sample.apex].au_intensities()
+        apex = sample.apex_aus
         lines = [
             f"{_number(au)}{_number(math.ceil(value * 5))}"  # FACS intensity A..E = 1..5
             for au, value in zip(AU_IDS, apex)

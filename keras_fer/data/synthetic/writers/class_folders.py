@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
-
 from keras_fer.data.synthetic.presets import Preset
-from keras_fer.data.synthetic.samples import Sample
+from keras_fer.data.synthetic.packed import Packed, encode_png
 from keras_fer.data.synthetic.writers.annotations import Annotations, split_of
 
 # The folder names of the FER2013 image export, the most common layout in the wild.
@@ -27,6 +25,8 @@ FOLDER_NAMES = {
 
 
 class ClassFoldersWriter:
+    encode_frame = staticmethod(encode_png)
+
     def __init__(self, root: Path, preset: Preset, num: int):
         self.root, self.preset, self.num = root, preset, num
         self.annotations = Annotations(root)
@@ -34,10 +34,10 @@ class ClassFoldersWriter:
             for name in preset.class_counts:
                 (root / split / FOLDER_NAMES[name]).mkdir(parents=True, exist_ok=True)
 
-    def add(self, sample: Sample) -> None:
+    def add(self, sample: Packed) -> None:
         split = split_of(sample.index, self.num, self.preset.splits)
         rel = Path(split) / FOLDER_NAMES[sample.emotion] / f"S{sample.subject:04d}_{sample.index:06d}.png"
-        cv2.imwrite(str(self.root / rel), sample.frames[sample.apex])
+        (self.root / rel).write_bytes(sample.frames[sample.apex])
         self.annotations.add(sample, [rel.as_posix()], split)
 
     def close(self) -> list[str]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from keras_fer.data.synthetic.presets import Preset
-from keras_fer.data.synthetic.samples import Sample
+from keras_fer.data.synthetic.packed import Packed
 from keras_fer.data.synthetic.writers.annotations import Annotations, split_of
 from keras_fer.labels import FER2013_CODES
 
@@ -19,14 +20,17 @@ class Fer2013CsvWriter:
         self._csv.write("emotion,pixels,Usage\n")
         self.annotations = Annotations(root)
 
-    def add(self, sample: Sample) -> None:
-        if sample.emotion not in FER2013_CODES:
-            raise ValueError(f"FER2013 has no {sample.emotion!r} class; its classes are {FER2013_CODES}.")
-        image = sample.frames[sample.apex]
+    @staticmethod
+    def encode_frame(image: np.ndarray) -> str:
         if image.ndim == 3:
             image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        return " ".join(map(str, image.ravel().tolist()))
+
+    def add(self, sample: Packed) -> None:
+        if sample.emotion not in FER2013_CODES:
+            raise ValueError(f"FER2013 has no {sample.emotion!r} class; its classes are {FER2013_CODES}.")
         usage = split_of(sample.index, self.num, self.preset.splits)
-        pixels = " ".join(map(str, image.ravel().tolist()))
+        pixels = sample.frames[sample.apex]
         self._csv.write(f"{FER2013_CODES.index(sample.emotion)},{pixels},{usage}\n")
         # The CSV has no file names; rows are named by their 0-based data row.
         self.annotations.add(sample, [f"fer2013.csv#{sample.index}"], usage)

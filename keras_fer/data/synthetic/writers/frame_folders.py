@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
-
 from keras_fer.data.synthetic.presets import Preset
-from keras_fer.data.synthetic.samples import Sample
+from keras_fer.data.synthetic.packed import Packed, encode_png
 from keras_fer.data.synthetic.writers.annotations import Annotations
 
 
 class FrameFoldersWriter:
+    encode_frame = staticmethod(encode_png)
+
     def __init__(self, root: Path, preset: Preset, num: int):
         self.root = root
         self.annotations = Annotations(root)
 
-    def add(self, sample: Sample) -> None:
+    def add(self, sample: Packed) -> None:
         folder = Path(f"S{sample.subject + 1:03d}") / sample.emotion
         if (self.root / folder).exists():
             raise ValueError(f"Two sequences for {folder}; the frame-folder layout holds one per subject and expression.")
@@ -25,7 +25,7 @@ class FrameFoldersWriter:
         names = []
         for i, frame in enumerate(sample.frames):
             rel = folder / f"{i:03d}.png"
-            cv2.imwrite(str(self.root / rel), frame)
+            (self.root / rel).write_bytes(frame)
             names.append(rel.as_posix())
         self.annotations.add(sample, names)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import cv2
 
 from keras_fer.data.synthetic.presets import Preset
-from keras_fer.data.synthetic.samples import Sample
+from keras_fer.data.synthetic.packed import Packed
 from keras_fer.data.synthetic.writers.annotations import Annotations
 from keras_fer.labels import JAFFE_CODES
 
@@ -20,18 +20,27 @@ def subject_initials(subject: int) -> str:
     return chr(65 + (subject // 26) % 26) + chr(65 + subject % 26)
 
 
+def encode_tiff(image) -> bytes:
+    ok, buf = cv2.imencode(".tiff", image)
+    if not ok:
+        raise RuntimeError("OpenCV could not encode a TIFF")
+    return buf.tobytes()
+
+
 class JaffeFilesWriter:
+    encode_frame = staticmethod(encode_tiff)
+
     def __init__(self, root: Path, preset: Preset, num: int):
         self.root = root
         self.annotations = Annotations(root)
         self._takes = collections.Counter()
 
-    def add(self, sample: Sample) -> None:
+    def add(self, sample: Packed) -> None:
         who = subject_initials(sample.subject)
         code = _CODE_OF[sample.emotion]
         self._takes[(who, code)] += 1
         name = f"{who}.{code}{self._takes[(who, code)]}.{sample.index + 1}.tiff"
-        cv2.imwrite(str(self.root / name), sample.frames[sample.apex])
+        (self.root / name).write_bytes(sample.frames[sample.apex])
         self.annotations.add(sample, [name])
 
     def close(self) -> list[str]:

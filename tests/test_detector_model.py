@@ -1,0 +1,59 @@
+"""`keras-fer models fetch`: the BlazeFace file out of the mediapipe wheel, checked by sha256."""
+
+import zipfile
+
+import pytest
+
+from keras_fer import detector_model as dm
+from keras_fer.errors import UsageError
+from tests.conftest import run_cli
+
+
+def _fake_wheel(path, payload: bytes, member: str = dm.WHEEL_MEMBER):
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(member, payload)
+    return path
+
+
+def test_hash_mismatch_is_an_error_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_FER_HOME", str(tmp_path / "home"))
+    wheel = _fake_wheel(tmp_path / "mediapipe-0.10.21-py3-none-any.whl", b"not the model")
+    with pytest.raises(UsageError, match=f"expected {dm.SHA256}; nothing was written"):
+        dm.fetch_detector_model(wheel=wheel, log=lambda *_: None)
+    assert not (tmp_path / "home").exists() or not any((tmp_path / "home").rglob("*.tflite"))
+    assert dm.detector_model_status()[1] == "missing"
+    with pytest.raises(UsageError, match="run `keras-fer models fetch`"):
+        dm.require_detector_model()
+
+
+def test_wheel_without_the_model_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_FER_HOME", str(tmp_path / "home"))
+    wheel = _fake_wheel(tmp_path / "other.whl", b"x", member="something/else.txt")
+    with pytest.raises(UsageError, match="is not a mediapipe wheel"):
+        dm.fetch_detector_model(wheel=wheel, log=lambda *_: None)
+
+
+def test_fetch_from_a_wheel_then_second_run_is_a_no_op(tmp_path, monkeypatch, detector_model):
+    monkeypatch.setenv("KERAS_FER_HOME", str(tmp_path / "home"))
+    wheel = _fake_wheel(tmp_path / "mediapipe.whl", detector_model.read_bytes())
+    messages = []
+    path = dm.fetch_detector_model(wheel=wheel, log=messages.append)
+    assert path == tmp_path / "home" / "models" / dm.FILENAME
+    assert path.stat().st_size == dm.SIZE and dm.sha256_of(path) == dm.SHA256
+    stamp = path.stat().st_mtime_ns
+
+    def no_download(*_args, **_kwargs):
+        raise AssertionError("a cached, verified model must not be downloaded again")
+
+    monkeypatch.setattr(dm, "_download_wheel", no_download)
+    dm.fetch_detector_model(log=messages.append)
+    assert path.stat().st_mtime_ns == stamp and "already cached" in messages[-1]
+
+    path.write_bytes(b"corrupted")
+    assert dm.detector_model_status()[1] == "hash mismatch"
+
+
+def test_cli_fetch_error_exit_code(tmp_path):
+    wheel = _fake_wheel(tmp_path / "bad.whl", b"nope")
+    result = run_cli("models", "fetch", "--wheel", str(wheel), env={"KERAS_FER_HOME": str(tmp_path / "h")})
+    assert result.returncode == 2 and "sha256" in result.stderr

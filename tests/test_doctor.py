@@ -1,0 +1,32 @@
+import re
+
+from tests.conftest import run_python
+
+
+def _rows(text):
+    return dict(re.split(r"\s{2,}", line, maxsplit=1) for line in text.splitlines())
+
+
+def test_doctor_works_on_an_edge_only_install():
+    result = run_python(
+        "import sys; from keras_fer.cli import main; sys.exit(main(['doctor']))",
+        block_tensorflow=True,
+        env={"KERAS_FER_HOME": "/nonexistent/keras-fer-home"},
+    )
+    assert result.returncode == 0, result.stderr
+    rows = _rows(result.stdout)
+    assert rows["TensorFlow"] == "absent"
+    assert rows["GPUs"].startswith("unknown")
+    assert rows["TFLite interpreter"].startswith(("ai_edge_litert", "tflite_runtime"))
+    assert "Haar cascades present" in rows["OpenCV"]
+    assert rows["Face detector model"].endswith("(missing)")
+    for key in ("Python", "MediaPipe", "CPU", "NumPy", "keras-fer"):
+        assert rows[key]
+
+
+def test_doctor_with_tensorflow_lists_it_and_the_gpus():
+    result = run_python("import sys; from keras_fer.cli import main; sys.exit(main(['doctor']))")
+    assert result.returncode == 0, result.stderr
+    rows = _rows(result.stdout)
+    assert rows["TensorFlow"][0].isdigit() and rows["Keras"][0].isdigit()
+    assert not rows["GPUs"].startswith("unknown")
