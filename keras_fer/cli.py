@@ -48,6 +48,17 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--quiet", action="store_true", help="no progress bar")
     synth.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, e.g. data.seed=3")
 
+    for name, help_text in (("prepare", "detect, align and cache a dataset's faces (once; later runs read the cache)"),
+                            ("check", "print counts per split and class, subjects and skipped files; write a sample grid PNG")):
+        action = data_sub.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".", epilog=EPILOG)
+        action.add_argument("--config", help="YAML experiment file (data.* and split.* apply)")
+        action.add_argument("--workers", type=int, help="processes (default: all cores)")
+        action.add_argument("--refresh", action="store_true", help="ignore the cache and prepare again")
+        action.add_argument("--quiet", action="store_true", help="no progress bar")
+        if name == "check":
+            action.add_argument("--grid", help="PNG file for the per-class sample grid (default: data_check.png)", default="data_check.png")
+        action.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, e.g. data.root=/data/ckplus")
+
     models = sub.add_parser("models", help="model files used at run time")
     models_sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
     fetch = models_sub.add_parser(
@@ -84,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "data" and args.data_command == "synth":
         return _synth(args)
+    if args.command == "data" and args.data_command in ("prepare", "check"):
+        return _prepare_or_check(args)
     if args.command == "models" and args.models_command == "fetch":
         from keras_fer.detector_model import fetch_detector_model
 
@@ -124,4 +137,28 @@ def _synth(args: argparse.Namespace) -> int:
     unit = "sequences" if info["sequence"] else "images"
     print(f"Rendered {info['num']} {info['preset']} {unit} ({info['frames']} frames, {info['subjects']} subjects) in {info['seconds']} s -> {os.path.abspath(args.out)}")
     print(f"  format {info['format']}; classes: {classes}; occluded {info['occluded']}; unlabelled {info['unlabelled']}")
+    return 0
+
+
+def _prepare_or_check(args: argparse.Namespace) -> int:
+    from keras_fer.config import load_config
+    from keras_fer.data.check import summarize, write_grid
+    from keras_fer.data.prepare import prepare
+    from keras_fer.data.splits import make_split
+
+    config = load_config(args.config, args.overrides)
+    prepared = prepare(config.data, workers=args.workers, progress=not args.quiet, refresh=args.refresh)
+    if args.data_command == "prepare":
+        meta = prepared.meta
+        print(f"Prepared {len(prepared)} samples of {meta['dataset']} {tuple(prepared.images.shape[1:])} in {meta['seconds']} s -> {prepared.folder}")
+        print(f"  skipped by the reader {len(meta['skipped_by_reader'])}, left out by prepare {len(meta['problems'])} (details: data check)")
+        return 0
+    split = None
+    try:
+        split = make_split(prepared.labels, prepared.subjects, prepared.splits, config.split, config.train.seed)
+    except Exception as exc:  # the report still helps when the split settings do not fit the data
+        print(f"(no split table: {exc})")
+    print(summarize(prepared, split))
+    path = write_grid(prepared, args.grid)
+    print(f"sample grid -> {path}")
     return 0

@@ -26,10 +26,17 @@ class DataConfig:
     seed: int = 0
     subject_pattern: Optional[str] = None
     label_aliases: dict = dataclasses.field(default_factory=dict)
+    labels_file: Optional[str] = None
+    contempt: bool = True
+    video_fps: Optional[float] = None
     align: str = "none"
+    detector: str = "blazeface"
+    equalize: bool = False
     image_size: int = 48
     channels: int = 1
     sequence_length: int = 1
+    peak_frames: int = 0
+    cache_dir: Optional[str] = None
 
 
 @dataclasses.dataclass
@@ -56,6 +63,9 @@ class SplitConfig:
     ratios: list = dataclasses.field(default_factory=lambda: [0.8, 0.1, 0.1])
     folds: int = 10
     repeats: int = 1
+    per_class: int = 10
+    val_fraction: float = 0.1
+    file: Optional[str] = None
 
 
 @dataclasses.dataclass
@@ -98,9 +108,10 @@ class Config:
 CHOICES: dict[str, tuple[str, ...]] = {
     "data.format": ("synthetic", "fer2013_csv", "folder", "jaffe", "ckplus", "oulu", "mmi", "au_table", "video_csv"),
     "data.align": ("none", "eyes"),
+    "data.detector": ("blazeface", "haar", "mtcnn"),
     "train.strategy": ("auto", "default", "mirrored", "multi_worker"),
     "train.precision": ("auto", "float32", "mixed_float16"),
-    "split.kind": ("fixed", "ratio", "kfold", "group_kfold"),
+    "split.kind": ("fixed", "ratio", "kfold", "group_kfold", "per_class"),
     "export.quant": ("float32", "float16", "dynamic", "int8"),
     "edge.detector": ("blazeface", "haar"),
 }

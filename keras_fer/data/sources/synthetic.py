@@ -1,0 +1,67 @@
+"""``data.format: synthetic``: render the preset once into the cache, then read it with the
+reader of the format it imitates, and attach the ground truth real datasets lack (AU
+intensities, valence, arousal) from its ``annotations.csv``."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+from pathlib import Path
+
+from keras_fer import __version__
+from keras_fer.data.sources import register_source
+from keras_fer.detector_model import cache_dir
+from keras_fer.labels import AU_IDS
+
+# The reader for each preset's on-disk format, with the options that format needs.
+_READS_AS = {
+    "fer2013": ("fer2013_csv", "fer2013.csv", {}),
+    "ckplus": ("ckplus", "", {}),
+    "mmi": ("mmi", "", {}),
+    "jaffe": ("jaffe", "", {}),
+    "folder": ("folder", "", {"subject_pattern": r"^(S\d+)_"}),
+}
+
+
+def synthetic_root(config) -> Path:
+    base = Path(config.cache_dir).expanduser() if config.cache_dir else cache_dir() / "prepared"
+    num = config.num_samples if config.num_samples is not None else "default"
+    return base / "synthetic" / f"{config.preset}-n{num}-seed{config.seed}-v{__version__}"
+
+
+@register_source("synthetic")
+def read_synthetic(config):
+    from keras_fer.data.sources import read_source
+    from keras_fer.data.synthetic import get_preset, render_dataset
+
+    get_preset(config.preset)  # a clear error for an unknown preset before anything renders
+    root = synthetic_root(config)
+    if not (root / "synthetic.json").is_file():
+        root.parent.mkdir(parents=True, exist_ok=True)
+        render_dataset(config.preset, root, num=config.num_samples, seed=config.seed, overwrite=True, progress=False)
+    fmt, file_name, options = _READS_AS[config.preset]
+    inner = dataclasses.replace(config, format=fmt, root=str(root / file_name if file_name else root), **options)
+    data = read_source(inner)
+    _attach_truth(data.records, root)
+    data.name = f"synthetic:{config.preset}"
+    return data
+
+
+def _attach_truth(records, root: Path) -> None:
+    with open(root / "annotations.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    by_file = {row["file"]: row for row in rows}
+    for record in records:
+        names = [Path(p).relative_to(root).as_posix() for p in record.paths] or [record.key]
+        candidates = [by_file[n] for n in names if n in by_file]
+        if not candidates:
+            continue
+        row = next((r for r in candidates if r["apex"] == "1"), candidates[-1])
+        record.aus = {au: float(row[f"AU{au:02d}"]) for au in AU_IDS}
+        record.valence, record.arousal = float(row["valence"]), float(row["arousal"])
+        record.subject = record.subject or row["subject"]
+
+
+def manifest(root: Path) -> dict:
+    return json.loads((root / "synthetic.json").read_text())
