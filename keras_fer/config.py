@@ -37,6 +37,18 @@ class DataConfig:
     sequence_length: int = 1
     peak_frames: int = 0
     cache_dir: Optional[str] = None
+    deterministic: bool = False
+
+
+@dataclasses.dataclass
+class AugmentConfig:
+    flip: bool = True
+    rotations: list = dataclasses.field(default_factory=list)
+    max_rotation: float = 0.0
+    rotation_prob: float = 1.0
+    shift: float = 0.0
+    brightness: float = 0.0
+    contrast: float = 0.0
 
 
 @dataclasses.dataclass
@@ -51,6 +63,7 @@ class TrainConfig:
     batch_size: int = 64
     optimizer: str = "adam"
     learning_rate: float = 0.001
+    class_weights: bool = False
     strategy: str = "auto"
     precision: str = "auto"
     jit_compile: bool = False
@@ -90,6 +103,7 @@ class RunConfig:
 @dataclasses.dataclass
 class Config:
     data: DataConfig = dataclasses.field(default_factory=DataConfig)
+    augment: AugmentConfig = dataclasses.field(default_factory=AugmentConfig)
     model: ModelConfig = dataclasses.field(default_factory=ModelConfig)
     train: TrainConfig = dataclasses.field(default_factory=TrainConfig)
     split: SplitConfig = dataclasses.field(default_factory=SplitConfig)

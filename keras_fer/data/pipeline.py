@@ -1,0 +1,141 @@
+"""tf.data pipelines from the prepared cache: shuffle, augment (training only), batch, prefetch.
+
+Images come out as float32 in 0..255 (scaling and normalisation are layers inside the
+models, so they are exported with them); shape (H, W, C) for still images and
+(T, H, W, C) for sequences. Augmentation draws stateless randomness from a seeded
+stream that is re-randomised each epoch, so ``seed`` fixes the whole run, and a
+sequence gets one transform for all its frames.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import tensorflow as tf
+
+from keras_fer.errors import UsageError
+
+TARGETS = ("label", "aus", "valence", "valence_arousal")
+
+
+def targets_of(prepared, kind: str = "label") -> np.ndarray:
+    """The training targets: class index, AU occurrences (-1 unknown), or valence/arousal."""
+    if kind == "label":
+        return prepared.labels.astype(np.int32)
+    if kind == "aus":
+        values = np.asarray(prepared.aus, np.float32)
+        binary = np.isin(values[np.isfinite(values)], (-1.0, 0.0, 1.0)).all()
+        # Real AU tables hold 0/1 (-1 unknown); intensities (synthetic) count from FACS trace level.
+        out = values if binary else (values >= 0.2).astype(np.float32)
+        return np.where(np.isfinite(values), out, -1.0).astype(np.float32)
+    if kind == "valence":
+        return np.asarray(prepared.valence, np.float32)[:, None]
+    if kind == "valence_arousal":
+        return np.stack([prepared.valence, prepared.arousal], 1).astype(np.float32)
+    raise UsageError(f"Unknown target {kind!r}; expected one of {TARGETS}.")
+
+
+def class_weights(labels: np.ndarray, num_classes: int) -> dict:
+    """Inverse-frequency weights (n / (k * count)), as sklearn's 'balanced'."""
+    labels = np.asarray(labels)
+    labels = labels[labels >= 0]
+    counts = np.bincount(labels, minlength=num_classes).astype(np.float64)
+    return {c: float(len(labels) / (num_classes * counts[c])) if counts[c] else 0.0 for c in range(num_classes)}
+
+
+def make_dataset(prepared, indices, *, training: bool, batch_size: int, augment=None, target: str = "label", seed: int = 0, deterministic: bool = False, repeat: bool = False) -> tf.data.Dataset:
+    indices = np.asarray(indices, int)
+    y = targets_of(prepared, target)
+    if target == "label":
+        indices = indices[y[indices] >= 0]
+        if len(indices) == 0:
+            raise UsageError("This split has no labelled samples.")
+    images = np.asarray(prepared.images[np.sort(indices)])
+    targets = y[np.sort(indices)]
+    if images.shape[1] == 1:
+        images = images[:, 0]  # still images: (N, H, W, C)
+    ds = tf.data.Dataset.from_tensor_slices((images, targets))
+    options = tf.data.Options()
+    options.deterministic = deterministic
+    ds = ds.with_options(options)
+    if training:
+        ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+    if repeat:
+        ds = ds.repeat()
+    ds = ds.batch(batch_size, drop_remainder=False)
+    # Augmenting whole batches (one op per batch, per-sample parameters) keeps the
+    # per-element overhead of tf.data out of the way.
+    if training and augment is not None and _active(augment):
+        randomness = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+        ds = tf.data.Dataset.zip((ds, randomness)).map(lambda pair, key: (augment_batch(pair[0], augment, key), pair[1]), num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic)
+    else:
+        ds = ds.map(lambda x, t: (tf.cast(x, tf.float32), t), num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic)
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def representative_dataset(prepared, indices, steps: int):
+    """Calibration input for int8 export: the same pipeline, no augmentation, batch 1."""
+    return make_dataset(prepared, indices[:steps], training=False, batch_size=1).map(lambda x, _: x)
+
+
+def _active(augment) -> bool:
+    return bool(augment.flip or augment.rotations or augment.max_rotation or augment.shift or augment.brightness or augment.contrast)
+
+
+def augment_frames(frames, augment, key):
+    """One random transform for one sample, (H, W, C) or (T, H, W, C): all frames alike."""
+    return augment_batch(tf.convert_to_tensor(frames)[None], augment, key)[0]
+
+
+def augment_batch(batch, augment, key):
+    """Per-sample random transforms for a batch (B, H, W, C) or (B, T, H, W, C).
+
+    Every frame of a sequence shares its sample's flip, rotation, shift, brightness and
+    contrast. ``key`` (2 ints) seeds the stateless draws.
+    """
+    x = tf.cast(batch, tf.float32)
+    sequence = len(x.shape) == 5
+    if not sequence:
+        x = x[:, None]
+    n, t = tf.shape(x)[0], tf.shape(x)[1]
+    h, w, c = x.shape[2], x.shape[3], x.shape[4]
+    seed = tf.cast(key, tf.int64)
+
+    def draw(i, extra=()):
+        return tf.random.stateless_uniform(tf.concat([[n], tf.constant(extra, tf.int32)], 0) if extra else [n], seed=tf.stack([seed[0], seed[1] + i]))
+
+    if augment.flip:
+        flip = draw(0) < 0.5
+        x = tf.where(flip[:, None, None, None, None], tf.reverse(x, axis=[3]), x)
+    angle = tf.zeros([n])
+    if augment.rotations:
+        choices = tf.constant([a * s for a in augment.rotations for s in (1.0, -1.0)], tf.float32)
+        angle = tf.gather(choices, tf.cast(draw(1) * len(choices) * 0.999999, tf.int32))
+    elif augment.max_rotation:
+        angle = (draw(1) * 2 - 1) * augment.max_rotation
+    angle = tf.where(draw(2) < augment.rotation_prob, angle, 0.0) * (math.pi / 180.0)
+    if augment.rotations or augment.max_rotation or augment.shift:
+        shift = (draw(3, (2,)) * 2 - 1) * augment.shift
+        transforms = _transforms(angle, shift, h, w)
+        flat = tf.reshape(x, [-1, h, w, c])
+        flat = tf.raw_ops.ImageProjectiveTransformV3(
+            images=flat, transforms=tf.repeat(transforms, t, axis=0), output_shape=[h, w], fill_value=0.0, interpolation="BILINEAR", fill_mode="CONSTANT"
+        )
+        x = tf.reshape(flat, tf.shape(x))
+    if augment.brightness:
+        x = x + ((draw(4) * 2 - 1) * augment.brightness * 255.0)[:, None, None, None, None]
+    if augment.contrast:
+        mean = tf.reduce_mean(x, axis=[1, 2, 3, 4], keepdims=True)
+        x = (x - mean) * (1 + (draw(5) * 2 - 1) * augment.contrast)[:, None, None, None, None] + mean
+    x = tf.clip_by_value(x, 0.0, 255.0)
+    return x if sequence else x[:, 0]
+
+
+def _transforms(angle, shift, height, width):
+    """Per-sample projective transforms (output pixel -> input pixel): rotate about the centre, then shift."""
+    c, s = tf.cos(angle), tf.sin(angle)
+    a2 = ((width - 1) - (c * (width - 1) - s * (height - 1))) / 2 - shift[:, 0] * width
+    b2 = ((height - 1) - (s * (width - 1) + c * (height - 1))) / 2 - shift[:, 1] * height
+    zeros = tf.zeros_like(c)
+    return tf.stack([c, -s, a2, s, c, b2, zeros, zeros], axis=1)

@@ -1,0 +1,80 @@
+"""tf.data pipelines: shapes, augmentation only on training, one transform per sequence, seeds."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from keras_fer.config import AugmentConfig
+from keras_fer.data.pipeline import augment_frames, class_weights, make_dataset, targets_of
+from keras_fer.data.prepared import Prepared
+
+
+def _prepared(n=24, frames=1, size=16):
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 255, (n, frames, size, size, 1), dtype=np.uint8)
+    aus = np.tile(np.array([0.0, 0.5, np.nan] + [0.1] * 13, np.float32), (n, 1))
+    return Prepared(images=images, labels=np.arange(n) % 3, classes=("a", "b", "c"), keys=np.array([str(i) for i in range(n)]),
+                    subjects=np.array([""] * n), splits=np.array([""] * n), aus=aus, valence=np.linspace(-1, 1, n).astype(np.float32),
+                    arousal=np.zeros(n, np.float32), meta={})
+
+
+def test_shapes_and_no_augmentation_outside_training():
+    prepared = _prepared()
+    x, y = next(iter(make_dataset(prepared, np.arange(24), training=False, batch_size=8, augment=AugmentConfig(brightness=0.5))))
+    assert x.shape == (8, 16, 16, 1) and x.dtype.name == "float32" and y.shape == (8,)
+    assert np.array_equal(x.numpy(), prepared.images[:8, 0].astype(np.float32)), "validation data pass untouched, in order"
+    seq = _prepared(frames=5)
+    x, _ = next(iter(make_dataset(seq, np.arange(24), training=True, batch_size=4, augment=AugmentConfig(flip=False))))
+    assert x.shape == (4, 5, 16, 16, 1)
+
+
+def test_a_sequence_gets_one_transform_for_all_frames():
+    frame = np.zeros((32, 32, 1), np.uint8)
+    frame[8:12, 4:10] = 255  # an off-centre bar: flips and rotations move it
+    clip = np.repeat(frame[None], 6, axis=0)
+    augment = AugmentConfig(flip=True, max_rotation=15.0, shift=0.1, brightness=0.2, contrast=0.2)
+    for k in range(8):
+        out = augment_frames(clip, augment, np.array([k, 7])).numpy()
+        assert all(np.allclose(out[0], out[t]) for t in range(6))
+    outs = [augment_frames(clip, augment, np.array([k, 7])).numpy()[0] for k in range(8)]
+    assert len({o.tobytes() for o in outs}) > 1, "different keys give different transforms"
+
+
+def test_rotation_choices_and_flip_do_what_they_say():
+    frame = np.zeros((31, 31, 1), np.float32)
+    frame[15, 20:] = 255  # a horizontal ray to the right of the centre
+    flipped = augment_frames(frame, AugmentConfig(flip=True), np.array([0, 0])).numpy()
+    unflipped = augment_frames(frame, AugmentConfig(flip=True), np.array([1, 0])).numpy()
+    assert {flipped[15, 25, 0] > 0, unflipped[15, 25, 0] > 0} == {True, False}
+    rotated = augment_frames(frame, AugmentConfig(flip=False, rotations=[90.0]), np.array([3, 1])).numpy()
+    assert rotated[15, 25, 0] < 50 and (rotated[5:10, 15, 0].max() > 100 or rotated[20:26, 15, 0].max() > 100)
+
+
+def test_seeded_training_pipeline_is_reproducible_and_epochs_differ():
+    prepared = _prepared()
+    augment = AugmentConfig(max_rotation=10.0, brightness=0.2)
+
+    def first_batch(seed):
+        ds = make_dataset(prepared, np.arange(24), training=True, batch_size=24, augment=augment, seed=seed, deterministic=True)
+        epochs = [next(iter(ds)) for _ in range(2)]
+        return [(x.numpy(), y.numpy()) for x, y in epochs]
+
+    a, b = first_batch(3), first_batch(3)
+    assert all(np.array_equal(p[0], q[0]) and np.array_equal(p[1], q[1]) for p, q in zip(a, b))
+    assert not np.array_equal(a[0][0], a[1][0]), "each epoch reshuffles and re-draws"
+    assert not np.array_equal(first_batch(4)[0][0], a[0][0])
+
+
+def test_targets_and_class_weights():
+    prepared = _prepared()
+    aus = targets_of(prepared, "aus")
+    assert aus[0, :3].tolist() == [0.0, 1.0, -1.0]
+    assert targets_of(prepared, "valence_arousal").shape == (24, 2)
+    weights = class_weights(np.array([0, 0, 0, 1, 2, 2]), 4)
+    assert weights[0] == pytest.approx(6 / (4 * 3)) and weights[1] == pytest.approx(1.5) and weights[3] == 0.0
+    unlabelled = dataclasses.replace(prepared, labels=np.full(24, -1))
+    from keras_fer.errors import UsageError
+
+    with pytest.raises(UsageError, match="no labelled samples"):
+        make_dataset(unlabelled, np.arange(24), training=False, batch_size=4)

@@ -1,0 +1,150 @@
+"""Face preparation (alignment, caching, sequences) and splits (no subject on both sides)."""
+
+import dataclasses
+import time
+
+import numpy as np
+import pytest
+
+from keras_fer.config import DataConfig, SplitConfig
+from keras_fer.data.prepare import prepare
+from keras_fer.data.sequences import peak_indices, resample_indices, sliding_windows
+from keras_fer.data.splits import load_split, make_split, save_split
+from keras_fer.edge.align import AlignRecipe, align_face, eye_transform
+from keras_fer.errors import UsageError
+
+
+def cfg(tmp_path, **kw):
+    return dataclasses.replace(DataConfig(), cache_dir=str(tmp_path / "cache"), **kw)
+
+
+def test_resampling_rules():
+    assert resample_indices(36, 18).tolist()[:3] == [0, 2, 4] and resample_indices(36, 18)[-1] == 35
+    assert resample_indices(4, 6).tolist() == [0, 1, 2, 3, 3, 3]
+    assert peak_indices(10, 3).tolist() == [7, 8, 9]
+    windows = sliding_windows(6, 4)
+    assert [w.tolist() for w in windows] == [[0, 1, 2, 3], [1, 2, 3, 4], [2, 3, 4, 5]]
+
+
+def test_eye_alignment_levels_and_places_the_eyes():
+    recipe = AlignRecipe(size=64)
+    left, right = (40.0, 60.0), (80.0, 70.0)  # a tilted pair
+    matrix = eye_transform(left, right, recipe)
+    mapped = [matrix @ np.array([x, y, 1.0]) for x, y in (left, right)]
+    assert mapped[0][1] == pytest.approx(mapped[1][1]) == pytest.approx(0.36 * 64)
+    assert mapped[1][0] - mapped[0][0] == pytest.approx(0.38 * 64)
+    image = np.zeros((120, 120), np.uint8)
+    crop = align_face(image, recipe, (left, right))
+    assert crop.shape == (64, 64) and crop.dtype == np.uint8
+    assert align_face(np.zeros((30, 40, 3), np.uint8), AlignRecipe(method="none", size=48, channels=1)).shape == (48, 48)
+    with pytest.raises(ValueError, match="needs the two eye centres"):
+        align_face(image, recipe)
+
+
+def test_prepare_images_caches_and_reuses(tmp_path):
+    config = cfg(tmp_path, preset="fer2013", num_samples=40)
+    first = prepare(config, progress=False, workers=1)
+    assert first.images.shape == (40, 1, 48, 48, 1) and first.images.dtype == np.uint8
+    assert set(first.splits) == {"train", "val", "test"}
+    assert np.isfinite(first.valence).all() and first.aus.shape == (40, 16)
+    stamp = (first.folder / "frames.npy").stat().st_mtime_ns
+    again = prepare(config, progress=False)
+    assert (again.folder / "frames.npy").stat().st_mtime_ns == stamp, "the second run reads the cache"
+    assert np.array_equal(np.asarray(again.images), first.images)
+    other = prepare(dataclasses.replace(config, image_size=32), progress=False, workers=1)
+    assert other.folder != first.folder and other.images.shape[2] == 32
+
+
+@pytest.mark.slow
+def test_prepare_sequences_with_eye_alignment(tmp_path, detector_model):
+    config = cfg(tmp_path, preset="ckplus", num_samples=8, align="eyes", image_size=64, sequence_length=18)
+    prepared = prepare(config, progress=False)
+    assert prepared.images.shape[1:] == (18, 64, 64, 1)
+    assert not prepared.meta["problems"]
+    peaks = prepare(dataclasses.replace(config, sequence_length=1, peak_frames=3), progress=False)
+    assert len(peaks) == 3 * len(prepared) and peaks.images.shape[1] == 1
+    with pytest.raises(UsageError, match="holds still images"):
+        prepare(cfg(tmp_path, preset="jaffe", num_samples=14, sequence_length=4), progress=False)
+
+
+def test_detected_eyes_put_the_true_eyes_where_the_recipe_says(detector_model):
+    from keras_fer.data.face_source import EyeFinder
+    from keras_fer.data.synthetic.action_units import sample_expression
+    from keras_fer.data.synthetic.identity import sample_identity
+    from keras_fer.data.synthetic.painter import Pose
+    from keras_fer.data.synthetic.scene import FaceSpec, compose
+
+    recipe = AlignRecipe(size=64)
+    finder = EyeFinder("blazeface")
+    errors = []
+    for i in range(6):
+        rng = np.random.default_rng(i)
+        frame, _, [marks] = compose(np.full((240, 320, 3), 120, np.uint8), [FaceSpec(sample_identity(i, 0), sample_expression(rng, "neutral"), Pose(160, 120, 55, roll=np.radians(8 * (i - 3))))], rng)
+        found = finder.eyes(frame)
+        assert found is not None
+        matrix = eye_transform(found[0], found[1], recipe)
+        for (x, y), target_x in zip(sorted(marks["eyes"].tolist()), (32 - 0.19 * 64, 32 + 0.19 * 64)):
+            mx, my = matrix @ np.array([x, y, 1.0])
+            errors.append(max(abs(mx - target_x), abs(my - 0.36 * 64)))
+    finder.close()
+    print(f"aligned eye error: mean {np.mean(errors):.2f} px, max {np.max(errors):.2f} px at 64 px")
+    assert np.mean(errors) < 2.5 and np.max(errors) < 5
+
+
+def test_prepare_lists_faceless_images(tmp_path):
+    import cv2
+
+    root = tmp_path / "faces" / "happy"
+    root.mkdir(parents=True)
+    for i in range(3):
+        cv2.imwrite(str(root / f"blank{i}.png"), np.full((64, 64), 128, np.uint8))
+    config = dataclasses.replace(DataConfig(), format="folder", root=str(tmp_path / "faces"), align="eyes", detector="haar", cache_dir=str(tmp_path / "c"))
+    with pytest.raises(UsageError, match="no sample .* survived .*no face found"):
+        prepare(config, progress=False, workers=1)
+
+
+def _labels_and_subjects(n=200, subjects=20, classes=4, seed=0):
+    rng = np.random.default_rng(seed)
+    return rng.integers(classes, size=n), np.array([f"S{i % subjects:02d}" for i in rng.permutation(n)])
+
+
+def test_group_kfold_never_shares_a_subject_and_covers_everything():
+    labels, subjects = _labels_and_subjects()
+    split = make_split(labels, subjects, np.array([""] * 200), SplitConfig(kind="group_kfold", folds=10, repeats=4), seed=1)
+    assert len(split.folds) == 40
+    for fold in split.folds:
+        sides = [set(subjects[fold[p]]) for p in ("train", "val", "test")]
+        assert not (sides[0] & sides[1]) and not (sides[0] & sides[2]) and not (sides[1] & sides[2])
+        assert len(fold["val"]) > 0
+    for r in range(4):
+        tested = np.concatenate([f["test"] for f in split.folds[r * 10 : (r + 1) * 10]])
+        assert sorted(tested.tolist()) == list(range(200)), "each repeat tests every sample once"
+    assert not np.array_equal(split.folds[0]["test"], split.folds[10]["test"]), "repeats reshuffle"
+
+
+def test_other_split_kinds_and_their_errors(tmp_path):
+    labels, subjects = _labels_and_subjects()
+    fixed = np.array(["train"] * 150 + ["test"] * 50)
+    parts = make_split(labels, subjects, fixed, SplitConfig(kind="fixed")).folds[0]
+    assert len(parts["test"]) == 50 and 10 <= len(parts["val"]) <= 20 and len(parts["train"]) + len(parts["val"]) == 150
+    ratio = make_split(labels, subjects, fixed, SplitConfig(kind="ratio", ratios=[0.7, 0.1, 0.2])).folds[0]
+    assert abs(len(ratio["test"]) - 40) <= 4 and abs(len(ratio["val"]) - 20) <= 4
+    for c in range(4):  # stratified: each class keeps its share in the test part
+        share = (labels[ratio["test"]] == c).mean()
+        assert abs(share - (labels == c).mean()) < 0.06
+    per_class = make_split(labels, subjects, fixed, SplitConfig(kind="per_class", per_class=10)).folds[0]
+    assert np.bincount(labels[per_class["test"]]).tolist() == [10, 10, 10, 10]
+    kfold = make_split(labels, subjects, fixed, SplitConfig(kind="kfold", folds=5))
+    assert sorted(np.concatenate([f["test"] for f in kfold.folds]).tolist()) == list(range(200))
+    with pytest.raises(UsageError, match="fixes no split"):
+        make_split(labels, subjects, np.array([""] * 200), SplitConfig(kind="fixed"))
+    with pytest.raises(UsageError, match="needs a subject"):
+        make_split(labels, np.array([""] * 200), fixed, SplitConfig(kind="group_kfold"))
+    with pytest.raises(UsageError, match="only 20 subjects"):
+        make_split(labels, subjects, fixed, SplitConfig(kind="group_kfold", folds=25))
+    keys = np.array([f"k{i}" for i in range(200)])
+    save_split(kfold, keys, tmp_path / "split.json")
+    reloaded = load_split(tmp_path / "split.json", keys)
+    assert all(np.array_equal(a["test"], b["test"]) for a, b in zip(kfold.folds, reloaded.folds))
+    with pytest.raises(UsageError, match="does not have"):
+        load_split(tmp_path / "split.json", keys[:100])

@@ -1,0 +1,202 @@
+"""Every reader on synthetic data in its format, and each format's quirks on hand-made fixtures."""
+
+import dataclasses
+
+import cv2
+import numpy as np
+import pytest
+
+from keras_fer.config import DataConfig
+from keras_fer.data.images import BadImage, load_image
+from keras_fer.data.sources import available, read_source
+from keras_fer.data.synthetic import render_dataset
+from keras_fer.errors import UsageError
+
+
+def cfg(**kw):
+    return dataclasses.replace(DataConfig(), **kw)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    base = tmp_path_factory.mktemp("synth")
+    out = {}
+    for preset, num in (("fer2013", 60), ("ckplus", 10), ("mmi", 12), ("jaffe", 28), ("folder", 30)):
+        out[preset] = (base / preset, render_dataset(preset, base / preset, num=num, seed=3, progress=False, workers=1))
+    return out
+
+
+def test_registry_lists_every_format():
+    assert set(available()) >= {"fer2013_csv", "folder", "jaffe", "ckplus", "oulu", "mmi", "au_table", "video_csv", "synthetic"}
+
+
+def test_fer2013_csv_reader(rendered):
+    root, info = rendered["fer2013"]
+    data = read_source(cfg(format="fer2013_csv", root=str(root / "fer2013.csv")))
+    assert len(data.records) == 60 and data.kind == "image"
+    assert [r.split for r in data.records].count("train") == 48
+    assert {k: v for k, v in data.counts().items()} == {k: v for k, v in info["classes"].items() if v}
+    assert data.records[0].pixels[0].shape == (48, 48)
+    assert data.records[5].key == "fer2013.csv#5"
+
+
+def test_ckplus_reader_counts_unlabelled_and_drops_contempt_on_request(rendered):
+    root, info = rendered["ckplus"]
+    data = read_source(cfg(format="ckplus", root=str(root)))
+    assert len(data.records) + len(data.skipped) == 10
+    assert sum("unlabelled" in reason for _, reason in data.skipped) == info["unlabelled"]
+    assert all(r.subject.startswith("S") and r.num_frames >= 10 and r.aus for r in data.records)
+    no_contempt = read_source(cfg(format="ckplus", root=str(root), contempt=False))
+    assert "contempt" not in no_contempt.labels
+    assert len(no_contempt.records) == len(data.records) - sum(r.label == "contempt" for r in data.records)
+
+
+def test_frame_folder_reader(rendered):
+    root, _ = rendered["mmi"]
+    data = read_source(cfg(format="mmi", root=str(root)))
+    assert len(data.records) == 12 and {r.subject for r in data.records} == {"S001", "S002"}
+    assert all(r.num_frames >= 20 for r in data.records)
+
+
+def test_jaffe_and_folder_readers(rendered):
+    root, info = rendered["jaffe"]
+    data = read_source(cfg(format="jaffe", root=str(root)))
+    assert len(data.records) == 28 and all(len(r.subject) == 2 for r in data.records)
+    root, info = rendered["folder"]
+    data = read_source(cfg(format="folder", root=str(root), subject_pattern=r"^(S\d+)_"))
+    assert len(data.records) == 30 and {r.split for r in data.records} == {"train", "test"}
+    assert all(r.subject.startswith("S") for r in data.records)
+    keys = [r.key for r in data.records]
+    assert keys == [r.key for r in read_source(cfg(format="folder", root=str(root))).records], "stable order"
+
+
+def test_synthetic_format_attaches_aus_and_valence(tmp_path):
+    data = read_source(cfg(format="synthetic", preset="jaffe", num_samples=14, cache_dir=str(tmp_path)))
+    assert data.name == "synthetic:jaffe" and len(data.records) == 14
+    assert all(r.valence is not None and len(r.aus) == 16 for r in data.records)
+    happy = [r for r in data.records if r.label == "happiness"]
+    assert happy and all(r.valence > 0 for r in happy)
+
+
+def _png(path, image):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), image)
+    return path
+
+
+def test_folder_quirks_corrupt_empty_and_unknown_label(tmp_path):
+    root = tmp_path / "faces"
+    _png(root / "happy" / "a.png", np.full((10, 10), 100, np.uint8))
+    (root / "happy" / "notes.txt").write_text("x")
+    (root / "sad").mkdir(parents=True)
+    data = read_source(cfg(format="folder", root=str(root)))
+    assert len(data.records) == 1
+    assert data.skipped == [("happy/notes.txt", "not an image file")]
+    assert data.warnings == ["class folder sad is empty"]
+    (root / "joyful").mkdir()
+    with pytest.raises(UsageError, match="Unknown emotion label 'joyful'"):
+        read_source(cfg(format="folder", root=str(root)))
+    assert len(read_source(cfg(format="folder", root=str(root), label_aliases={"joyful": "happiness"})).records) == 1
+
+
+def test_image_depths_and_corrupt_files(tmp_path):
+    deep = (np.arange(100, dtype=np.uint16).reshape(10, 10) * 600)
+    rgba = np.zeros((10, 10, 4), np.uint8)
+    rgba[..., 1] = 200
+    rgba[..., 3] = 128
+    assert load_image(_png(tmp_path / "deep.png", deep)).dtype == np.uint8
+    assert load_image(_png(tmp_path / "deep.png", deep)).max() == round(99 * 600 / 65535 * 255)
+    assert load_image(_png(tmp_path / "rgba.png", rgba), channels=3)[0, 0].tolist() == [0, 100, 0]
+    assert load_image(_png(tmp_path / "grey.png", np.zeros((5, 5), np.uint8)), channels=3).shape == (5, 5, 3)
+    from PIL import Image
+
+    palette = Image.new("P", (6, 6))
+    palette.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
+    palette.putpixel((0, 0), 1)
+    palette.save(tmp_path / "pal.png")
+    assert load_image(tmp_path / "pal.png", channels=3)[0, 0].tolist() == [0, 0, 255]
+    good = _png(tmp_path / "good.png", np.full((40, 40), 7, np.uint8)).read_bytes()
+    (tmp_path / "trunc.png").write_bytes(good[: len(good) // 3])
+    (tmp_path / "empty.png").write_bytes(b"")
+    for name, reason in (("trunc.png", "corrupt or truncated"), ("empty.png", "empty file")):
+        with pytest.raises(BadImage, match=reason):
+            load_image(tmp_path / name)
+
+
+def test_fer2013_malformed_rows_name_the_row(tmp_path):
+    path = tmp_path / "fer2013.csv"
+    good = " ".join(["1"] * 2304)
+    path.write_text(f"emotion,pixels,Usage\n0,{good},Training\n3,1 2 3,Training\n")
+    with pytest.raises(UsageError, match=r"row 3: 3 pixels is not a square"):
+        read_source(cfg(format="fer2013_csv", root=str(path)))
+    path.write_text(f"emotion,pixels,Usage\n9,{good},Training\n")
+    with pytest.raises(UsageError, match=r"row 2: emotion '9'"):
+        read_source(cfg(format="fer2013_csv", root=str(path)))
+    path.write_text(f"emotion,pixels,Usage\n0,{good},Holdout\n")
+    with pytest.raises(UsageError, match=r"row 2: Usage 'Holdout'"):
+        read_source(cfg(format="fer2013_csv", root=str(path)))
+    path.write_text("label,data\n")
+    with pytest.raises(UsageError, match="line 1 should be the header"):
+        read_source(cfg(format="fer2013_csv", root=str(path)))
+
+
+def test_ferplus_majority_labels(tmp_path):
+    csv_path = tmp_path / "fer2013.csv"
+    pixels = " ".join(["5"] * 2304)
+    csv_path.write_text(f"emotion,pixels,Usage\n0,{pixels},Training\n0,{pixels},Training\n0,{pixels},PublicTest\n")
+    plus = tmp_path / "fer2013new.csv"
+    plus.write_text("Usage,Image name,neutral,happiness,surprise,sadness,anger,disgust,fear,contempt,unknown,NF\n"
+                    "Training,a.png,1,8,1,0,0,0,0,0,0,0\nTraining,b.png,0,0,0,0,0,0,0,0,0,10\nPublicTest,c.png,2,0,0,0,6,2,0,0,0,0\n")
+    data = read_source(cfg(format="fer2013_csv", root=str(csv_path), labels_file=str(plus)))
+    assert [r.label for r in data.records] == ["happiness", "anger"]
+    assert data.records[0].distribution["happiness"] == pytest.approx(0.8)
+    assert data.skipped == [("fer2013.csv#1", "FER+ majority is unknown / not a face")]
+
+
+def test_ckplus_missing_frames_are_listed(tmp_path):
+    seq = tmp_path / "cohn-kanade-images" / "S010" / "001"
+    for i in (1, 2):
+        _png(seq / f"S010_001_{i:08d}.png", np.zeros((20, 20), np.uint8))
+    emo = tmp_path / "Emotion" / "S010" / "001"
+    emo.mkdir(parents=True)
+    (emo / "S010_001_00000005_emotion.txt").write_text("   5.0000000e+00\n")
+    with pytest.raises(UsageError, match=r"no usable samples.*missing"):
+        read_source(cfg(format="ckplus", root=str(tmp_path)))
+    (emo / "S010_001_00000005_emotion.txt").rename(emo / "S010_001_00000002_emotion.txt")
+    data = read_source(cfg(format="ckplus", root=str(tmp_path)))
+    assert data.records[0].label == "happiness" and data.records[0].num_frames == 2
+
+
+def test_au_table_and_video_csv(tmp_path):
+    _png(tmp_path / "frames" / "f1.png", np.zeros((20, 20), np.uint8))
+    (tmp_path / "aus.csv").write_text("file,subject,AU01,AU12,AU4\nframes/f1.png,F001,1,0,9\nframes/missing.png,F001,0,0,0\n")
+    data = read_source(cfg(format="au_table", root=str(tmp_path / "aus.csv")))
+    assert data.records[0].aus == {1: 1, 12: 0, 4: -1} and data.records[0].label is None
+    assert data.skipped == [("aus.csv row 3", "missing file frames/missing.png")]
+    (tmp_path / "aus.csv").write_text("file,AU01\nframes/f1.png,2\n")
+    with pytest.raises(UsageError, match="row 2, column AU01: '2'"):
+        read_source(cfg(format="au_table", root=str(tmp_path / "aus.csv")))
+
+    writer = cv2.VideoWriter(str(tmp_path / "v1.avi"), cv2.VideoWriter_fourcc(*"MJPG"), 30, (32, 32))
+    for i in range(30):
+        writer.write(np.full((32, 32, 3), i * 8, np.uint8))
+    writer.release()
+    (tmp_path / "labels.csv").write_text("video,label,subject\nv1.avi,happy,P1\nv2.avi,sad,P2\n")
+    data = read_source(cfg(format="video_csv", root=str(tmp_path), labels_file=str(tmp_path / "labels.csv")))
+    assert [(r.label, r.subject) for r in data.records] == [("happiness", "P1")]
+    assert data.skipped == [("labels.csv row 3", "missing video v2.avi")]
+    from keras_fer.data.video import read_video
+
+    assert len(read_video(str(tmp_path / "v1.avi"))) == 30
+    assert len(read_video(str(tmp_path / "v1.avi"), fps=10)) == 10
+
+
+def test_root_errors(tmp_path):
+    with pytest.raises(UsageError, match="data.root is empty"):
+        read_source(cfg(format="folder"))
+    with pytest.raises(UsageError, match="does not exist"):
+        read_source(cfg(format="folder", root=str(tmp_path / "nope")))
+    with pytest.raises(UsageError, match="no usable samples"):
+        read_source(cfg(format="folder", root=str(tmp_path)))
+    with pytest.raises(UsageError, match="Unknown preset"):
+        read_source(cfg(format="synthetic", preset="nope", cache_dir=str(tmp_path)))
