@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("--quiet", action="store_true", help="no progress bar")
         if name == "check":
             action.add_argument("--grid", help="PNG file for the per-class sample grid (default: data_check.png)", default="data_check.png")
+            action.add_argument("--save-split", metavar="FILE", help="also save the split (by sample key) for reuse with split.file=FILE")
         action.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, e.g. data.root=/data/ckplus")
 
     models = sub.add_parser("models", help="model files used at run time")
@@ -76,7 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    # key=value overrides may stand anywhere, also after options (ultralytics style).
+    args, extra = parser.parse_known_args(argv)
+    stray = [item for item in extra if item.startswith("-") or "=" not in item or not hasattr(args, "overrides")]
+    if stray:
+        parser.error(f"unrecognized arguments: {' '.join(stray)}")
+    if extra:
+        args.overrides = list(args.overrides or []) + extra
     try:
         return _dispatch(args)
     except UsageError as exc:
@@ -144,7 +152,7 @@ def _prepare_or_check(args: argparse.Namespace) -> int:
     from keras_fer.config import load_config
     from keras_fer.data.check import summarize, write_grid
     from keras_fer.data.prepare import prepare
-    from keras_fer.data.splits import make_split
+    from keras_fer.data.splits import resolve_split, save_split
 
     config = load_config(args.config, args.overrides)
     prepared = prepare(config.data, workers=args.workers, progress=not args.quiet, refresh=args.refresh)
@@ -155,9 +163,14 @@ def _prepare_or_check(args: argparse.Namespace) -> int:
         return 0
     split = None
     try:
-        split = make_split(prepared.labels, prepared.subjects, prepared.splits, config.split, config.train.seed)
-    except Exception as exc:  # the report still helps when the split settings do not fit the data
+        split = resolve_split(prepared, config.split, config.train.seed)
+    except UsageError as exc:  # the report still helps when the split settings do not fit the data
+        if args.save_split:
+            raise
         print(f"(no split table: {exc})")
+    if split is not None and args.save_split:
+        save_split(split, prepared.keys, args.save_split)
+        print(f"split ({split.kind}, {len(split.folds)} fold(s)) -> {args.save_split}")
     print(summarize(prepared, split))
     path = write_grid(prepared, args.grid)
     print(f"sample grid -> {path}")

@@ -36,6 +36,7 @@ class DataConfig:
     channels: int = 1
     sequence_length: int = 1
     peak_frames: int = 0
+    windows: bool = False
     cache_dir: Optional[str] = None
     deterministic: bool = False
 

@@ -43,6 +43,9 @@ def summarize(prepared, split=None) -> str:
         lines.append(f"kept with carried-over eyes: {len(notes)}")
     for warning in prepared.meta.get("reader_warnings", []):
         lines.append(f"warning: {warning}")
+    sizes = prepared.meta.get("source_sizes") or {}
+    if sizes:
+        lines.append("source image size (h x w): " + ", ".join(f"{k} {v[0]}x{v[1]}" for k, v in sizes.items()))
     mean = float(np.asarray(prepared.images[: min(len(prepared), 2000)], np.float32).mean())
     lines.append(f"pixel mean (first 2000 samples): {mean:.1f}")
     return "\n".join(lines)

@@ -24,7 +24,7 @@ from keras_fer import __version__
 from keras_fer.data.images import BadImage, load_image
 from keras_fer.data.prepared import Prepared, load_prepared, save_prepared
 from keras_fer.data.records import Record
-from keras_fer.data.sequences import peak_indices, resample_indices
+from keras_fer.data.sequences import peak_indices, resample_indices, sliding_windows
 from keras_fer.data.sources import read_source
 from keras_fer.data.video import read_video
 from keras_fer.detector_model import cache_dir
@@ -50,9 +50,10 @@ def prepare(data_config, workers: int | None = None, progress: bool = True, refr
     jobs = _jobs(source, data_config)
     started = time.perf_counter()
     results = list(tqdm(_run(jobs, data_config, recipe, workers), total=len(jobs), desc=f"prepare {source.name}", unit="sample", disable=not progress))
-    kept = [(job, frames) for job, (frames, _) in zip(jobs, results) if frames is not None]
-    problems = [message for frames, message in results if frames is None]
-    notes = [message for frames, message in results if frames is not None and message]
+    kept = [(job, frames) for job, (frames, _, _) in zip(jobs, results) if frames is not None]
+    problems = [message for frames, message, _ in results if frames is None]
+    notes = [message for frames, message, _ in results if frames is not None and message]
+    sizes = np.array([size for _, _, size in results if size is not None]).reshape(-1, 2)
     if not kept:
         raise UsageError(f"data prepare: no sample of {source.name} survived ({len(problems)} problems; first: {problems[0] if problems else 'none'}).")
     classes = source.labels
@@ -77,6 +78,7 @@ def prepare(data_config, workers: int | None = None, progress: bool = True, refr
             "reader_warnings": source.warnings,
             "problems": problems,
             "notes": notes,
+            "source_sizes": {stat: np.percentile(sizes, q, axis=0).astype(int).tolist() for stat, q in (("min", 0), ("median", 50), ("max", 100))} if len(sizes) else {},
             "seconds": round(time.perf_counter() - started, 2),
         },
     )
@@ -115,6 +117,11 @@ def _jobs(source, data_config) -> list[dict]:
         if source.kind == "sequence" and target == 1:
             k = max(1, data_config.peak_frames)
             jobs += [dict(base, key=f"{record.key}#peak{i}", pick=("peak", k, i)) for i in range(k)]
+        elif source.kind == "sequence" and data_config.windows:
+            if record.video:
+                raise UsageError(f"data.windows needs frame folders; {record.key} is a video (convert it to frames first).")
+            for window in sliding_windows(record.num_frames, target):
+                jobs.append(dict(base, key=f"{record.key}#w{int(window[-1])}", pick=("window", target, int(window[0]))))
         else:
             jobs.append(dict(base, pick=("all", target, 0)))
     return jobs
@@ -125,7 +132,12 @@ def _run(jobs, data_config, recipe, workers):
     workers = (os.cpu_count() or 1) if workers is None else max(1, workers)
     if workers == 1 or len(jobs) < 16:
         _init(recipe, data_config.detector)
-        yield from map(_prepare_one, payload)
+        try:
+            yield from map(_prepare_one, payload)
+        finally:
+            if _WORKER.get("finder") is not None:
+                _WORKER["finder"].close()  # MediaPipe's own finaliser is noisy at exit
+            _WORKER.clear()
         return
     method = "fork" if "tensorflow" not in sys.modules else "spawn"
     with multiprocessing.get_context(method).Pool(workers, initializer=_init, initargs=(recipe, data_config.detector)) as pool:
@@ -146,16 +158,20 @@ def _finder():
 
 
 def _prepare_one(item):
-    """(frames (T, S, S, C), optional note) for a kept sample, or (None, the reason it was left out)."""
+    """(frames (T, S, S, C), optional note, source (h, w)) for a kept sample, or (None, the reason it was left out, None)."""
     record, pick, fps = item
     recipe = _WORKER["recipe"]
     try:
         frames = _frames(record, fps, recipe.channels if recipe.method == "none" else 3)
     except BadImage as exc:
-        return None, f"{record.key}: {exc}"
+        return None, f"{record.key}: {exc}", None
     kind, count, which = pick
-    indices = resample_indices(len(frames), count) if kind == "all" else peak_indices(len(frames), count)
-    if kind == "peak":
+    if kind == "all":
+        indices = resample_indices(len(frames), count)
+    elif kind == "window":
+        indices = np.minimum(np.arange(which, which + count), len(frames) - 1)
+    else:
+        indices = peak_indices(len(frames), count)
         indices = indices[[min(which, len(indices) - 1)]]
     crops, eyes, missing = [], None, 0
     for i in indices:
@@ -168,7 +184,7 @@ def _prepare_one(item):
                 continue
         crops.append(align_face(frame, recipe, eyes))
     if recipe.method == "eyes" and eyes is None:
-        return None, f"{record.key}: no face found"
+        return None, f"{record.key}: no face found", None
     note = None
     if len(crops) < len(indices):
         crops = [crops[0]] * (len(indices) - len(crops)) + crops  # frames before the first face borrow its crop
@@ -177,7 +193,7 @@ def _prepare_one(item):
     stack = np.stack(crops)
     if stack.ndim == 3:
         stack = stack[..., None]
-    return stack, note
+    return stack, note, frames[0].shape[:2]
 
 
 def _frames(record: Record, fps, channels) -> list:

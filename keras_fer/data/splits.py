@@ -49,6 +49,15 @@ def make_split(labels, subjects, fixed, config, seed: int = 0) -> Split:
     raise UsageError(f"Unknown split.kind={kind!r}.")
 
 
+def resolve_split(prepared, config, seed: int = 0) -> Split:
+    """The split ``config.file`` names (reused as saved), or a new one of ``config.kind``."""
+    if config.file:
+        if not Path(config.file).is_file():
+            raise UsageError(f"split.file={config.file!r} does not exist; drop it to make a new split.")
+        return load_split(config.file, prepared.keys)
+    return make_split(prepared.labels, prepared.subjects, prepared.splits, config, seed)
+
+
 def save_split(split: Split, keys, path: str | Path) -> None:
     atomic_write_text(path, split.to_json(keys))
 

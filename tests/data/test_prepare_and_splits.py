@@ -148,3 +148,72 @@ def test_other_split_kinds_and_their_errors(tmp_path):
     assert all(np.array_equal(a["test"], b["test"]) for a, b in zip(kfold.folds, reloaded.folds))
     with pytest.raises(UsageError, match="does not have"):
         load_split(tmp_path / "split.json", keys[:100])
+
+
+def test_corrupt_files_are_listed_and_the_rest_kept(tmp_path):
+    import cv2
+
+    root = tmp_path / "faces"
+    for label in ("happy", "sad"):
+        (root / label).mkdir(parents=True)
+        for i in range(3):
+            cv2.imwrite(str(root / label / f"S{i}_{label}.png"), np.full((60, 50), 40 * i, np.uint8))
+    (root / "sad" / "S9_broken.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
+    config = dataclasses.replace(DataConfig(), format="folder", root=str(root), subject_pattern=r"^(S\d+)_", cache_dir=str(tmp_path / "c"))
+    prepared = prepare(config, progress=False, workers=1)
+    assert len(prepared) == 6 and prepared.classes == ("happiness", "sadness")
+    assert prepared.meta["problems"] == ["sad/S9_broken.png: S9_broken.png: not a decodable image (corrupt or truncated)"]
+    assert prepared.meta["source_sizes"]["median"] == [60, 50]
+    from keras_fer.data.check import summarize
+
+    report = summarize(prepared)
+    assert "left out by prepare (no face, unreadable): 1" in report and "S9_broken.png" in report
+
+
+def test_filter_that_empties_the_dataset_is_named(tmp_path):
+    from keras_fer.data.sources import read_source
+
+    seq = tmp_path / "cohn-kanade-images" / "S010" / "001"
+    seq.mkdir(parents=True)
+    import cv2
+
+    cv2.imwrite(str(seq / "S010_001_00000001.png"), np.zeros((8, 8), np.uint8))
+    emo = tmp_path / "Emotion" / "S010" / "001"
+    emo.mkdir(parents=True)
+    (emo / "S010_001_00000001_emotion.txt").write_text("   2.0000000e+00\n")
+    config = dataclasses.replace(DataConfig(), format="ckplus", root=str(tmp_path), contempt=False)
+    with pytest.raises(UsageError, match=r"1 x contempt dropped \(data.contempt=false\)"):
+        read_source(config)
+
+
+def test_cli_prepare_and_check(tmp_path):
+    from tests.conftest import run_cli
+
+    common = ["data.preset=jaffe", "data.num_samples=40", f"data.cache_dir={tmp_path / 'c'}", "--quiet"]
+    result = run_cli("data", "prepare", *common)
+    assert result.returncode == 0, result.stderr
+    assert "Prepared 40 samples of synthetic:jaffe" in result.stdout
+    grid = tmp_path / "grid.png"
+    result = run_cli("data", "check", *common, "split.kind=per_class", "split.per_class=2", "--grid", str(grid), "--save-split", str(tmp_path / "s.json"))
+    assert result.returncode == 0, result.stderr
+    assert "happiness" in result.stdout and "subjects" in result.stdout and grid.is_file()
+    rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines() if line.startswith(("neutral", "surprise", "total"))}
+    assert rows["neutral"][-1] == "2" and rows["surprise"][-1] == "2"  # the test column comes last
+    again = run_cli("data", "check", *common, f"split.file={tmp_path / 's.json'}", "--grid", str(grid))
+    assert again.returncode == 0 and again.stdout.split("skipped")[0] == result.stdout.split("skipped")[0].replace(f"split (per_class, 1 fold(s)) -> {tmp_path / 's.json'}\n", "")
+    bad = run_cli("data", "prepare", "data.format=folder", f"data.root={tmp_path / 'missing'}")
+    assert bad.returncode == 2 and "does not exist" in bad.stderr
+
+
+def test_sliding_windows_of_the_last_p_frames(tmp_path):
+    config = cfg(tmp_path, preset="mmi", num_samples=6, sequence_length=5, windows=True, image_size=32)
+    prepared = prepare(config, progress=False, workers=1)
+    from keras_fer.data.sources import read_source
+
+    lengths = [r.num_frames for r in read_source(config).records]
+    assert len(prepared) == sum(n - 5 + 1 for n in lengths)
+    assert prepared.images.shape[1:] == (5, 32, 32, 1)
+    first = [k for k in prepared.keys if k.startswith(str(prepared.keys[0]).split("#")[0] + "#")]
+    assert first[:2] == [first[0].split("#")[0] + "#w4", first[0].split("#")[0] + "#w5"]
+    # consecutive windows overlap by P-1 frames
+    assert np.array_equal(np.asarray(prepared.images[1, :4]), np.asarray(prepared.images[0, 1:]))

@@ -6,6 +6,7 @@ returns records in a stable (sorted) order and lists what it skipped with the re
 
 from __future__ import annotations
 
+import collections
 import importlib
 
 from keras_fer.errors import UsageError
@@ -35,7 +36,9 @@ def read_source(data_config):
         raise UsageError(f"Unknown data.format={data_config.format!r}; expected one of {available()}.")
     result = reader(data_config)
     if not result.records:
-        raise UsageError(f"{data_config.format} reader found no usable samples under {data_config.root!r}; skipped: {len(result.skipped)}" + (f" (first: {result.skipped[0][0]}: {result.skipped[0][1]})" if result.skipped else "") + ".")
+        reasons = collections.Counter(reason for _, reason in result.skipped)
+        why = "; ".join(f"{n} x {reason}" for reason, n in reasons.most_common(3)) or "no files in the expected layout"
+        raise UsageError(f"{data_config.format} reader found no usable samples under {data_config.root!r}: {why}.")
     return result
 
 
