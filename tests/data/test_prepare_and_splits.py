@@ -217,3 +217,24 @@ def test_sliding_windows_of_the_last_p_frames(tmp_path):
     assert first[:2] == [first[0].split("#")[0] + "#w4", first[0].split("#")[0] + "#w5"]
     # consecutive windows overlap by P-1 frames
     assert np.array_equal(np.asarray(prepared.images[1, :4]), np.asarray(prepared.images[0, 1:]))
+
+
+@pytest.mark.slow
+def test_mtcnn_finds_the_eyes_as_yu_et_al_aligned():
+    from keras_fer.data.face_source import EyeFinder
+    from keras_fer.data.synthetic.action_units import sample_expression
+    from keras_fer.data.synthetic.identity import sample_identity
+    from keras_fer.data.synthetic.painter import Pose
+    from keras_fer.data.synthetic.scene import FaceSpec, compose
+
+    finder = EyeFinder("mtcnn")
+    found = 0
+    for i in range(6):
+        rng = np.random.default_rng(i)
+        frame, _, [marks] = compose(np.full((240, 320, 3), 120, np.uint8), [FaceSpec(sample_identity(i, 0), sample_expression(rng, "neutral"), Pose(160, 120, 55))], rng)
+        eyes = finder.eyes(frame)
+        if eyes is None:
+            continue
+        found += 1
+        assert np.abs(np.array(sorted(eyes)) - np.array(sorted(marks["eyes"].tolist()))).max() < 6
+    assert found >= 4
