@@ -1,0 +1,6 @@
+"""Model registry: ``available()`` lists the names, ``build(name, ...)`` returns an
+uncompiled ``keras.Model``. Each model registers itself where it is defined."""
+
+from keras_fer.models.registry import available, build, register_model
+
+__all__ = ["available", "build", "register_model"]

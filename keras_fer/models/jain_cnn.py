@@ -1,0 +1,39 @@
+"""The frame CNN of Jain et al. 2018 (Pattern Recognition Letters, "Hybrid deep neural
+networks for face emotion recognition"), shared by ``hybrid_cnn_rnn`` and ``regression_cnn``.
+
+Six conv layers of 8, 16, 32, 64, 128 and 256 filters (5x5 for the first two, 3x3 after:
+the paper mixes both sizes without a per-layer table, so this split is our choice), 3x3
+max-pooling after each of the first five, average pooling after the last, ReLU; features
+taken from every third conv layer after pooling (conv3 and conv6, the multi-level
+features), then two FC layers of 200 with dropout 0.5 and L2 on the weights.
+"""
+
+from __future__ import annotations
+
+import keras
+
+layers = keras.layers
+
+FILTERS = (8, 16, 32, 64, 128, 256)
+KERNELS = (5, 5, 3, 3, 3, 3)
+
+
+def jain_frame_cnn(input_shape, fc_units: int = 200, dropout: float = 0.5, l2: float = 1e-4, name: str = "frame_cnn") -> keras.Model:
+    """Image (H, W, C) in 0..255 -> a ``fc_units`` feature vector."""
+    reg = keras.regularizers.L2(l2)
+    inputs = keras.Input(input_shape, name="frame")
+    x = layers.Rescaling(1.0 / 255.0, name="scale")(inputs)
+    taps = []
+    for i, (filters, kernel) in enumerate(zip(FILTERS, KERNELS), start=1):
+        x = layers.Conv2D(filters, kernel, padding="same", activation="relu", kernel_regularizer=reg, name=f"conv{i}")(x)
+        if i < 6:
+            x = layers.MaxPooling2D(3, strides=2, padding="same", name=f"pool{i}")(x)
+        else:
+            x = layers.GlobalAveragePooling2D(name="avgpool6")(x)
+        if i % 3 == 0:
+            taps.append(x if i == 6 else layers.GlobalAveragePooling2D(name=f"tap{i}")(x))
+    x = layers.Concatenate(name="multilevel")(taps)
+    for j in (1, 2):
+        x = layers.Dense(fc_units, activation="relu", kernel_regularizer=reg, name=f"fc{j}")(x)
+        x = layers.Dropout(dropout, name=f"dropout{j}")(x)
+    return keras.Model(inputs, x, name=name)

@@ -1,0 +1,36 @@
+"""The model we recommend for devices: a MobileNetV2 backbone (Sandler et al. 2018; Ge et al.
+2022 point at MobileNetV2/MobileFaceNets for real-time FER) with a classification head,
+trained from scratch (no weights download), and a temporal variant - the same backbone per
+frame plus a small GRU - that can stream one frame at a time.
+"""
+
+from __future__ import annotations
+
+import keras
+
+from keras_fer.models.registry import register_model
+
+layers = keras.layers
+
+
+def _backbone(frame_shape, alpha: float, name: str = "backbone") -> keras.Model:
+    inputs = keras.Input(frame_shape)
+    x = layers.Rescaling(1.0 / 127.5, offset=-1.0, name="scale")(inputs)  # MobileNetV2 expects -1..1
+    base = keras.applications.MobileNetV2(input_shape=tuple(frame_shape), alpha=alpha, include_top=False, weights=None, pooling="avg")
+    return keras.Model(inputs, base(x), name=name)
+
+
+@register_model("mobilenet_fer")
+def mobilenet_fer(input_shape=(96, 96, 1), num_classes: int = 7, alpha: float = 0.35, dropout: float = 0.2):
+    inputs = keras.Input(input_shape, name="image")
+    x = layers.Dropout(dropout)(_backbone(tuple(input_shape), alpha)(inputs))
+    return keras.Model(inputs, layers.Dense(num_classes, activation="softmax", name="classes")(x), name="mobilenet_fer")
+
+
+@register_model("mobilenet_fer_temporal")
+def mobilenet_fer_temporal(input_shape=(8, 96, 96, 1), num_classes: int = 7, alpha: float = 0.35, gru_units: int = 64, dropout: float = 0.2):
+    inputs = keras.Input(input_shape, name="frames")
+    x = layers.TimeDistributed(_backbone(tuple(input_shape[1:]), alpha), name="per_frame")(inputs)
+    x = layers.GRU(gru_units, unroll=True, name="gru")(x)
+    x = layers.Dropout(dropout)(x)
+    return keras.Model(inputs, layers.Dense(num_classes, activation="softmax", name="classes")(x), name="mobilenet_fer_temporal")

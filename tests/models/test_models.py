@@ -1,0 +1,103 @@
+"""Every registered model at tiny size: shapes, dtypes, save/load round trip, parameter counts."""
+
+import numpy as np
+import pytest
+
+from keras_fer.errors import UsageError
+from keras_fer.models import available, build
+
+TINY = {
+    "deep_emotion": ((48, 48, 1), {}),
+    "hybrid_cnn_rnn": ((4, 32, 32, 1), {"rnn_layers": 2}),
+    "regression_cnn": ((32, 32, 1), {}),
+    "stc_nlstm": ((4, 32, 32, 1), {"filters": 8, "levels": (4, 2, 1), "t_units": 16, "c_units": 16}),
+    "stc": ((4, 32, 32, 1), {"filters": 8}),
+    "stc_lstm": ((4, 32, 32, 1), {"filters": 8, "t_units": 16}),
+    "stc_slstm": ((4, 32, 32, 1), {"filters": 8, "t_units": 16}),
+    "frame_cnn": ((32, 32, 3), {}),
+    "rnn": ((5, 30), {}),
+    "lstm": ((5, 30), {}),
+    "bilstm": ((5, 32, 32, 1), {}),
+    "cnn_lstm": ((4, 32, 32, 1), {}),
+    "mobilenet_fer": ((48, 48, 1), {"alpha": 0.35}),
+    "mobilenet_fer_temporal": ((4, 48, 48, 1), {"alpha": 0.35, "gru_units": 8}),
+}
+PER_FRAME = {"rnn", "lstm", "bilstm", "cnn_lstm"}
+
+
+def test_every_registered_model_is_covered():
+    assert set(available()) == set(TINY)
+
+
+@pytest.mark.parametrize("name", sorted(TINY))
+def test_tiny_model_shapes_and_round_trip(name, tmp_path):
+    import keras
+
+    shape, options = TINY[name]
+    classes = 1 if name == "regression_cnn" else 3
+    model = build(name, shape, classes, **options)
+    x = np.random.default_rng(0).uniform(0, 255, (2,) + shape).astype("float32")
+    y = model(x, training=False).numpy()
+    expected = (2, shape[0], classes) if name in PER_FRAME else (2, classes)
+    assert y.shape == expected and y.dtype == np.float32
+    if name != "regression_cnn":
+        assert np.allclose(y.sum(axis=-1), 1.0, atol=1e-4)
+    print(f"{name}: {model.count_params():,} parameters at {shape}")
+    path = tmp_path / f"{name}.keras"
+    model.save(path)
+    again = keras.models.load_model(path)
+    assert np.allclose(again(x, training=False).numpy(), y, atol=1e-5)
+
+
+def test_deep_emotion_starts_with_the_identity_transform():
+    import keras
+
+    model = build("deep_emotion", (48, 48, 1), 7)
+    x = np.random.default_rng(1).uniform(0, 255, (2, 48, 48, 1)).astype("float32")
+    theta = keras.Model(model.inputs, model.get_layer("loc_theta").output)(x).numpy()
+    assert np.allclose(theta, [1, 0, 0, 0, 1, 0])
+    sampled = keras.Model(model.inputs, model.get_layer("stn_sample").output)(x).numpy()
+    assert np.allclose(sampled, x / 255.0, atol=1e-5), "identity theta must reproduce the input"
+
+
+def test_affine_sampler_shifts_like_the_matrix_says():
+    from keras_fer.models.spatial_transformer import AffineSampler
+
+    image = np.zeros((1, 9, 9, 1), np.float32)
+    image[0, 4, 6, 0] = 1.0
+    # Sampling at x + 0.5 (normalised) moves content left by a quarter of the width (2 px here).
+    out = AffineSampler()([image, np.array([[1, 0, 0.5, 0, 1, 0]], np.float32)]).numpy()
+    assert out[0, 4, 4, 0] == pytest.approx(1.0) and out.sum() == pytest.approx(1.0)
+
+
+def test_irnn_starts_at_a_scaled_identity():
+    model = build("hybrid_cnn_rnn", (4, 32, 32, 1), 3, identity_scale=0.5)
+    recurrent = model.get_layer("irnn1").cell.recurrent_kernel.numpy()
+    assert np.allclose(recurrent, 0.5 * np.eye(150))
+    assert model.get_layer("irnn1").cell.activation.__name__ == "relu"
+    assert model.get_layer("per_frame").layer.name == "frame_cnn", "staged training freezes the CNN by this name"
+
+
+def test_stc_nlstm_follows_table_2():
+    model = build("stc_nlstm", (18, 64, 64, 1), 7)
+    convs = [layer for layer in model.layers if layer.name.startswith("conv")]
+    assert [c.filters for c in convs] == [64] * 5 and all(c.kernel_size == (3, 3, 3) for c in convs)
+    assert model.get_layer("mspp1").compute_output_shape((None, 18, 64, 64, 64))[-1] == 5376
+    assert [model.get_layer(f"pool{i}").output.shape[2] for i in (1, 2, 4)] == [32, 16, 8]
+    assert len([layer for layer in model.layers if layer.name.startswith("t_lstm")]) == 10
+    au = build("stc_nlstm", (4, 32, 32, 1), 11, multilabel=True, filters=8, t_units=8, c_units=8)
+    assert au.get_layer("classes").activation.__name__ == "sigmoid"
+
+
+def test_sequence_prediction_sums_frame_probabilities():
+    from keras_fer.models.sharma_jain import sequence_prediction
+
+    frames = np.array([[[0.6, 0.4], [0.2, 0.8], [0.3, 0.7]]])
+    assert np.allclose(sequence_prediction(frames), [[1.1 / 3, 1.9 / 3]])
+
+
+def test_unknown_names_and_options():
+    with pytest.raises(UsageError, match="Unknown model.name='resnet'"):
+        build("resnet", (48, 48, 1), 7)
+    with pytest.raises(UsageError, match=r"has no option\(s\) \['depth'\]"):
+        build("deep_emotion", (48, 48, 1), 7, depth=3)
