@@ -13,7 +13,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from keras_fer.data.video import read_video
 from keras_fer.detector_model import cache_dir
 from keras_fer.edge.align import AlignRecipe, align_face
 from keras_fer.errors import UsageError
+from keras_fer.io.processes import pool_start_method
 from keras_fer.labels import AU_IDS
 
 _WORKER: dict = {}
@@ -139,7 +139,7 @@ def _run(jobs, data_config, recipe, workers):
                 _WORKER["finder"].close()  # MediaPipe's own finaliser is noisy at exit
             _WORKER.clear()
         return
-    method = "fork" if "tensorflow" not in sys.modules else "spawn"
+    method = pool_start_method()
     with multiprocessing.get_context(method).Pool(workers, initializer=_init, initargs=(recipe, data_config.detector)) as pool:
         yield from pool.imap(_prepare_one, payload, chunksize=max(1, min(64, len(jobs) // (8 * workers))))
 

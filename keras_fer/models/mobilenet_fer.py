@@ -13,10 +13,16 @@ from keras_fer.models.registry import register_model
 layers = keras.layers
 
 
-def _backbone(frame_shape, alpha: float, name: str = "backbone") -> keras.Model:
+def _backbone(frame_shape, alpha: float, bn_momentum: float = 0.9, name: str = "backbone") -> keras.Model:
     inputs = keras.Input(frame_shape)
     x = layers.Rescaling(1.0 / 127.5, offset=-1.0, name="scale")(inputs)  # MobileNetV2 expects -1..1
     base = keras.applications.MobileNetV2(input_shape=tuple(frame_shape), alpha=alpha, include_top=False, weights=None, pooling="avg")
+    # keras.applications sets BatchNorm momentum 0.999 for fine-tuning pretrained weights; from
+    # scratch on a few thousand images the moving statistics then lag far behind the weights
+    # and inference sits at chance. 0.9 lets them follow (measured: chance -> >95% on `easy`).
+    for layer in base.layers:
+        if isinstance(layer, layers.BatchNormalization):
+            layer.momentum = bn_momentum
     return keras.Model(inputs, base(x), name=name)
 
 

@@ -180,3 +180,20 @@ def test_cli_synth_summary_and_errors(tmp_path):
     assert json.loads((tmp_path / "c" / "synthetic.json").read_text())["seed"] == 3
     bad = run_cli("data", "synth", "--config", str(config), "data.sed=3", "--out", str(tmp_path / "d"))
     assert bad.returncode == 2 and "data.seed" in bad.stderr
+
+
+def test_a_script_without_a_main_guard_can_render_after_importing_tensorflow(tmp_path):
+    """Spawned pools re-run the caller's script and hang without a __main__ guard; we fork."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import tensorflow\n"
+        "from keras_fer.data.synthetic import render_dataset\n"
+        f"info = render_dataset('fer2013', {str(tmp_path / 'out')!r}, num=100, progress=False, workers=2)\n"
+        "print('rendered', info['num'])\n"
+    )
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=240, env={**__import__("os").environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "rendered 100" in result.stdout

@@ -21,6 +21,8 @@ _READS_AS = {
     "mmi": ("mmi", "", {}),
     "jaffe": ("jaffe", "", {}),
     "folder": ("folder", "", {"subject_pattern": r"^(S\d+)_"}),
+    "easy": ("folder", "", {"subject_pattern": r"^(S\d+)_"}),
+    "easy_sequences": ("mmi", "", {}),
 }
 
 

@@ -6,7 +6,6 @@ import collections
 import json
 import multiprocessing
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from keras_fer.data.synthetic.samples import plan, render_sample
 from keras_fer.data.synthetic.writers import WRITERS
 from keras_fer.errors import UsageError
 from keras_fer.io import atomic_directory, atomic_write_text
+from keras_fer.io.processes import pool_start_method
 
 MANIFEST = "synthetic.json"
 
@@ -97,8 +97,7 @@ def _render_all(jobs, workers):
         yield from map(_render_one, jobs)
         return
     # Ordered results from a pool; each sample has its own random stream, so the
-    # output does not depend on the number of workers. Fork needs no `__main__` guard
-    # in the caller's script, but is unsafe once TensorFlow's threads exist.
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and "tensorflow" not in sys.modules else "spawn"
+    # output does not depend on the number of workers.
+    method = pool_start_method()
     with multiprocessing.get_context(method).Pool(workers) as pool:
         yield from pool.imap(_render_one, jobs, chunksize=max(1, min(32, len(jobs) // (4 * workers))))

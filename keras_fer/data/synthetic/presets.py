@@ -20,6 +20,7 @@ class Preset:
     face_fill: float  # face width / image width
     strength: tuple = (0.4, 1.0)  # expression intensity at apex
     drop_prob: float = 0.15
+    spurious_prob: float = 0.08  # chance of each AU appearing weakly where the prototype has none
     roll_deg: float = 15.0
     yaw_deg: float = 15.0
     scale_jitter: float = 0.15
@@ -121,6 +122,49 @@ PRESETS: dict[str, Preset] = {
         strength=(0.35, 1.0),
         occluder_prob=0.1,
         splits=(("train", 0.8), ("test", 0.2)),
+    ),
+    # An easy setting for checking that a model learns at all (the models issue: >= 95% in a
+    # few CPU minutes): strong, complete prototypes, little pose, clean images, no occluders.
+    "easy": Preset(
+        name="easy",
+        writer="class_folders",
+        size=(48, 48),
+        channels=1,
+        class_counts={name: 1 for name in ("neutral", "anger", "disgust", "fear", "happiness", "sadness", "surprise")},
+        num=1400,
+        images_per_subject=10,
+        face_fill=0.95,
+        strength=(0.85, 1.0),
+        drop_prob=0.0,
+        spurious_prob=0.0,
+        roll_deg=5.0,
+        yaw_deg=5.0,
+        scale_jitter=0.05,
+        shift=0.03,
+        degradation=CLEAN,
+        splits=(("train", 0.8), ("test", 0.2)),
+    ),
+    # The same as neutral-to-apex sequences of aligned crops, one take per subject and expression.
+    "easy_sequences": Preset(
+        name="easy_sequences",
+        writer="frame_folders",
+        size=(48, 48),
+        channels=1,
+        class_counts={name: 1 for name in ("anger", "disgust", "fear", "happiness", "sadness", "surprise")},
+        num=360,
+        images_per_subject=6,
+        face_fill=0.95,
+        strength=(0.85, 1.0),
+        drop_prob=0.0,
+        spurious_prob=0.0,
+        roll_deg=5.0,
+        yaw_deg=5.0,
+        scale_jitter=0.05,
+        shift=0.03,
+        degradation=CLEAN,
+        sequence="onset_apex",
+        frames=(8, 12),
+        one_per_subject=True,
     ),
 }
 

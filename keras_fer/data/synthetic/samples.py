@@ -58,7 +58,7 @@ def render_sample(preset: Preset, index: int, emotion: str, subject: int, seed: 
     height, width = size or preset.size
     channels = channels or preset.channels
     who = sample_identity(subject, seed)
-    apex_expr = sample_expression(rng, emotion, preset.strength, preset.drop_prob)
+    apex_expr = sample_expression(rng, emotion, preset.strength, preset.drop_prob, preset.spurious_prob)
     occluder = str(rng.choice(OCCLUDERS)) if rng.random() < preset.occluder_prob else None
     profile = _profile(preset, rng)
     pose = _pose(preset, height, width, rng)
