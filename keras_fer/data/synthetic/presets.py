@@ -34,6 +34,21 @@ class Preset:
     one_per_subject: bool = False  # every subject shows every class once (Oulu-CASIA, MMI sessions)
 
 
+# The look of the easy presets: strong complete prototypes, little pose, clean images.
+_EASY = dict(
+    size=(48, 48),
+    channels=1,
+    face_fill=0.95,
+    strength=(0.85, 1.0),
+    drop_prob=0.0,
+    spurious_prob=0.0,
+    roll_deg=5.0,
+    yaw_deg=5.0,
+    scale_jitter=0.05,
+    shift=0.03,
+    degradation=CLEAN,
+)
+
 PRESETS: dict[str, Preset] = {
     # FER2013 (Goodfellow et al. 2013): 48x48 grey, 35,887 images, the published class counts.
     "fer2013": Preset(
@@ -128,43 +143,23 @@ PRESETS: dict[str, Preset] = {
     "easy": Preset(
         name="easy",
         writer="class_folders",
-        size=(48, 48),
-        channels=1,
         class_counts={name: 1 for name in ("neutral", "anger", "disgust", "fear", "happiness", "sadness", "surprise")},
         num=1400,
         images_per_subject=10,
-        face_fill=0.95,
-        strength=(0.85, 1.0),
-        drop_prob=0.0,
-        spurious_prob=0.0,
-        roll_deg=5.0,
-        yaw_deg=5.0,
-        scale_jitter=0.05,
-        shift=0.03,
-        degradation=CLEAN,
         splits=(("train", 0.8), ("test", 0.2)),
+        **_EASY,
     ),
     # The same as neutral-to-apex sequences of aligned crops, one take per subject and expression.
     "easy_sequences": Preset(
         name="easy_sequences",
         writer="frame_folders",
-        size=(48, 48),
-        channels=1,
         class_counts={name: 1 for name in ("anger", "disgust", "fear", "happiness", "sadness", "surprise")},
         num=360,
         images_per_subject=6,
-        face_fill=0.95,
-        strength=(0.85, 1.0),
-        drop_prob=0.0,
-        spurious_prob=0.0,
-        roll_deg=5.0,
-        yaw_deg=5.0,
-        scale_jitter=0.05,
-        shift=0.03,
-        degradation=CLEAN,
         sequence="onset_apex",
         frames=(8, 12),
         one_per_subject=True,
+        **_EASY,
     ),
 }
 
