@@ -56,6 +56,9 @@ def make_dataset(prepared, indices, *, training: bool, batch_size: int, augment=
     if images.shape[1] == 1:
         images = images[:, 0]  # still images: (N, H, W, C)
     ds = tf.data.Dataset.from_tensor_slices((images, targets))
+    # Evaluation, calibration and export checks pair outputs with samples by position, so
+    # only the training stream may trade order for speed.
+    deterministic = deterministic or not training
     options = tf.data.Options()
     options.deterministic = deterministic
     ds = ds.with_options(options)

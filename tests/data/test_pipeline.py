@@ -78,3 +78,10 @@ def test_targets_and_class_weights():
 
     with pytest.raises(UsageError, match="no labelled samples"):
         make_dataset(unlabelled, np.arange(24), training=False, batch_size=4)
+
+
+def test_evaluation_order_is_kept_whatever_the_deterministic_flag():
+    prepared = _prepared(n=200)
+    for _ in range(3):
+        batches = [x.numpy() for x, _ in make_dataset(prepared, np.arange(200), training=False, batch_size=7, deterministic=False)]
+        assert np.array_equal(np.concatenate(batches), prepared.images[:, 0].astype(np.float32))
