@@ -18,6 +18,7 @@ from pathlib import Path
 
 from keras_fer.errors import UsageError
 from keras_fer.io import atomic_write_bytes
+from keras_fer.io.paths import home
 
 FILENAME = "face_detection_short_range.tflite"
 SHA256 = "bbff11cebd1eb27a1e004cae0b0e63ec8c551cbf34a4451148b4908b8db3eca8"
@@ -28,13 +29,9 @@ WHEEL_MEMBER = "mediapipe/modules/face_detection/face_detection_short_range.tfli
 FALLBACK_PLATFORMS = (("manylinux_2_28_x86_64", "3.11"), ("manylinux_2_28_aarch64", "3.11"), ("macosx_11_0_universal2", "3.11"))
 
 
-def cache_dir() -> Path:
-    return Path(os.environ.get("KERAS_FER_HOME") or Path.home() / ".cache" / "keras-fer")
-
-
 def detector_model_path() -> Path:
     """Where the BlazeFace model is (or will be) cached."""
-    return cache_dir() / "models" / FILENAME
+    return home() / "models" / FILENAME
 
 
 def sha256_of(path: Path) -> str:

@@ -26,7 +26,7 @@ from keras_fer.data.records import Record
 from keras_fer.data.sequences import peak_indices, resample_indices, sliding_windows
 from keras_fer.data.sources import read_source
 from keras_fer.data.video import read_video
-from keras_fer.detector_model import cache_dir
+from keras_fer.io.paths import prepared_dir
 from keras_fer.edge.align import AlignRecipe, align_face
 from keras_fer.errors import UsageError
 from keras_fer.io.processes import pool_start_method
@@ -44,7 +44,7 @@ def prepare(data_config, workers: int | None = None, progress: bool = True, refr
     source = read_source(data_config)
     recipe = recipe_of(data_config)
     key = cache_key(data_config, source, recipe)
-    folder = _cache_root(data_config) / key
+    folder = prepared_dir(data_config) / key
     if not refresh and (folder / "meta.json").is_file():
         return load_prepared(folder)
     jobs = _jobs(source, data_config)
@@ -99,10 +99,6 @@ def cache_key(data_config, source, recipe: AlignRecipe) -> str:
     }
     digest = hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode()).hexdigest()[:16]
     return f"{source.name.replace(':', '-')}-{recipe.method}-{recipe.size}px-{digest}"
-
-
-def _cache_root(data_config) -> Path:
-    return Path(data_config.cache_dir).expanduser() if data_config.cache_dir else cache_dir() / "prepared"
 
 
 def _jobs(source, data_config) -> list[dict]:

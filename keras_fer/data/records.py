@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Optional
 
-import numpy as np
-
 
 @dataclasses.dataclass
 class Record:
@@ -50,7 +48,3 @@ class SourceData:
         for record in self.records:
             out[record.label] = out.get(record.label, 0) + 1
         return out
-
-
-def as_uint8_frames(pixels) -> list[np.ndarray]:
-    return [np.asarray(p, np.uint8) for p in pixels]

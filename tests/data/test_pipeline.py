@@ -85,3 +85,12 @@ def test_evaluation_order_is_kept_whatever_the_deterministic_flag():
     for _ in range(3):
         batches = [x.numpy() for x, _ in make_dataset(prepared, np.arange(200), training=False, batch_size=7, deterministic=False)]
         assert np.array_equal(np.concatenate(batches), prepared.images[:, 0].astype(np.float32))
+
+
+def test_representative_dataset_is_unaugmented_batch_one_and_bounded():
+    from keras_fer.data.pipeline import representative_dataset
+
+    prepared = _prepared(n=30)
+    samples = [x.numpy() for x in representative_dataset(prepared, np.arange(30), steps=12)]
+    assert len(samples) == 12 and samples[0].shape == (1, 16, 16, 1)
+    assert np.array_equal(np.concatenate(samples), prepared.images[:12, 0].astype(np.float32))

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import json
 from pathlib import Path
 
 from keras_fer import __version__
 from keras_fer.data.sources import register_source
-from keras_fer.detector_model import cache_dir
+from keras_fer.io.paths import prepared_dir
 from keras_fer.labels import AU_IDS
 
 # The reader for each preset's on-disk format, with the options that format needs.
@@ -27,7 +26,7 @@ _READS_AS = {
 
 
 def synthetic_root(config) -> Path:
-    base = Path(config.cache_dir).expanduser() if config.cache_dir else cache_dir() / "prepared"
+    base = prepared_dir(config)
     num = config.num_samples if config.num_samples is not None else "default"
     return base / "synthetic" / f"{config.preset}-n{num}-seed{config.seed}-v{__version__}"
 
@@ -63,7 +62,3 @@ def _attach_truth(records, root: Path) -> None:
         record.aus = {au: float(row[f"AU{au:02d}"]) for au in AU_IDS}
         record.valence, record.arousal = float(row["valence"]), float(row["arousal"])
         record.subject = record.subject or row["subject"]
-
-
-def manifest(root: Path) -> dict:
-    return json.loads((root / "synthetic.json").read_text())
