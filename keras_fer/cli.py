@@ -60,6 +60,31 @@ def build_parser() -> argparse.ArgumentParser:
             action.add_argument("--save-split", metavar="FILE", help="also save the split (by sample key) for reuse with split.file=FILE")
         action.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, e.g. data.root=/data/ckplus")
 
+    train = sub.add_parser(
+        "train",
+        help="train a model; every run gets its own folder under run.dir (resumable)",
+        description="Train model.name on the configured data and split. Writes runs/<name>/ with model.keras (best epoch), "
+        "config.yaml, split.json, metrics.json (test split), history.csv, curves.png, confusion.png, roc.png, TensorBoard logs and "
+        "checkpoints/ (one per epoch, for --resume). A split with several folds trains every fold in fold-NN/ and reports mean +- std.",
+        epilog=EPILOG,
+    )
+    train.add_argument("--config", help="YAML experiment file, e.g. configs/deep_emotion/fer2013.yaml")
+    train.add_argument("--resume", metavar="RUN", help="continue the run in this folder where it stopped (its config.yaml is used)")
+    train.add_argument("--quiet", action="store_true", help="no progress bars")
+    train.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, e.g. train.epochs=5 model.name=mobilenet_fer")
+
+    evaluate = sub.add_parser(
+        "evaluate",
+        help="score a run's model on its test split, or on another dataset with overlapping labels",
+        description="Accuracy, mean class accuracy, per-class precision/recall/F1, macro-F1, confusion matrix and ROC/PR "
+        "figures (AU F1 or MSE/RMSE/CCC for other targets). With --config or data.* overrides, evaluates on that dataset "
+        "(all its samples whose class the model knows) and writes RUN/evaluation/.",
+        epilog=EPILOG,
+    )
+    evaluate.add_argument("--run", required=True, help="run folder written by keras-fer train")
+    evaluate.add_argument("--config", help="YAML file whose data.* (and split.*) name another dataset")
+    evaluate.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="e.g. data.format=jaffe data.root=/data/jaffe")
+
     models = sub.add_parser("models", help="model files used at run time")
     models_sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
     fetch = models_sub.add_parser(
@@ -105,6 +130,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _synth(args)
     if args.command == "data" and args.data_command in ("prepare", "check"):
         return _prepare_or_check(args)
+    if args.command == "train":
+        return _train(args)
+    if args.command == "evaluate":
+        return _evaluate(args)
     if args.command == "models" and args.models_command == "fetch":
         from keras_fer.detector_model import fetch_detector_model
 
@@ -175,3 +204,45 @@ def _prepare_or_check(args: argparse.Namespace) -> int:
     path = write_grid(prepared, args.grid)
     print(f"sample grid -> {path}")
     return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from keras_fer.config import load_config
+    from keras_fer.training import train
+
+    if args.resume and (args.config or args.overrides):
+        raise UsageError("--resume continues a run with its own config.yaml; drop --config and key=value overrides (start a new run to change them).")
+    config = None if args.resume else load_config(args.config, args.overrides)
+    result = train(config, resume=args.resume, progress=not args.quiet)
+    print(_summary(result.metrics, result.best_epoch, result.folder))
+    return 0
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from keras_fer.evaluation.run_evaluation import evaluate_run
+
+    metrics = evaluate_run(args.run, overrides=args.overrides, config_path=args.config)
+    if "label_mapping" in metrics:
+        pairs = ", ".join(f"{a}->{b}" for a, b in metrics["label_mapping"].items())
+        print(f"label mapping (dataset -> model): {pairs}; left out (class unknown to the model): {metrics['left_out_unknown_class']}")
+    print(_summary(metrics, None, metrics["out"]))
+    return 0
+
+
+def _summary(metrics: dict, best_epoch, folder) -> str:
+    lines = []
+    if best_epoch is not None:
+        best = metrics.get("best") or {}
+        lines.append(f"best epoch {best_epoch} ({best.get('stage')}): {best.get('monitor')} {best.get('value', float('nan')):.4f}")
+    shown = []
+    for key in ("accuracy", "mean_class_accuracy", "macro_f1", "frame_accuracy", "mean_f1", "mse", "rmse", "ccc"):
+        value = metrics.get(key)
+        if isinstance(value, dict):
+            shown.append(f"{key} {value['mean']:.4f} +- {value['std']:.4f}")
+        elif isinstance(value, (int, float)):
+            shown.append(f"{key} {value:.4f}")
+    samples = metrics.get("num_samples")
+    count = samples.get("total") if isinstance(samples, dict) else samples
+    lines.append(f"test ({count} samples): " + (", ".join(shown) or "no test samples"))
+    lines.append(f"results -> {os.path.abspath(folder)}")
+    return "\n".join(lines)

@@ -64,7 +64,19 @@ class TrainConfig:
     batch_size: int = 64
     optimizer: str = "adam"
     learning_rate: float = 0.001
+    momentum: float = 0.9
+    weight_decay: float = 0.0
+    clipnorm: Optional[float] = None
+    schedule: str = "constant"
+    decay_every: int = 20
+    decay_factor: float = 0.1
+    boundaries: list = dataclasses.field(default_factory=list)
+    values: list = dataclasses.field(default_factory=list)
+    target: str = "label"
+    monitor: str = "auto"
+    early_stopping: int = 0
     class_weights: bool = False
+    stages: list = dataclasses.field(default_factory=list)
     strategy: str = "auto"
     precision: str = "auto"
     jit_compile: bool = False
@@ -124,6 +136,9 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "data.format": ("synthetic", "fer2013_csv", "folder", "jaffe", "ckplus", "oulu", "mmi", "au_table", "video_csv"),
     "data.align": ("none", "eyes"),
     "data.detector": ("blazeface", "haar", "mtcnn"),
+    "train.optimizer": ("adam", "adamw", "sgd", "rmsprop"),
+    "train.schedule": ("constant", "step", "piecewise"),
+    "train.target": ("label", "aus", "valence", "valence_arousal"),
     "train.strategy": ("auto", "default", "mirrored", "multi_worker"),
     "train.precision": ("auto", "float32", "mixed_float16"),
     "split.kind": ("fixed", "ratio", "kfold", "group_kfold", "per_class"),

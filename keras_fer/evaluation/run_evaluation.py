@@ -1,0 +1,73 @@
+"""``keras-fer evaluate``: score a run's best model on its test split or on another dataset.
+
+On another dataset the label sets are matched by name (the canonical names of
+``keras_fer.labels``); samples whose class the model does not know are left out and
+counted, and the mapping is returned so the CLI can print it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from keras_fer.config import load_config
+from keras_fer.errors import UsageError
+from keras_fer.io import atomic_write_text
+from keras_fer.training.run_dir import open_run_dir
+
+
+def evaluate_run(run: str | Path, overrides=(), config_path=None, out_name: str | None = None) -> dict:
+    """Metrics of ``run``'s model.keras; ``overrides``/``config_path`` may point at other data."""
+    import dataclasses
+
+    import keras
+
+    from keras_fer.data.prepare import prepare
+    from keras_fer.data.splits import load_split
+    from keras_fer.evaluation.evaluate import evaluate_model
+
+    folder = open_run_dir(run)
+    if not (folder / "model.keras").is_file():
+        raise UsageError(f"{folder} has no model.keras yet (training unfinished or a CV parent); resume it or pass one of its fold-NN folders.")
+    trained = load_config(folder / "config.yaml")
+    config = load_config(folder / "config.yaml")
+    if config_path is not None:
+        other = load_config(config_path)
+        config = dataclasses.replace(config, data=other.data, split=other.split)
+    from keras_fer.config import set_key, parse_override
+
+    for item in overrides:
+        key, value = parse_override(item)
+        set_key(config, key, value, source="command line")
+    same_data = config.data == trained.data
+    prepared = prepare(config.data, progress=False)
+    model = keras.models.load_model(folder / "model.keras")
+    model_classes = list(json.loads((folder / "metrics.json").read_text()).get("classes") or prepared.classes) if (folder / "metrics.json").is_file() else list(prepared.classes)
+    if same_data and (folder / "split.json").is_file():
+        indices = load_split(folder / "split.json", prepared.keys).folds[0]["test"]
+        mapping, dropped = None, 0
+    else:
+        indices, mapping, dropped = _map_labels(prepared, model_classes)
+        prepared = dataclasses.replace(prepared, labels=np.array([mapping.get(prepared.classes[l], -1) if l >= 0 else -1 for l in prepared.labels]))
+    out = folder / (out_name or ("evaluation" if not same_data else "."))
+    out.mkdir(exist_ok=True)
+    metrics = evaluate_model(model, prepared, indices, trained.train.target, out_dir=out, classes=model_classes)
+    metrics["dataset"] = prepared.meta.get("dataset")
+    if mapping is not None:
+        metrics["label_mapping"] = {name: model_classes[i] for name, i in mapping.items()}
+        metrics["left_out_unknown_class"] = dropped
+    atomic_write_text(out / "evaluation.json", json.dumps(metrics, indent=1) + "\n")
+    metrics["out"] = str(out)
+    return metrics
+
+
+def _map_labels(prepared, model_classes):
+    position = {name: i for i, name in enumerate(model_classes)}
+    mapping = {name: position[name] for name in prepared.classes if name in position}
+    if not mapping:
+        raise UsageError(f"No class of this dataset {list(prepared.classes)} is one the model knows {model_classes}; nothing to evaluate.")
+    keep = [i for i, l in enumerate(prepared.labels) if l >= 0 and prepared.classes[l] in mapping]
+    dropped = int(np.sum(prepared.labels >= 0) - len(keep))
+    return np.asarray(keep, int), mapping, dropped

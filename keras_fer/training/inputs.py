@@ -1,0 +1,65 @@
+"""The tf.data streams a training stage reads: the data issue's pipeline plus what a stage
+needs on top (still frames cut from sequences, per-frame targets, a fresh seed per epoch).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import tensorflow as tf
+
+from keras_fer.data.pipeline import make_dataset, targets_of
+
+
+def epoch_seed(seed: int, stage: int, epoch: int) -> int:
+    """A seed per (run seed, stage, epoch): a resumed run draws what the uninterrupted one drew."""
+    return int(np.random.SeedSequence([seed, stage, epoch]).generate_state(1)[0])
+
+
+def frames_view(prepared, indices, k: int):
+    """The last ``k`` frames of each listed sequence as still images, with the sequence's labels."""
+    indices = np.asarray(indices, int)
+    t = prepared.images.shape[1]
+    k = min(k, t)
+    images = np.asarray(prepared.images[indices][:, t - k:]).reshape((-1, 1) + prepared.images.shape[2:])
+
+    def repeat(values):
+        return np.repeat(np.asarray(values)[indices], k, axis=0)
+
+    view = dataclasses.replace(
+        prepared, images=images, labels=repeat(prepared.labels), keys=repeat(prepared.keys), subjects=repeat(prepared.subjects),
+        splits=repeat(prepared.splits), aus=repeat(prepared.aus), valence=repeat(prepared.valence), arousal=repeat(prepared.arousal))
+    return view, np.arange(len(images))
+
+
+def stage_dataset(prepared, indices, *, stage, config, training: bool, global_batch: int, seed: int = 0, frames_per_output: int = 0):
+    """A batched stream for ``stage``; ``frames_per_output`` > 0 repeats each label per frame
+    for models that predict every frame (Sharma & Jain)."""
+    if stage.frames:
+        prepared, indices = frames_view(prepared, indices, stage.frames)
+    ds = make_dataset(prepared, indices, training=training, batch_size=global_batch, augment=config.augment if training else None,
+                      target=stage.train.target, seed=seed, deterministic=config.data.deterministic)
+    if frames_per_output:
+        ds = ds.map(lambda x, y: (x, tf.repeat(tf.expand_dims(y, 1), frames_per_output, axis=1)))
+    return ds
+
+
+def stage_input_shape(prepared, stage) -> tuple:
+    shape = tuple(prepared.images.shape[1:])
+    if stage.frames or shape[0] == 1:
+        return shape[1:]
+    return shape
+
+
+def num_outputs(prepared, target: str) -> int:
+    if target == "label":
+        return len(prepared.classes)
+    return int(targets_of(prepared, target).shape[1])
+
+
+def labelled(prepared, indices, target: str) -> np.ndarray:
+    indices = np.asarray(indices, int)
+    if target == "label":
+        return indices[prepared.labels[indices] >= 0]
+    return indices

@@ -1,0 +1,31 @@
+"""A progress bar per epoch (tqdm) that shows the running loss and, at the end, the
+validation figures; quiet mode prints nothing."""
+
+from __future__ import annotations
+
+import keras
+from tqdm import tqdm
+
+
+class EpochProgress(keras.callbacks.Callback):
+    def __init__(self, title: str, steps: int | None, enabled: bool = True):
+        super().__init__()
+        self.title, self.steps, self.enabled = title, steps, enabled
+        self.bar = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self.enabled:
+            self.bar = tqdm(total=self.steps, desc=self.title, unit="batch", leave=True, dynamic_ncols=True)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.bar is not None:
+            self.bar.update(1)
+            if logs and "loss" in logs:
+                self.bar.set_postfix_str(f"loss {float(logs['loss']):.4f}", refresh=False)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.bar is not None:
+            shown = {k: v for k, v in (logs or {}).items() if k in ("loss", "accuracy", "val_loss", "val_accuracy", "mae", "val_mae")}
+            self.bar.set_postfix_str(" ".join(f"{k} {float(v):.4f}" for k, v in shown.items()))
+            self.bar.close()
+            self.bar = None

@@ -1,0 +1,205 @@
+"""``keras-fer train``: one run directory, resumable epoch by epoch, staged when configured.
+
+Each epoch is one ``model.fit`` call on a stream seeded by (seed, stage, epoch), followed by
+an atomic checkpoint of the model with its optimizer and of the run state; so a run killed
+at any point resumes with ``--resume`` at the first unfinished epoch and ends with the
+history an uninterrupted run would have. A non-finite loss stops the run with an error and
+leaves the last good checkpoint in place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import shutil
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from keras_fer.config import load_config
+from keras_fer.data.pipeline import class_weights
+from keras_fer.data.prepare import prepare
+from keras_fer.data.splits import load_split, resolve_split, save_split
+from keras_fer.errors import UsageError
+from keras_fer.evaluation.evaluate import evaluate_model
+from keras_fer.evaluation.plots import plot_history
+from keras_fer.io import atomic_write_text
+from keras_fer.models import build
+from keras_fer.training.checkpoints import save_model_atomic, write_history_csv, write_state
+from keras_fer.training.inputs import epoch_seed, labelled, num_outputs, stage_dataset, stage_input_shape
+from keras_fer.training.losses import loss_and_metrics, monitor_of
+from keras_fer.training.optimizers import current_learning_rate, make_optimizer
+from keras_fer.training.progress import EpochProgress
+from keras_fer.training.run_dir import new_run_dir, open_run_dir, read_state
+from keras_fer.training.stages import freeze, resolve_stages, transfer_weights
+from keras_fer.training.strategy import is_chief, make_strategy, resolve_precision
+
+
+class TrainingDiverged(RuntimeError):
+    """The loss became NaN or infinite."""
+
+
+@dataclasses.dataclass
+class RunResult:
+    folder: Path
+    metrics: dict
+    history: list
+    best_epoch: int | None
+
+
+def train(config=None, resume: str | Path | None = None, progress: bool = True, log=print) -> RunResult:
+    """Train ``config`` in a new run directory, or continue the run at ``resume``."""
+    if resume is not None:
+        folder = open_run_dir(resume)
+        config = load_config(folder / "config.yaml")
+        log(f"Resuming {folder}")
+    else:
+        folder = new_run_dir(config)
+        atomic_write_text(folder / "config.yaml", config.to_yaml())
+    prepared = prepare(config.data, progress=progress)
+    split_path = folder / "split.json"
+    if split_path.is_file():
+        split = load_split(split_path, prepared.keys)
+    else:
+        split = resolve_split(prepared, config.split, config.train.seed)
+        save_split(split, prepared.keys, split_path)
+    if len(split.folds) > 1:
+        from keras_fer.training.cross_validation import run_folds
+
+        return run_folds(config, prepared, split, folder, progress=progress, log=log)
+    return train_fold(config, prepared, split.folds[0], folder, progress=progress, log=log)
+
+
+def train_fold(config, prepared, fold: dict, folder: Path, progress: bool = True, log=print) -> RunResult:
+    precision = resolve_precision(config.train.precision)
+    previous_policy = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(precision)
+    try:
+        strategy = make_strategy(config.train.strategy)
+        return _train_stages(config, prepared, fold, folder, strategy, progress, log)
+    finally:
+        keras.config.set_dtype_policy(previous_policy)
+
+
+def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> RunResult:
+    state = read_state(folder)
+    stages = resolve_stages(config.train)
+    train_idx = labelled(prepared, fold["train"], config.train.target)
+    val_idx = labelled(prepared, fold.get("val", []), config.train.target)
+    if len(train_idx) == 0:
+        raise UsageError("The training split has no labelled samples; check data.* and split.* (keras-fer data check shows the split).")
+    replicas = strategy.num_replicas_in_sync
+    best_path = None
+    for s, stage in enumerate(stages):
+        best_path = folder / "checkpoints" / f"{stage.name}_best.keras"
+        if s < state["stage"]:
+            continue
+        model, frames = _stage_model(config, prepared, stages, s, state, folder, strategy)
+        global_batch = stage.train.batch_size * replicas
+        steps = math.ceil(len(train_idx) * (stage.frames or 1) / global_batch)
+        with strategy.scope():
+            if not getattr(model, "compiled", False):
+                loss, metrics = loss_and_metrics(stage.train.target)
+                model.compile(optimizer=make_optimizer(stage.train, steps), loss=loss, metrics=metrics, jit_compile=stage.train.jit_compile)
+        val = stage_dataset(prepared, val_idx, stage=stage, config=config, training=False, global_batch=global_batch, frames_per_output=frames) if len(val_idx) else None
+        monitor, mode = monitor_of(stage.train, val is not None)
+        weights = _class_weights(config, prepared, train_idx, stage, frames)
+        for epoch in range(state["epoch"], stage.train.epochs):
+            data = stage_dataset(prepared, train_idx, stage=stage, config=config, training=True, global_batch=global_batch,
+                                 seed=epoch_seed(config.train.seed, s, epoch), frames_per_output=frames)
+            keras.utils.set_random_seed(epoch_seed(config.train.seed, s, epoch) % 2**31)
+            started = time.perf_counter()
+            title = f"{stage.name} epoch {epoch + 1}/{stage.train.epochs}" if len(stages) > 1 else f"epoch {epoch + 1}/{stage.train.epochs}"
+            callbacks = [keras.callbacks.TerminateOnNaN(), EpochProgress(title, steps, progress),
+                         keras.callbacks.TensorBoard(str(folder / "logs" / stage.name), write_graph=False, profile_batch=0)]
+            logs = model.fit(data, validation_data=val, epochs=epoch + 1, initial_epoch=epoch, callbacks=callbacks, verbose=0, shuffle=False, class_weight=weights).history
+            row = {"stage": stage.name, "epoch": epoch + 1, **{k: float(v[-1]) for k, v in logs.items()},
+                   "lr": current_learning_rate(model.optimizer), "seconds": round(time.perf_counter() - started, 2)}
+            bad = [k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)] or ([] if len(logs.get("loss", [])) else ["loss"])
+            if bad:
+                raise TrainingDiverged(f"{stage.name} epoch {epoch + 1}: {', '.join(bad)} became NaN or infinite; the run stopped and "
+                                       f"kept its last good checkpoint ({folder / 'checkpoints'}). Lower train.learning_rate or set train.clipnorm, "
+                                       f"then `keras-fer train --resume {folder}`.")
+            value = row.get(monitor)
+            if value is None:
+                raise UsageError(f"train.monitor={monitor!r} is not a logged metric; logged: {sorted(k for k in row if k not in ('stage', 'epoch'))}.")
+            best = state["best"]
+            improved = best is None or best.get("stage") != stage.name or (value > best["value"] if mode == "max" else value < best["value"])
+            if is_chief():
+                if improved:
+                    save_model_atomic(model, best_path)
+                save_model_atomic(model, folder / "checkpoints" / f"{stage.name}.keras")
+            if improved:
+                state["best"] = {"stage": stage.name, "epoch": epoch + 1, "value": value, "monitor": monitor}
+            state["epoch"] = epoch + 1
+            state["history"].append(row)
+            patience = stage.train.early_stopping
+            if patience and epoch + 1 - state["best"]["epoch"] >= patience:
+                log(f"Early stopping: {monitor} has not improved for {patience} epochs (best {state['best']['value']:.4f} at epoch {state['best']['epoch']}).")
+                state["epoch"] = stage.train.epochs
+            if is_chief():
+                write_state(folder, state)
+                write_history_csv(folder, state["history"])
+            if state["epoch"] >= stage.train.epochs:
+                break
+        state["stage"], state["epoch"] = s + 1, 0
+        if is_chief():
+            write_state(folder, state)
+    return _finish(config, prepared, fold, folder, state, best_path, strategy)
+
+
+def _stage_model(config, prepared, stages, s, state, folder, strategy):
+    """The model for stage ``s``: the last checkpoint when resuming mid-stage, else built
+    fresh, with the previous stage's best weights moved over by name and layers frozen."""
+    stage = stages[s]
+    checkpoint = folder / "checkpoints" / f"{stage.name}.keras"
+    with strategy.scope():
+        if state["stage"] == s and state["epoch"] > 0 and checkpoint.is_file():
+            model = keras.models.load_model(checkpoint)
+        else:
+            keras.utils.set_random_seed(config.train.seed + s)
+            model = build(config.model.name, stage_input_shape(prepared, stage), num_outputs(prepared, stage.train.target), **config.model.options)
+            if keras.config.dtype_policy().name == "mixed_float16":
+                # Softmax and the loss stay in float32 under mixed precision.
+                outputs = keras.layers.Activation("linear", dtype="float32", name="float32_output")(model.outputs[0])
+                model = keras.Model(model.inputs, outputs, name=model.name)
+            if s > 0:
+                previous = keras.models.load_model(folder / "checkpoints" / f"{stages[s - 1].name}_best.keras", compile=False)
+                if not transfer_weights(previous, model):
+                    raise UsageError(f"Stage {stage.name!r}: no layer of {model.name} matches the previous stage's model by name and shape; nothing to carry over.")
+            freeze(model, stage.freeze)
+    frames = int(model.outputs[0].shape[1]) if len(model.outputs[0].shape) == 3 and stage.train.target == "label" else 0
+    return model, frames
+
+
+def _class_weights(config, prepared, train_idx, stage, frames):
+    if not stage.train.class_weights:
+        return None
+    if stage.train.target != "label" or frames:
+        raise UsageError("train.class_weights applies to one label per sample; it is not available for per-frame outputs or non-label targets.")
+    return class_weights(prepared.labels[train_idx], len(prepared.classes))
+
+
+def _finish(config, prepared, fold, folder, state, best_path, strategy) -> RunResult:
+    with strategy.scope():
+        model = keras.models.load_model(best_path)
+    target = config.train.target
+    test_idx = fold.get("test", [])
+    chief = is_chief()
+    if chief:
+        shutil.copyfile(best_path, folder / ".model.keras.tmp")
+        (folder / ".model.keras.tmp").replace(folder / "model.keras")
+        plot_history(state["history"], folder / "curves.png")
+    metrics = evaluate_model(model, prepared, test_idx, target, out_dir=folder if chief else None) if len(test_idx) else {"num_samples": 0}
+    metrics["split"] = "test"
+    metrics["best"] = state["best"]
+    metrics["model"] = config.model.name
+    metrics["parameters"] = int(model.count_params())
+    metrics["train_seconds"] = round(float(np.sum([row["seconds"] for row in state["history"]])), 1)
+    if chief:
+        import json
+
+        atomic_write_text(folder / "metrics.json", json.dumps(metrics, indent=1) + "\n")
+    return RunResult(folder, metrics, state["history"], state["best"]["epoch"] if state["best"] else None)
