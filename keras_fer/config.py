@@ -216,6 +216,12 @@ def _check_type(key: str, value: Any, expected: Any, source: str) -> Any:
         if optional:
             return None
         raise UsageError(f"{source}: {key} may not be empty; expected {base.__name__}.")
+    if base is float and isinstance(value, str):
+        # PyYAML reads 1e-5 (no dot) as a string; accept any float literal.
+        try:
+            value = float(value)
+        except ValueError:
+            pass
     ok = {
         bool: isinstance(value, bool),
         int: isinstance(value, int) and not isinstance(value, bool),

@@ -107,9 +107,12 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
         monitor, mode = monitor_of(stage.train, val is not None)
         weights = _class_weights(config, prepared, train_idx, stage, frames)
         for epoch in range(state["epoch"], stage.train.epochs):
+            # Reseed everything per epoch (TF's op seeds pair with the global one), so epoch e
+            # draws the same whether the run got here in one go or through --resume.
+            keras.utils.set_random_seed(epoch_seed(config.train.seed, s, epoch) % 2**31)
             data = stage_dataset(prepared, train_idx, stage=stage, config=config, training=True, global_batch=global_batch,
                                  seed=epoch_seed(config.train.seed, s, epoch), frames_per_output=frames)
-            keras.utils.set_random_seed(epoch_seed(config.train.seed, s, epoch) % 2**31)
+            _reseed_layers(model, epoch_seed(config.train.seed, s, epoch))
             started = time.perf_counter()
             title = f"{stage.name} epoch {epoch + 1}/{stage.train.epochs}" if len(stages) > 1 else f"epoch {epoch + 1}/{stage.train.epochs}"
             callbacks = [keras.callbacks.TerminateOnNaN(), EpochProgress(title, steps, progress),
@@ -120,8 +123,8 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
             bad = [k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)] or ([] if len(logs.get("loss", [])) else ["loss"])
             if bad:
                 raise TrainingDiverged(f"{stage.name} epoch {epoch + 1}: {', '.join(bad)} became NaN or infinite; the run stopped and "
-                                       f"kept its last good checkpoint ({folder / 'checkpoints'}). Lower train.learning_rate or set train.clipnorm, "
-                                       f"then `keras-fer train --resume {folder}`.")
+                                       f"kept the checkpoint of its last good epoch ({state['epoch']}) in {folder / 'checkpoints'}. "
+                                       f"Train again with a lower train.learning_rate or with train.clipnorm set.")
             value = row.get(monitor)
             if value is None:
                 raise UsageError(f"train.monitor={monitor!r} is not a logged metric; logged: {sorted(k for k in row if k not in ('stage', 'epoch'))}.")
@@ -172,6 +175,15 @@ def _stage_model(config, prepared, stages, s, state, folder, strategy):
             freeze(model, stage.freeze)
     frames = int(model.outputs[0].shape[1]) if len(model.outputs[0].shape) == 3 and stage.train.target == "label" else 0
     return model, frames
+
+
+def _reseed_layers(model, seed: int) -> None:
+    """Set every dropout-style SeedGenerator state from ``seed``: Keras does not save these
+    states in model.keras, so without this a resumed run would drop different units."""
+    states = [v for v in model.non_trainable_variables if "seed_generator_state" in v.path]
+    for i, variable in enumerate(states):
+        value = np.array([(seed + 7919 * i) % 2**31, 0]).astype(keras.backend.standardize_dtype(variable.dtype))
+        variable.assign(value)
 
 
 def _class_weights(config, prepared, train_idx, stage, frames):

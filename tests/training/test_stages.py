@@ -1,0 +1,38 @@
+"""Staged training pieces: stage parsing, weights moved by name, freezing inside wrappers."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from keras_fer.config import TrainConfig
+from keras_fer.errors import UsageError
+from keras_fer.models import build
+from keras_fer.training.stages import freeze, named_layers, resolve_stages, transfer_weights
+
+
+def test_stages_inherit_and_override():
+    train = dataclasses.replace(TrainConfig(), learning_rate=0.01, stages=[{"name": "cnn", "frames": 2, "epochs": 3}, {"freeze": ["frame_cnn"], "clipnorm": 1.0}])
+    cnn, rnn = resolve_stages(train)
+    assert (cnn.name, cnn.frames, cnn.train.epochs, cnn.train.learning_rate) == ("cnn", 2, 3, 0.01)
+    assert rnn.freeze == ("frame_cnn",) and rnn.train.clipnorm == 1.0 and rnn.train.epochs == train.epochs
+
+
+def test_unknown_stage_key_is_named():
+    with pytest.raises(UsageError, match="lerning_rate"):
+        resolve_stages(dataclasses.replace(TrainConfig(), stages=[{"lerning_rate": 0.1}]))
+
+
+def test_cnn_weights_move_into_the_sequence_model_and_freeze():
+    image = build("hybrid_cnn_rnn", (32, 32, 1), 3, rnn_units=8, fc_units=16)
+    sequence = build("hybrid_cnn_rnn", (4, 32, 32, 1), 3, rnn_units=8, fc_units=16)
+    copied = transfer_weights(image, sequence)
+    assert copied and "classes" not in copied
+    a, b = named_layers(image)["frame_cnn"], named_layers(sequence)["frame_cnn"]
+    for wa, wb in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_array_equal(wa, wb)
+    freeze(sequence, ["frame_cnn"])
+    assert not named_layers(sequence)["frame_cnn"].trainable
+    assert named_layers(sequence)["irnn1"].trainable
+    with pytest.raises(UsageError, match="no layer named"):
+        freeze(sequence, ["nope"])

@@ -1,0 +1,94 @@
+"""`keras-fer train` end to end on tiny synthetic data: the run folder, resume after a
+real SIGKILL, a diverging run, cross-validation and its resume."""
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import run_cli
+
+TINY = ["data.preset=easy", "data.num_samples=120", "data.image_size=32", "data.deterministic=true", "model.name=frame_cnn",
+        "train.batch_size=16", "split.kind=ratio"]
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    return f"data.cache_dir={tmp_path_factory.mktemp('cache')}"
+
+
+def _history(folder):
+    with open(folder / "history.csv") as handle:
+        return [{k: v for k, v in row.items() if k != "seconds"} for row in csv.DictReader(handle)]
+
+
+def test_run_folder_holds_everything(tmp_path, cache):
+    result = run_cli("train", "--quiet", *TINY, cache, f"run.dir={tmp_path}", "run.name=r", "train.epochs=2")
+    assert result.returncode == 0, result.stderr[-2000:]
+    folder = tmp_path / "r"
+    for name in ("model.keras", "config.yaml", "split.json", "metrics.json", "history.csv", "curves.png", "confusion.png", "roc.png", "logs", "checkpoints/state.json"):
+        assert (folder / name).exists(), name
+    metrics = json.loads((folder / "metrics.json").read_text())
+    assert {"accuracy", "mean_class_accuracy", "macro_f1", "num_samples"} <= set(metrics)
+    assert len(_history(folder)) == 2
+    assert "best epoch" in result.stdout and str(folder) in result.stdout
+    # A second run with the same name gets a new folder; nothing is overwritten.
+    again = run_cli("train", "--quiet", *TINY, cache, f"run.dir={tmp_path}", "run.name=r", "train.epochs=1")
+    assert again.returncode == 0 and (tmp_path / "r-2" / "model.keras").is_file()
+    assert len(_history(folder)) == 2
+
+
+def test_resume_after_sigkill_gives_the_same_history(tmp_path, cache):
+    args = [*TINY, cache, "train.epochs=4"]
+    whole = run_cli("train", "--quiet", *args, f"run.dir={tmp_path}", "run.name=whole")
+    assert whole.returncode == 0, whole.stderr[-2000:]
+    code = f"import sys; from keras_fer.cli import main; sys.exit(main({['train', '--quiet', *args, f'run.dir={tmp_path}', 'run.name=killed']!r}))"
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"))
+    state = tmp_path / "killed" / "checkpoints" / "state.json"
+    deadline = time.time() + 240
+    while time.time() < deadline and process.poll() is None:
+        if state.is_file() and json.loads(state.read_text())["epoch"] >= 2:
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "training finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    killed_at = json.loads(state.read_text())["epoch"]
+    assert 2 <= killed_at < 4 and not (tmp_path / "killed" / "metrics.json").exists()
+    resumed = run_cli("train", "--quiet", "--resume", str(tmp_path / "killed"))
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert _history(tmp_path / "killed") == _history(tmp_path / "whole")
+    assert json.loads((tmp_path / "killed" / "metrics.json").read_text())["accuracy"] == json.loads((tmp_path / "whole" / "metrics.json").read_text())["accuracy"]
+
+
+def test_diverging_run_stops_and_keeps_the_good_checkpoint(tmp_path, cache):
+    # Epoch 1 at a sane rate (8 steps of 16 over ~96 training samples: 6 steps), then an absurd one.
+    result = run_cli("train", "--quiet", *TINY, cache, f"run.dir={tmp_path}", "run.name=nan", "train.epochs=3", "train.optimizer=sgd",
+                     "train.schedule=piecewise", "train.boundaries=[6]", "train.values=[0.001, 1.0e+12]")
+    assert result.returncode == 1
+    assert "NaN or infinite" in result.stderr and "last good epoch (1)" in result.stderr
+    state = json.loads((tmp_path / "nan" / "checkpoints" / "state.json").read_text())
+    assert state["epoch"] == 1 and len(state["history"]) == 1
+    assert (tmp_path / "nan" / "checkpoints" / "main.keras").is_file()
+
+
+def test_cross_validation_reports_mean_and_std_and_resumes_at_the_first_unfinished_fold(tmp_path, cache):
+    args = [*TINY, cache, f"run.dir={tmp_path}", "run.name=cv", "train.epochs=1", "split.kind=kfold", "split.folds=3"]
+    result = run_cli("train", "--quiet", *args)
+    assert result.returncode == 0, result.stderr[-2000:]
+    parent = tmp_path / "cv"
+    metrics = json.loads((parent / "metrics.json").read_text())
+    assert metrics["num_folds"] == 3 and len(metrics["accuracy"]["folds"]) == 3
+    assert "+-" in result.stdout
+    first = (parent / "fold-01" / "model.keras").stat().st_mtime_ns
+    (parent / "fold-03" / "metrics.json").unlink()  # as if killed during the last fold
+    (parent / "metrics.json").unlink()
+    again = run_cli("train", "--quiet", "--resume", str(parent))
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert (parent / "fold-01" / "model.keras").stat().st_mtime_ns == first
+    assert json.loads((parent / "metrics.json").read_text())["num_folds"] == 3
