@@ -44,7 +44,7 @@ def class_weights(labels: np.ndarray, num_classes: int) -> dict:
     return {c: float(len(labels) / (num_classes * counts[c])) if counts[c] else 0.0 for c in range(num_classes)}
 
 
-def make_dataset(prepared, indices, *, training: bool, batch_size: int, augment=None, target: str = "label", seed: int = 0, deterministic: bool = False, repeat: bool = False) -> tf.data.Dataset:
+def make_dataset(prepared, indices, *, training: bool, batch_size: int, augment=None, target: str = "label", seed: int = 0, deterministic: bool = False, repeat: bool = False, drop_remainder: bool = False) -> tf.data.Dataset:
     indices = np.asarray(indices, int)
     y = targets_of(prepared, target)
     if target == "label":
@@ -66,7 +66,8 @@ def make_dataset(prepared, indices, *, training: bool, batch_size: int, augment=
         ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
     if repeat:
         ds = ds.repeat()
-    ds = ds.batch(batch_size, drop_remainder=False)
+    # Several replicas split each batch; a short last batch would split unevenly.
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
     # Augmenting whole batches (one op per batch, per-sample parameters) keeps the
     # per-element overhead of tf.data out of the way.
     if training and augment is not None and _active(augment):

@@ -33,13 +33,14 @@ def frames_view(prepared, indices, k: int):
     return view, np.arange(len(images))
 
 
-def stage_dataset(prepared, indices, *, stage, config, training: bool, global_batch: int, seed: int = 0, frames_per_output: int = 0):
+def stage_dataset(prepared, indices, *, stage, config, training: bool, global_batch: int, seed: int = 0, frames_per_output: int = 0, replicas: int = 1):
     """A batched stream for ``stage``; ``frames_per_output`` > 0 repeats each label per frame
     for models that predict every frame (Sharma & Jain)."""
     if stage.frames:
         prepared, indices = frames_view(prepared, indices, stage.frames)
     ds = make_dataset(prepared, indices, training=training, batch_size=global_batch, augment=config.augment if training else None,
-                      target=stage.train.target, seed=seed, deterministic=config.data.deterministic)
+                      target=stage.train.target, seed=seed, deterministic=config.data.deterministic,
+                      drop_remainder=replicas > 1)
     if frames_per_output:
         ds = ds.map(lambda x, y: (x, tf.repeat(tf.expand_dims(y, 1), frames_per_output, axis=1)))
     return ds

@@ -22,7 +22,20 @@ import tensorflow as tf
 from keras_fer.errors import UsageError
 
 
+_MADE: dict = {}
+
+
 def make_strategy(name: str) -> tf.distribute.Strategy:
+    """The strategy for ``name``, made once per process (a multi-worker strategy must be
+    created before TensorFlow runs anything else, and only once)."""
+    if name not in _MADE:
+        _MADE[name] = _make(name)
+    return _MADE[name]
+
+
+def _make(name: str) -> tf.distribute.Strategy:
+    if name == "multi_worker":
+        return _multi_worker()
     gpus = tf.config.list_logical_devices("GPU")
     if name == "auto":
         name = "mirrored" if len(gpus) >= 2 else "default"
@@ -31,16 +44,18 @@ def make_strategy(name: str) -> tf.distribute.Strategy:
     if name == "mirrored":
         devices = [d.name for d in gpus] or [d.name for d in tf.config.list_logical_devices("CPU")]
         return tf.distribute.MirroredStrategy(devices=devices)
-    if name == "multi_worker":
-        config = os.environ.get("TF_CONFIG")
-        if not config:
-            raise UsageError("train.strategy=multi_worker needs the TF_CONFIG environment variable (cluster and task); see the README's 'Several machines'.")
-        try:
-            json.loads(config)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"TF_CONFIG is not valid JSON ({exc.msg}); it should look like {{\"cluster\": {{\"worker\": [\"host1:port\", ...]}}, \"task\": {{\"type\": \"worker\", \"index\": 0}}}}.") from exc
-        return tf.distribute.MultiWorkerMirroredStrategy()
     raise UsageError(f"Unknown train.strategy={name!r}; expected one of ('auto', 'default', 'mirrored', 'multi_worker').")
+
+
+def _multi_worker() -> tf.distribute.Strategy:
+    config = os.environ.get("TF_CONFIG")
+    if not config:
+        raise UsageError("train.strategy=multi_worker needs the TF_CONFIG environment variable (cluster and task); see the README's 'Several machines'.")
+    try:
+        json.loads(config)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"TF_CONFIG is not valid JSON ({exc.msg}); it should look like {{\"cluster\": {{\"worker\": [\"host1:port\", ...]}}, \"task\": {{\"type\": \"worker\", \"index\": 0}}}}.") from exc
+    return tf.distribute.MultiWorkerMirroredStrategy()
 
 
 def is_chief() -> bool:

@@ -73,11 +73,11 @@ def train(config=None, resume: str | Path | None = None, progress: bool = True, 
 
 
 def train_fold(config, prepared, fold: dict, folder: Path, progress: bool = True, log=print) -> RunResult:
+    strategy = make_strategy(config.train.strategy)  # first: multi-worker needs a fresh runtime
     precision = resolve_precision(config.train.precision)
     previous_policy = keras.config.dtype_policy()
     keras.config.set_dtype_policy(precision)
     try:
-        strategy = make_strategy(config.train.strategy)
         return _train_stages(config, prepared, fold, folder, strategy, progress, log)
     finally:
         keras.config.set_dtype_policy(previous_policy)
@@ -98,12 +98,18 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
             continue
         model, frames = _stage_model(config, prepared, stages, s, state, folder, strategy)
         global_batch = stage.train.batch_size * replicas
-        steps = math.ceil(len(train_idx) * (stage.frames or 1) / global_batch)
+        samples = len(train_idx) * (stage.frames or 1)
+        steps = samples // global_batch if replicas > 1 else math.ceil(samples / global_batch)
+        if steps == 0:
+            raise UsageError(f"{samples} training samples do not fill one global batch of {global_batch} ({replicas} replicas); lower train.batch_size.")
         with strategy.scope():
             if not getattr(model, "compiled", False):
                 loss, metrics = loss_and_metrics(stage.train.target)
                 model.compile(optimizer=make_optimizer(stage.train, steps), loss=loss, metrics=metrics, jit_compile=stage.train.jit_compile)
-        val = stage_dataset(prepared, val_idx, stage=stage, config=config, training=False, global_batch=global_batch, frames_per_output=frames) if len(val_idx) else None
+        # With several replicas every batch must split evenly, so validation drops its last
+        # partial batch (fewer than one global batch of samples; the test split is complete).
+        val_batch = global_batch if replicas == 1 else replicas * max(1, min(stage.train.batch_size, len(val_idx) * (stage.frames or 1) // replicas))
+        val = stage_dataset(prepared, val_idx, stage=stage, config=config, training=False, global_batch=val_batch, frames_per_output=frames, replicas=replicas) if len(val_idx) >= replicas else None
         monitor, mode = monitor_of(stage.train, val is not None)
         weights = _class_weights(config, prepared, train_idx, stage, frames)
         for epoch in range(state["epoch"], stage.train.epochs):
@@ -111,7 +117,7 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
             # draws the same whether the run got here in one go or through --resume.
             keras.utils.set_random_seed(epoch_seed(config.train.seed, s, epoch) % 2**31)
             data = stage_dataset(prepared, train_idx, stage=stage, config=config, training=True, global_batch=global_batch,
-                                 seed=epoch_seed(config.train.seed, s, epoch), frames_per_output=frames)
+                                 seed=epoch_seed(config.train.seed, s, epoch), frames_per_output=frames, replicas=replicas)
             _reseed_layers(model, epoch_seed(config.train.seed, s, epoch))
             started = time.perf_counter()
             title = f"{stage.name} epoch {epoch + 1}/{stage.train.epochs}" if len(stages) > 1 else f"epoch {epoch + 1}/{stage.train.epochs}"
@@ -195,8 +201,7 @@ def _class_weights(config, prepared, train_idx, stage, frames):
 
 
 def _finish(config, prepared, fold, folder, state, best_path, strategy) -> RunResult:
-    with strategy.scope():
-        model = keras.models.load_model(best_path)
+    model = keras.models.load_model(best_path)  # one device: every test sample counts
     target = config.train.target
     test_idx = fold.get("test", [])
     chief = is_chief()
