@@ -73,3 +73,21 @@ def test_multi_worker_cluster_of_two_local_processes(tmp_path):
     assert len((chief / "history.csv").read_text().splitlines()) == 3
     # The other worker trains in step but leaves the artifacts to the chief.
     assert not (tmp_path / "worker1" / "mw" / "model.keras").exists()
+
+
+def test_mixed_precision_trains_with_a_float32_output(tmp_path):
+    code = textwrap.dedent(f"""
+        import keras
+        from keras_fer.config import load_config
+        from keras_fer.training import train
+        config = load_config(None, {TINY + [f"data.cache_dir={tmp_path / 'cache'}", f"run.dir={tmp_path}", "run.name=mp", "train.precision=mixed_float16", "train.epochs=1"]!r})
+        result = train(config, progress=False)
+        assert keras.config.dtype_policy().name == "float32"  # the global policy is restored
+        keras.config.set_dtype_policy("mixed_float16")  # as the trainer does when it resumes such a run
+        model = keras.models.load_model(result.folder / "model.keras")
+        assert model.outputs[0].dtype == "float32", model.outputs[0].dtype
+        assert any(layer.dtype_policy.name == "mixed_float16" for layer in model.layers)
+        assert type(model.optimizer).__name__ == "LossScaleOptimizer", type(model.optimizer)
+    """)
+    result = run_python(code, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
