@@ -32,6 +32,7 @@ demo: $(VENV)/.installed-demo
 	$(BIN)/keras-fer data synth --preset fer2013 --out $(DEMO_DIR)/fer2013 --overwrite --quiet
 	$(BIN)/keras-fer data synth --clip --seconds 10 --out $(DEMO_DIR)/clip --overwrite --quiet
 	@echo "Demo data is in $(DEMO_DIR)/ (fer2013/fer2013.csv, clip/clip.avi + ground_truth.jsonl)."
+	$(BIN)/keras-fer train --config configs/demo.yaml data.root=$(DEMO_DIR)/fer2013/fer2013.csv
 
 test: $(VENV)/.installed-test
 	$(MAKE) --no-print-directory detector

@@ -85,6 +85,19 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--config", help="YAML file whose data.* (and split.*) name another dataset")
     evaluate.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="e.g. data.format=jaffe data.root=/data/jaffe")
 
+    explain = sub.add_parser(
+        "explain",
+        help="occlusion saliency, Grad-CAM and the attended region of a run's model on face images (PNG grids)",
+        description="For each image: the prediction, Deep-Emotion's occlusion saliency (a zeroed patch slides over the face; "
+        "the map is the drop in the predicted class's probability, label changes outlined), Grad-CAM for CNN models and the "
+        "spatial transformer's attended region for deep_emotion. The image is aligned with the run's recipe.",
+    )
+    explain.add_argument("--run", required=True, help="run folder written by keras-fer train")
+    explain.add_argument("--image", required=True, nargs="+", help="image file(s)")
+    explain.add_argument("--out", help="PNG file (one image) or folder (default: RUN/explain/)")
+    explain.add_argument("--patch", type=int, default=8, help="occluding patch size in pixels (default 8)")
+    explain.add_argument("--stride", type=int, default=4, help="patch stride in pixels (default 4)")
+
     models = sub.add_parser("models", help="model files used at run time")
     models_sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
     fetch = models_sub.add_parser(
@@ -134,6 +147,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _train(args)
     if args.command == "evaluate":
         return _evaluate(args)
+    if args.command == "explain":
+        from keras_fer.evaluation.explain import explain_run
+
+        for item in explain_run(args.run, args.image, args.out, args.patch, args.stride):
+            extras = ", ".join(name for name, flag in (("Grad-CAM", item["has_grad_cam"]), ("attended region", item["has_attention"])) if flag)
+            print(f"{item['label']} ({item['probability']:.2f}); occlusion{', ' + extras if extras else ''} -> {item['out']}")
+        return 0
     if args.command == "models" and args.models_command == "fetch":
         from keras_fer.detector_model import fetch_detector_model
 

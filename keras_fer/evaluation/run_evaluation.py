@@ -22,8 +22,7 @@ def evaluate_run(run: str | Path, overrides=(), config_path=None, out_name: str 
     """Metrics of ``run``'s model.keras; ``overrides``/``config_path`` may point at other data."""
     import dataclasses
 
-    import keras
-
+    from keras_fer.models import load_model
     from keras_fer.data.prepare import prepare
     from keras_fer.data.splits import load_split
     from keras_fer.evaluation.evaluate import evaluate_model
@@ -43,7 +42,7 @@ def evaluate_run(run: str | Path, overrides=(), config_path=None, out_name: str 
         set_key(config, key, value, source="command line")
     same_data = config.data == trained.data
     prepared = prepare(config.data, progress=False)
-    model = keras.models.load_model(folder / "model.keras")
+    model = load_model(folder / "model.keras")
     model_classes = list(json.loads((folder / "metrics.json").read_text()).get("classes") or prepared.classes) if (folder / "metrics.json").is_file() else list(prepared.classes)
     if same_data and (folder / "split.json").is_file():
         indices = load_split(folder / "split.json", prepared.keys).folds[0]["test"]

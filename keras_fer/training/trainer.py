@@ -26,7 +26,7 @@ from keras_fer.errors import UsageError
 from keras_fer.evaluation.evaluate import evaluate_model
 from keras_fer.evaluation.plots import plot_history
 from keras_fer.io import atomic_write_text
-from keras_fer.models import build
+from keras_fer.models import build, load_model
 from keras_fer.training.checkpoints import save_model_atomic, write_history_csv, write_state
 from keras_fer.training.inputs import epoch_seed, labelled, num_outputs, stage_dataset, stage_input_shape
 from keras_fer.training.losses import loss_and_metrics, monitor_of
@@ -166,7 +166,7 @@ def _stage_model(config, prepared, stages, s, state, folder, strategy):
     checkpoint = folder / "checkpoints" / f"{stage.name}.keras"
     with strategy.scope():
         if state["stage"] == s and state["epoch"] > 0 and checkpoint.is_file():
-            model = keras.models.load_model(checkpoint)
+            model = load_model(checkpoint)
         else:
             keras.utils.set_random_seed(config.train.seed + s)
             model = build(config.model.name, stage_input_shape(prepared, stage), num_outputs(prepared, stage.train.target), **config.model.options)
@@ -175,7 +175,7 @@ def _stage_model(config, prepared, stages, s, state, folder, strategy):
                 outputs = keras.layers.Activation("linear", dtype="float32", name="float32_output")(model.outputs[0])
                 model = keras.Model(model.inputs, outputs, name=model.name)
             if s > 0:
-                previous = keras.models.load_model(folder / "checkpoints" / f"{stages[s - 1].name}_best.keras", compile=False)
+                previous = load_model(folder / "checkpoints" / f"{stages[s - 1].name}_best.keras", compile=False)
                 if not transfer_weights(previous, model):
                     raise UsageError(f"Stage {stage.name!r}: no layer of {model.name} matches the previous stage's model by name and shape; nothing to carry over.")
             freeze(model, stage.freeze)
@@ -201,7 +201,7 @@ def _class_weights(config, prepared, train_idx, stage, frames):
 
 
 def _finish(config, prepared, fold, folder, state, best_path, strategy) -> RunResult:
-    model = keras.models.load_model(best_path)  # one device: every test sample counts
+    model = load_model(best_path)  # one device: every test sample counts
     target = config.train.target
     test_idx = fold.get("test", [])
     chief = is_chief()
