@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from keras_fer.config import load_config
+from keras_fer.config import load_config, parse_override, set_key
 from keras_fer.errors import UsageError
 from keras_fer.io import atomic_write_text
 from keras_fer.training.run_dir import open_run_dir
@@ -35,15 +35,13 @@ def evaluate_run(run: str | Path, overrides=(), config_path=None, out_name: str 
     if config_path is not None:
         other = load_config(config_path)
         config = dataclasses.replace(config, data=other.data, split=other.split)
-    from keras_fer.config import set_key, parse_override
-
     for item in overrides:
         key, value = parse_override(item)
         set_key(config, key, value, source="command line")
     same_data = config.data == trained.data
     prepared = prepare(config.data, progress=False)
     model = load_model(folder / "model.keras")
-    model_classes = list(json.loads((folder / "metrics.json").read_text()).get("classes") or prepared.classes) if (folder / "metrics.json").is_file() else list(prepared.classes)
+    model_classes = _trained_classes(folder) or list(prepared.classes)
     if same_data and (folder / "split.json").is_file():
         indices = load_split(folder / "split.json", prepared.keys).folds[0]["test"]
         mapping, dropped = None, 0
@@ -70,3 +68,9 @@ def _map_labels(prepared, model_classes):
     keep = [i for i, l in enumerate(prepared.labels) if l >= 0 and prepared.classes[l] in mapping]
     dropped = int(np.sum(prepared.labels >= 0) - len(keep))
     return np.asarray(keep, int), mapping, dropped
+
+
+def _trained_classes(folder: Path) -> list:
+    """The class names in the model's output order, as training recorded them."""
+    metrics = folder / "metrics.json"
+    return list(json.loads(metrics.read_text()).get("classes") or []) if metrics.is_file() else []

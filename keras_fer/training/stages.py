@@ -16,6 +16,7 @@ weights. No stages means one stage with the ``train`` section as it is.
 from __future__ import annotations
 
 import dataclasses
+import typing
 
 import keras
 
@@ -55,8 +56,6 @@ def resolve_stages(train: TrainConfig) -> list[Stage]:
 
 
 def _type_of(key: str):
-    import typing
-
     return typing.get_type_hints(TrainConfig)[key]
 
 
