@@ -250,6 +250,8 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _summary(metrics: dict, best_epoch, folder) -> str:
+    if not metrics:
+        return "this worker's share of the training is done; the chief worker (index 0) writes the run folder and its metrics"
     lines = []
     if best_epoch is not None:
         best = metrics.get("best") or {}

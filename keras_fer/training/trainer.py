@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from keras_fer.evaluation.evaluate import evaluate_model
 from keras_fer.evaluation.plots import plot_history
 from keras_fer.io import atomic_write_text
 from keras_fer.models import build, load_model
+from keras_fer.training.custom_loop import make_epoch_runner
 from keras_fer.training.checkpoints import save_model_atomic, write_history_csv, write_state
 from keras_fer.training.inputs import epoch_seed, labelled, num_outputs, stage_dataset, stage_input_shape
 from keras_fer.training.losses import loss_and_metrics, monitor_of
@@ -55,6 +57,10 @@ def train(config=None, resume: str | Path | None = None, progress: bool = True, 
         folder = open_run_dir(resume)
         config = load_config(folder / "config.yaml")
         log(f"Resuming {folder}")
+    elif not is_chief():
+        # Other workers of a multi-worker cluster train in step; the chief alone writes the run.
+        folder = Path(tempfile.mkdtemp(prefix="keras-fer-worker-"))
+        (folder / "checkpoints").mkdir()
     else:
         folder = new_run_dir(config)
         atomic_write_text(folder / "config.yaml", config.to_yaml())
@@ -112,6 +118,10 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
         val = stage_dataset(prepared, val_idx, stage=stage, config=config, training=False, global_batch=val_batch, frames_per_output=frames, replicas=replicas) if len(val_idx) >= replicas else None
         monitor, mode = monitor_of(stage.train, val is not None)
         weights = _class_weights(config, prepared, train_idx, stage, frames)
+        # model.fit is broken under MultiWorkerMirroredStrategy in Keras 3 (see custom_loop).
+        by_hand = make_epoch_runner(model, strategy, stage.train.target, global_batch) if _is_multi_worker(strategy) else None
+        if by_hand is not None and weights is not None:
+            raise UsageError("train.class_weights is not available with train.strategy=multi_worker; drop one of them.")
         for epoch in range(state["epoch"], stage.train.epochs):
             # Reseed everything per epoch (TF's op seeds pair with the global one), so epoch e
             # draws the same whether the run got here in one go or through --resume.
@@ -121,9 +131,12 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
             _reseed_layers(model, epoch_seed(config.train.seed, s, epoch))
             started = time.perf_counter()
             title = f"{stage.name} epoch {epoch + 1}/{stage.train.epochs}" if len(stages) > 1 else f"epoch {epoch + 1}/{stage.train.epochs}"
-            callbacks = [keras.callbacks.TerminateOnNaN(), EpochProgress(title, steps, progress),
-                         keras.callbacks.TensorBoard(str(folder / "logs" / stage.name), write_graph=False, profile_batch=0)]
-            logs = model.fit(data, validation_data=val, epochs=epoch + 1, initial_epoch=epoch, callbacks=callbacks, verbose=0, shuffle=False, class_weight=weights).history
+            if by_hand is not None:
+                logs = by_hand(data, val, [EpochProgress(title, steps, progress and is_chief())])
+            else:
+                callbacks = [keras.callbacks.TerminateOnNaN(), EpochProgress(title, steps, progress),
+                             keras.callbacks.TensorBoard(str(folder / "logs" / stage.name), write_graph=False, profile_batch=0)]
+                logs = model.fit(data, validation_data=val, epochs=epoch + 1, initial_epoch=epoch, callbacks=callbacks, verbose=0, shuffle=False, class_weight=weights).history
             row = {"stage": stage.name, "epoch": epoch + 1, **{k: float(v[-1]) for k, v in logs.items()},
                    "lr": current_learning_rate(model.optimizer), "seconds": round(time.perf_counter() - started, 2)}
             bad = [k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)] or ([] if len(logs.get("loss", [])) else ["loss"])
@@ -183,6 +196,12 @@ def _stage_model(config, prepared, stages, s, state, folder, strategy):
     return model, frames
 
 
+def _is_multi_worker(strategy) -> bool:
+    import tensorflow as tf
+
+    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy)
+
+
 def _reseed_layers(model, seed: int) -> None:
     """Set every dropout-style SeedGenerator state from ``seed``: Keras does not save these
     states in model.keras, so without this a resumed run would drop different units."""
@@ -201,6 +220,8 @@ def _class_weights(config, prepared, train_idx, stage, frames):
 
 
 def _finish(config, prepared, fold, folder, state, best_path, strategy) -> RunResult:
+    if not is_chief():
+        return RunResult(folder, {}, state["history"], state["best"]["epoch"] if state["best"] else None)
     model = load_model(best_path)  # one device: every test sample counts
     target = config.train.target
     test_idx = fold.get("test", [])
