@@ -1,0 +1,122 @@
+"""``keras-fer export``: a run's model.keras -> RUN/export/<model>_<quant>.tflite + report.
+
+Calibration samples come from the run's own validation split through the training
+pipeline (no augmentation, batch 1, ``export.calibration_steps``); verification uses its
+test split. Every artifact carries keras-fer metadata (see ``keras_fer.edge.read_metadata``).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from keras_fer import __version__
+from keras_fer.errors import UsageError
+from keras_fer.io import atomic_write_bytes, atomic_write_text
+
+from .convert import QUANTS, convert, float_islands
+from .embed import embed_metadata
+from .verify import compare, flag, latency_ms, tflite_outputs
+
+SEQUENCE_MODELS_WINDOWED = "windowed"
+
+
+def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_type: str = "int8", max_test: int = 500, log=print) -> dict:
+    from keras_fer.config import load_config
+    from keras_fer.data.pipeline import representative_dataset
+    from keras_fer.data.prepare import prepare, recipe_of
+    from keras_fer.data.splits import load_split
+    from keras_fer.evaluation.evaluate import predict
+    from keras_fer.models import load_model
+    from keras_fer.training.run_dir import open_run_dir
+
+    folder = open_run_dir(run)
+    for quant in quants:
+        if quant not in QUANTS:
+            raise UsageError(f"Unknown quant={quant!r}; expected one of {QUANTS}.")
+    if not (folder / "model.keras").is_file():
+        raise UsageError(f"{folder} has no model.keras; export a finished run (or one of its fold-NN folders).")
+    config = load_config(folder / "config.yaml")
+    if config.train.target != "label":
+        raise UsageError(f"export verifies classifiers; this run's train.target is {config.train.target!r}.")
+    steps = calibration_steps or config.export.calibration_steps
+    if steps < 100:
+        log(f"warning: export.calibration_steps={steps} is below 100; int8 ranges may be poorly estimated.")
+    model = load_model(folder / "model.keras")
+    prepared = prepare(config.data, progress=False)
+    fold = load_split(folder / "split.json", prepared.keys).folds[0]
+    calibration_idx = fold["val"] if len(fold["val"]) else fold["train"]
+    calibration = [x.numpy() for x in representative_dataset(prepared, np.sort(calibration_idx), steps)]
+    test_idx = np.sort(fold["test"])[:max_test]
+    labels, keras_out = predict(model, prepared, test_idx)
+    inputs = np.asarray(prepared.images[test_idx[prepared.labels[test_idx] >= 0]], np.float32)
+    inputs = inputs[:, 0] if prepared.images.shape[1] == 1 else inputs
+    metrics = json.loads((folder / "metrics.json").read_text())
+    out_dir = folder / "export"
+    out_dir.mkdir(exist_ok=True)
+    report = {"run": str(folder), "model": config.model.name, "keras_fer": __version__, "calibration_samples": len(calibration), "quants": {}}
+    sizes = {}
+    for quant in ("float32",) + tuple(q for q in quants if q != "float32"):
+        started = time.perf_counter()
+        data, notes = convert(model, quant, calibration, io_type)
+        meta = _metadata(model, config, prepared, metrics, quant, data, recipe_of(config.data))
+        data = embed_metadata(data, meta)
+        sizes[quant] = len(data)
+        if quant not in quants:
+            continue  # float32 converted only as the size reference
+        path = atomic_write_bytes(out_dir / f"{config.model.name}_{quant}.tflite", data)
+        result = compare(keras_out, tflite_outputs(path, inputs, threads=1), labels)
+        result["size_bytes"] = len(data)
+        for threads in (1, 2):
+            p50, p99 = latency_ms(path, inputs[0], threads)
+            result[f"latency_ms_{threads}_thread" + ("s" if threads > 1 else "")] = {"p50": round(p50, 3), "p99": round(p99, 3)}
+        result["float_islands"] = float_islands(data) if quant == "int8" else []
+        result["notes"] = notes
+        result["misses"] = flag(quant, result, sizes.get("float32"))
+        result["file"] = str(path)
+        result["seconds"] = round(time.perf_counter() - started, 1)
+        report["quants"][quant] = result
+    atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1) + "\n")
+    atomic_write_text(out_dir / "report.md", report_markdown(report))
+    return report
+
+
+def _metadata(model, config, prepared, metrics, quant, data, recipe) -> dict:
+    from keras_fer.edge.interpreter import make_interpreter
+
+    detail = make_interpreter(data).get_input_details()[0]
+    shape = [int(v) for v in detail["shape"]]
+    sequence = len(shape) == 5
+    scale, zero = detail["quantization"]
+    return {
+        "format": "keras_fer/1",
+        "model": config.model.name,
+        "keras_fer_version": __version__,
+        "labels": list(metrics.get("classes") or prepared.classes),
+        "input": {"name": detail["name"], "shape": shape, "height": shape[-3], "width": shape[-2], "channels": shape[-1],
+                  "sequence_length": shape[1] if sequence else 1, "dtype": np.dtype(detail["dtype"]).name,
+                  "scale": float(scale), "zero_point": int(zero), "pixel_range": [0, 255]},
+        "mode": SEQUENCE_MODELS_WINDOWED if sequence else "frame",
+        "per_frame_outputs": len(model.outputs[0].shape) == 3,
+        "align": recipe.to_dict(),
+        "fps": config.data.video_fps,
+        "quant": quant,
+        "dataset": prepared.meta.get("dataset"),
+        "test_metrics": {k: metrics[k] for k in ("accuracy", "mean_class_accuracy", "macro_f1", "num_samples") if k in metrics},
+    }
+
+
+def report_markdown(report: dict) -> str:
+    lines = [f"# Export report: {report['model']}", "", f"Run `{report['run']}`, keras-fer {report['keras_fer']}, "
+             f"{report['calibration_samples']} calibration samples.", "",
+             "| quant | size KB | agreement | max / mean abs diff | Keras acc | TFLite acc | p50 / p99 ms (1 thr) | p50 / p99 ms (2 thr) | float islands | targets |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for quant, r in report["quants"].items():
+        one, two = r["latency_ms_1_thread"], r["latency_ms_2_threads"]
+        lines.append(f"| {quant} | {r['size_bytes'] / 1024:.0f} | {r['agreement']:.3f} | {r['max_abs_diff']:.3f} / {r['mean_abs_diff']:.4f} | "
+                     f"{r['keras_accuracy']:.3f} | {r['tflite_accuracy']:.3f} | {one['p50']} / {one['p99']} | {two['p50']} / {two['p99']} | "
+                     f"{', '.join(r['float_islands']) or '-'} | {'MISSED: ' + '; '.join(r['misses']) if r['misses'] else 'met'} |")
+    return "\n".join(lines) + "\n"
