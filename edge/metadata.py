@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import struct
 from pathlib import Path
 
 METADATA_NAME = "keras_fer"
@@ -49,7 +50,7 @@ def metadata_from_bytes(data: bytes, name: str = "model") -> dict:
             if entry.Name() is not None and entry.Name().decode() == METADATA_NAME:
                 raw = model.Buffers(entry.Buffer()).DataAsNumpy()
                 return json.loads(bytes(raw).decode("utf-8"))
-    except (IndexError, ValueError, UnicodeDecodeError, TypeError, AttributeError) as exc:
+    except (IndexError, ValueError, UnicodeDecodeError, TypeError, AttributeError, struct.error) as exc:
         raise ModelFileError(f"{name}: the TFLite file is corrupt or truncated ({type(exc).__name__}: {exc}); export it again.") from exc
     raise ModelFileError(f"{name}: a TFLite model without keras-fer metadata; export it with `keras-fer export --run RUN` "
                          "(the runner needs its labels, input spec and alignment recipe).")

@@ -1,0 +1,117 @@
+"""Every registered model converts with builtin ops only (float32 and int8); the int8 form
+of the edge models is integer throughout; metadata round trip and bad-file errors."""
+
+import json
+
+import numpy as np
+import pytest
+
+from tests.conftest import run_python
+from tests.models.test_models import TINY
+
+
+def _tiny(name):
+    from keras_fer.models import build
+
+    shape, options = TINY[name]
+    return build(name, shape, 3, **options)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(TINY))
+def test_every_model_converts_to_builtin_ops(name):
+    from keras_fer.export.convert import convert, float_islands
+    from keras_fer.export.embed import operators
+
+    model = _tiny(name)
+    shape = tuple(model.inputs[0].shape[1:])
+    rng = np.random.default_rng(0)
+    calibration = [rng.uniform(0, 255, (1,) + shape).astype(np.float32) for _ in range(8)]
+    for quant in ("float32", "int8"):
+        data, notes = convert(model, quant, calibration)
+        ops = {o["op"] for o in operators(data)}
+        assert not any(op.startswith("Flex") or op == "CUSTOM" for op in ops), ops
+        print(f"{name} {quant}: {len(data) // 1024} KB, ops {sorted(ops)}" + (f", float islands {float_islands(data)}" if quant == "int8" else ""), notes)
+
+
+@pytest.mark.parametrize("name", ["mobilenet_fer", "frame_cnn"])
+def test_edge_models_are_integer_throughout(name):
+    from keras_fer.export.convert import convert, float_islands
+
+    model = _tiny(name)
+    shape = tuple(model.inputs[0].shape[1:])
+    calibration = [np.random.default_rng(i).uniform(0, 255, (1,) + shape).astype(np.float32) for i in range(8)]
+    data, notes = convert(model, "int8", calibration)
+    assert not notes and float_islands(data) == []
+
+
+def test_metadata_round_trip_and_clear_errors(tmp_path):
+    from keras_fer.edge import ModelFileError, read_metadata
+    from keras_fer.export.convert import convert
+    from keras_fer.export.embed import embed_metadata
+    from keras_fer.export.verify import tflite_outputs
+
+    model = _tiny("frame_cnn")
+    data, _ = convert(model, "float32")
+    meta = {"labels": ["neutral", "happiness", "surprise"], "input": {"height": 32}}
+    path = tmp_path / "m.tflite"
+    path.write_bytes(embed_metadata(data, meta))
+    assert read_metadata(path) == meta
+    # The metadata does not change what the model computes.
+    x = np.random.default_rng(0).uniform(0, 255, (2, 32, 32, 3)).astype(np.float32)
+    np.testing.assert_allclose(tflite_outputs(path, x), tflite_outputs(data, x), atol=1e-6)
+
+    bare = tmp_path / "bare.tflite"
+    bare.write_bytes(data)
+    with pytest.raises(ModelFileError, match="without keras-fer metadata"):
+        read_metadata(bare)
+    text = tmp_path / "notes.tflite"
+    text.write_text("hello, not a model")
+    with pytest.raises(ModelFileError, match="not a TFLite model"):
+        read_metadata(text)
+    broken = tmp_path / "broken.tflite"
+    broken.write_bytes(path.read_bytes()[:200])
+    with pytest.raises(ModelFileError, match="corrupt or truncated"):
+        read_metadata(broken)
+    with pytest.raises(ModelFileError, match="cannot read"):
+        read_metadata(tmp_path / "missing.tflite")
+
+
+def test_metadata_reads_with_tensorflow_blocked(tmp_path):
+    from keras_fer.export.convert import convert
+    from keras_fer.export.embed import embed_metadata
+
+    data, _ = convert(_tiny("frame_cnn"), "float32")
+    (tmp_path / "m.tflite").write_bytes(embed_metadata(data, {"labels": ["a", "b", "c"]}))
+    result = run_python(f"""
+        from keras_fer.edge import read_metadata
+        print(read_metadata({str(tmp_path / 'm.tflite')!r})["labels"])
+    """, block_tensorflow=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "['a', 'b', 'c']" in result.stdout
+
+
+def test_calibration_is_keyed_by_the_signature_input_name(monkeypatch):
+    """The converter receives {input name: sample}, never a positional list."""
+    import tensorflow as tf
+
+    from keras_fer.export import convert as convert_module
+
+    seen = []
+    original = tf.lite.TFLiteConverter.from_saved_model
+
+    def spy(*args, **kwargs):
+        converter = original(*args, **kwargs)
+        real = type(converter).convert
+
+        def convert_and_look(self):
+            seen.extend(self.representative_dataset())
+            return real(self)
+
+        converter.convert = convert_and_look.__get__(converter)
+        return converter
+
+    monkeypatch.setattr(tf.lite.TFLiteConverter, "from_saved_model", spy)
+    model = _tiny("deep_emotion")
+    convert_module.convert(model, "int8", [np.zeros((1, 48, 48, 1), np.float32)] * 3)
+    assert seen and all(set(sample) == {convert_module.input_name(model)} for sample in seen)

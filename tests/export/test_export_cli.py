@@ -1,0 +1,30 @@
+"""`keras-fer export` on a trained run: every quant written with metadata, a report with the
+verification figures, and flags where a target is missed."""
+
+import json
+
+from tests.conftest import run_cli
+
+
+def test_export_all_quants_of_a_run(tmp_path):
+    trained = run_cli("train", "--quiet", "data.preset=easy", "data.num_samples=140", "data.image_size=32", f"data.cache_dir={tmp_path / 'cache'}",
+                      "model.name=frame_cnn", "split.kind=ratio", "train.epochs=2", f"run.dir={tmp_path}", "run.name=r")
+    assert trained.returncode == 0, trained.stderr[-2000:]
+    result = run_cli("export", "--run", str(tmp_path / "r"), "--all", "--calibration-steps", "20")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "below 100" in result.stdout  # the calibration warning
+    report = json.loads((tmp_path / "r" / "export" / "report.json").read_text())
+    assert set(report["quants"]) == {"float32", "float16", "dynamic", "int8"}
+    float32, int8 = report["quants"]["float32"], report["quants"]["int8"]
+    assert float32["agreement"] == 1.0 and float32["max_abs_diff"] < 1e-4
+    assert int8["size_bytes"] < 0.5 * float32["size_bytes"]
+    assert {"p50", "p99"} <= set(int8["latency_ms_2_threads"]) and int8["num_samples"] == report["quants"]["dynamic"]["num_samples"] > 0
+    assert (tmp_path / "r" / "export" / "report.md").read_text().count("|") > 40
+
+    from keras_fer.edge import read_metadata
+
+    meta = read_metadata(tmp_path / "r" / "export" / "frame_cnn_int8.tflite")
+    classes = json.loads((tmp_path / "r" / "metrics.json").read_text())["classes"]
+    assert meta["labels"] == classes and meta["model"] == "frame_cnn" and meta["quant"] == "int8"
+    assert meta["input"]["dtype"] == "int8" and meta["input"]["height"] == 32 and meta["align"]["size"] == 32
+    assert meta["test_metrics"]["accuracy"] == json.loads((tmp_path / "r" / "metrics.json").read_text())["accuracy"]
