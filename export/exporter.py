@@ -19,12 +19,13 @@ from keras_fer.io import atomic_write_bytes, atomic_write_text
 
 from .convert import QUANTS, convert, float_islands
 from .embed import embed_metadata
+from .other_formats import export_onnx, export_saved_model
 from .verify import compare, flag, latency_ms, tflite_outputs
 
 SEQUENCE_MODELS_WINDOWED = "windowed"
 
 
-def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_type: str = "int8", max_test: int = 500, log=print) -> dict:
+def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_type: str = "int8", max_test: int = 500, formats=("tflite",), log=print) -> dict:
     from keras_fer.config import load_config
     from keras_fer.data.pipeline import representative_dataset
     from keras_fer.data.prepare import prepare, recipe_of
@@ -59,10 +60,10 @@ def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_t
     out_dir.mkdir(exist_ok=True)
     report = {"run": str(folder), "model": config.model.name, "keras_fer": __version__, "calibration_samples": len(calibration), "quants": {}}
     sizes = {}
-    for quant in ("float32",) + tuple(q for q in quants if q != "float32"):
+    for quant in (("float32",) + tuple(q for q in quants if q != "float32")) if "tflite" in formats else ():
         started = time.perf_counter()
         data, notes = convert(model, quant, calibration, io_type)
-        meta = _metadata(model, config, prepared, metrics, quant, data, recipe_of(config.data))
+        meta = _metadata(model, config, prepared, metrics, quant, _tflite_input(data), recipe_of(config.data))
         data = embed_metadata(data, meta)
         sizes[quant] = len(data)
         if quant not in quants:
@@ -79,16 +80,34 @@ def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_t
         result["file"] = str(path)
         result["seconds"] = round(time.perf_counter() - started, 1)
         report["quants"][quant] = result
+    for fmt in formats:
+        if fmt == "tflite":
+            continue
+        meta = _metadata(model, config, prepared, metrics, "float32", _keras_input(model), recipe_of(config.data))
+        if fmt == "saved_model":
+            report["saved_model"] = str(export_saved_model(model, out_dir / "saved_model", meta))
+        elif fmt == "onnx":
+            report["onnx"] = str(export_onnx(model, out_dir / f"{config.model.name}.onnx", meta))
+        else:
+            raise UsageError(f"Unknown --format {fmt!r}; expected tflite, saved_model or onnx.")
     atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1) + "\n")
     atomic_write_text(out_dir / "report.md", report_markdown(report))
     return report
 
 
-def _metadata(model, config, prepared, metrics, quant, data, recipe) -> dict:
+def _tflite_input(data) -> dict:
     from keras_fer.edge.interpreter import make_interpreter
 
     detail = make_interpreter(data).get_input_details()[0]
-    shape = [int(v) for v in detail["shape"]]
+    return {"name": detail["name"], "shape": [int(v) for v in detail["shape"]], "dtype": detail["dtype"], "quantization": detail["quantization"]}
+
+
+def _keras_input(model) -> dict:
+    return {"name": model.inputs[0].name, "shape": [1] + [int(v) for v in model.inputs[0].shape[1:]], "dtype": np.float32, "quantization": (0.0, 0)}
+
+
+def _metadata(model, config, prepared, metrics, quant, detail, recipe) -> dict:
+    shape = detail["shape"]
     sequence = len(shape) == 5
     scale, zero = detail["quantization"]
     return {

@@ -113,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--all", action="store_true", help="every quantization")
     export.add_argument("--io", choices=("int8", "uint8", "float32"), default="int8", help="int8 model's input/output type (default int8)")
     export.add_argument("--calibration-steps", type=int, help="calibration samples (default: export.calibration_steps, 300)")
+    export.add_argument("--format", nargs="+", default=["tflite"], choices=("tflite", "saved_model", "onnx"),
+                        help="tflite (default); saved_model for TF-TRT on a Jetson; onnx (needs keras-fer[onnx])")
 
     models = sub.add_parser("models", help="model files used at run time")
     models_sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
@@ -169,11 +171,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         from keras_fer.export.convert import QUANTS
 
         quants = QUANTS if args.all else (args.quant or load_config(os.path.join(args.run, "config.yaml")).export.quant,)
-        report = export_run(args.run, quants, args.calibration_steps, args.io)
+        report = export_run(args.run, quants, args.calibration_steps, args.io, formats=tuple(args.format))
         for quant, r in report["quants"].items():
             verdict = "MISSED " + "; ".join(r["misses"]) if r["misses"] else "targets met"
             print(f"{quant:8s} {r['size_bytes'] / 1024:8.0f} KB  agreement {r['agreement']:.3f}  acc {r['keras_accuracy']:.3f} -> {r['tflite_accuracy']:.3f}  "
                   f"p50 {r['latency_ms_1_thread']['p50']:.2f} ms  {verdict}  -> {r['file']}")
+        for fmt in ("saved_model", "onnx"):
+            if fmt in report:
+                print(f"{fmt} -> {report[fmt]}")
         print(f"report -> {os.path.join(report['run'], 'export', 'report.md')}")
         return 0
     if args.command == "explain":

@@ -28,3 +28,20 @@ def test_export_all_quants_of_a_run(tmp_path):
     assert meta["labels"] == classes and meta["model"] == "frame_cnn" and meta["quant"] == "int8"
     assert meta["input"]["dtype"] == "int8" and meta["input"]["height"] == 32 and meta["align"]["size"] == 32
     assert meta["test_metrics"]["accuracy"] == json.loads((tmp_path / "r" / "metrics.json").read_text())["accuracy"]
+
+
+def test_saved_model_and_onnx_carry_the_metadata(tmp_path):
+    import onnx
+
+    trained = run_cli("train", "--quiet", "data.preset=easy", "data.num_samples=70", "data.image_size=32", f"data.cache_dir={tmp_path / 'cache'}",
+                      "model.name=frame_cnn", "split.kind=ratio", "train.epochs=1", f"run.dir={tmp_path}", "run.name=r")
+    assert trained.returncode == 0, trained.stderr[-2000:]
+    result = run_cli("export", "--run", str(tmp_path / "r"), "--format", "saved_model", "onnx")
+    assert result.returncode == 0, result.stderr[-2000:]
+    out = tmp_path / "r" / "export"
+    assert (out / "saved_model" / "saved_model.pb").is_file()
+    assert json.loads((out / "saved_model" / "metadata.json").read_text())["model"] == "frame_cnn"
+    proto = onnx.load(str(out / "frame_cnn.onnx"))
+    meta = json.loads({p.key: p.value for p in proto.metadata_props}["keras_fer"])
+    assert meta["labels"] == json.loads((tmp_path / "r" / "metrics.json").read_text())["classes"]
+    assert not list(out.glob("*.tflite"))  # only the formats asked for
