@@ -80,6 +80,8 @@ def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_t
         result["file"] = str(path)
         result["seconds"] = round(time.perf_counter() - started, 1)
         report["quants"][quant] = result
+    if "tflite" in formats and prepared.images.shape[1] > 1:
+        report["streaming"] = _export_streaming(model, config, prepared, metrics, quants, calibration, inputs, keras_out, labels, out_dir, log)
     for fmt in formats:
         if fmt == "tflite":
             continue
@@ -138,4 +140,44 @@ def report_markdown(report: dict) -> str:
         lines.append(f"| {quant} | {r['size_bytes'] / 1024:.0f} | {r['agreement']:.3f} | {r['max_abs_diff']:.3f} / {r['mean_abs_diff']:.4f} | "
                      f"{r['keras_accuracy']:.3f} | {r['tflite_accuracy']:.3f} | {one['p50']} / {one['p99']} | {two['p50']} / {two['p99']} | "
                      f"{', '.join(r['float_islands']) or '-'} | {'MISSED: ' + '; '.join(r['misses']) if r['misses'] else 'met'} |")
+    streaming = report.get("streaming") or {}
+    if streaming.get("available") is False:
+        lines += ["", f"Streaming: not available ({streaming['reason']}); the model runs windowed."]
+    elif streaming:
+        lines += ["", "Streaming (`encode` + `step` signatures), frame by frame against the windowed Keras model:", "",
+                  "| quant | size KB | agreement | max abs diff | ms per frame p50 / p99 (1 thr) | windowed ms p50 (1 thr) |", "|---|---|---|---|---|---|"]
+        for quant, r in streaming.items():
+            if isinstance(r, dict):
+                windowed = report["quants"].get(quant, {}).get("latency_ms_1_thread", {}).get("p50", "-")
+                lines.append(f"| {quant} | {r['size_bytes'] / 1024:.0f} | {r['agreement']:.3f} | {r['max_abs_diff']:.4f} | "
+                             f"{r['latency_ms_per_frame_1_thread']['p50']} / {r['latency_ms_per_frame_1_thread']['p99']} | {windowed} |")
     return "\n".join(lines) + "\n"
+
+
+def _export_streaming(model, config, prepared, metrics, quants, calibration, inputs, keras_out, labels, out_dir, log) -> dict:
+    """``<model>_<quant>_stream.tflite`` for causal recurrent models, checked frame by frame
+    against the windowed Keras model; windowed-only models get the reason in the report."""
+    from keras_fer.data.prepare import recipe_of
+
+    from .streaming import NotStreamable, convert_streaming, run_streaming, streaming_latency_ms, streaming_parts
+
+    try:
+        streaming_parts(model)
+    except NotStreamable as exc:
+        return {"available": False, "reason": str(exc)}
+    results = {"available": True}
+    sequences = [x[0] for x in calibration]
+    for quant in quants:
+        data, spec = convert_streaming(model, quant, sequences)
+        detail = {"name": "frame", "shape": [1] + list(inputs.shape[1:]), "dtype": np.float32, "quantization": (0.0, 0)}
+        meta = _metadata(model, config, prepared, metrics, quant, detail, recipe_of(config.data))
+        meta.update(mode="streaming", streaming={"signatures": ["encode", "step"], **spec})
+        path = atomic_write_bytes(out_dir / f"{config.model.name}_{quant}_stream.tflite", embed_metadata(data, meta))
+        sample = inputs[:50]
+        streamed = np.stack([run_streaming(path, seq) for seq in sample])
+        streamed = streamed if keras_out.ndim == 3 else streamed[:, -1]
+        results[quant] = dict(compare(keras_out[:50], streamed, labels[:50]), file=str(path), size_bytes=len(data))
+        p50, p99 = streaming_latency_ms(path, sample[0])
+        results[quant]["latency_ms_per_frame_1_thread"] = {"p50": round(p50, 3), "p99": round(p99, 3)}
+        log(f"streaming {quant}: agreement with the windowed model {results[quant]['agreement']:.3f} on {len(sample)} sequences -> {path}")
+    return results

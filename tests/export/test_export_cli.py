@@ -45,3 +45,21 @@ def test_saved_model_and_onnx_carry_the_metadata(tmp_path):
     meta = json.loads({p.key: p.value for p in proto.metadata_props}["keras_fer"])
     assert meta["labels"] == json.loads((tmp_path / "r" / "metrics.json").read_text())["classes"]
     assert not list(out.glob("*.tflite"))  # only the formats asked for
+
+
+def test_sequence_run_exports_a_streaming_artifact(tmp_path):
+    trained = run_cli("train", "--quiet", "data.preset=easy_sequences", "data.num_samples=60", "data.sequence_length=4", "data.image_size=32",
+                      f"data.cache_dir={tmp_path / 'cache'}", "model.name=hybrid_cnn_rnn", "model.options.rnn_units=16", "split.kind=ratio",
+                      "train.epochs=1", f"run.dir={tmp_path}", "run.name=h")
+    assert trained.returncode == 0, trained.stderr[-2000:]
+    result = run_cli("export", "--run", str(tmp_path / "h"), "--quant", "float32")
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads((tmp_path / "h" / "export" / "report.json").read_text())
+    assert report["streaming"]["available"] and report["streaming"]["float32"]["agreement"] == 1.0
+    assert report["streaming"]["float32"]["max_abs_diff"] < 1e-4
+
+    from keras_fer.edge import read_metadata
+
+    meta = read_metadata(tmp_path / "h" / "export" / "hybrid_cnn_rnn_float32_stream.tflite")
+    assert meta["mode"] == "streaming" and meta["streaming"]["state_sizes"] == [16]
+    assert read_metadata(tmp_path / "h" / "export" / "hybrid_cnn_rnn_float32.tflite")["mode"] == "windowed"
