@@ -1,0 +1,89 @@
+"""Face tracks with stable ids across frames (IoU matching, births and deaths with hysteresis).
+
+A detection becomes a confirmed track after ``min_hits`` matches in a row; a track that
+misses detections is carried (its last box) for up to ``max_missed`` frames, then dies.
+Between detector runs (detection every k frames) ``predict()`` ages the tracks without
+killing them. At most ``max_faces`` confirmed tracks, largest faces first. Timestamps must
+increase; ``reset()`` forgets everything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .detection import Detection
+
+
+@dataclasses.dataclass
+class Track:
+    id: int
+    box: tuple
+    keypoints: object = None
+    hits: int = 1
+    missed: int = 0
+    confirmed: bool = False
+    last_seen: float = 0.0
+
+
+class FaceTracker:
+    def __init__(self, iou_threshold: float = 0.3, min_hits: int = 2, max_missed: int = 10, max_faces: int = 3):
+        self.iou_threshold, self.min_hits, self.max_missed, self.max_faces = iou_threshold, min_hits, max_missed, max_faces
+        self.reset()
+
+    def reset(self) -> None:
+        self.tracks: list[Track] = []
+        self.next_id = 1
+        self.last_time = None
+        self.deaths: list[int] = []
+
+    def _check_time(self, t: float) -> None:
+        if self.last_time is not None and t <= self.last_time:
+            raise ValueError(f"timestamps must increase: got {t} after {self.last_time}")
+        self.last_time = t
+
+    def update(self, detections: list[Detection], t: float) -> list[Track]:
+        """Match this frame's detections; returns the confirmed tracks (at most max_faces)."""
+        self._check_time(t)
+        pairs = sorted(((d.iou(track.box), i, j) for i, track in enumerate(self.tracks) for j, d in enumerate(detections)), reverse=True)
+        used_tracks, used_detections = set(), set()
+        for overlap, i, j in pairs:  # greedy, best overlap first
+            if overlap < self.iou_threshold or i in used_tracks or j in used_detections:
+                continue
+            track, detection = self.tracks[i], detections[j]
+            track.box, track.keypoints, track.missed, track.last_seen = detection.box, detection.keypoints, 0, t
+            track.hits += 1
+            track.confirmed = track.confirmed or track.hits >= self.min_hits
+            used_tracks.add(i)
+            used_detections.add(j)
+        for i, track in enumerate(self.tracks):
+            if i not in used_tracks:
+                track.missed += 1
+        for j, detection in enumerate(detections):
+            if j not in used_detections:
+                self.tracks.append(Track(self.next_id, detection.box, detection.keypoints, last_seen=t, confirmed=self.min_hits <= 1))
+                self.next_id += 1
+        return self._prune()
+
+    def predict(self, t: float) -> list[Track]:
+        """A frame without a detector run: tracks keep their boxes, nobody ages out."""
+        self._check_time(t)
+        return self.active()
+
+    def active(self) -> list[Track]:
+        confirmed = [track for track in self.tracks if track.confirmed and track.missed == 0]
+        confirmed.sort(key=lambda track: -track.box[2] * track.box[3])
+        return confirmed[: self.max_faces]
+
+    def _prune(self) -> list[Track]:
+        alive = []
+        for track in self.tracks:
+            dead = track.missed > self.max_missed or (not track.confirmed and track.missed > 0)
+            if dead:
+                if track.confirmed:
+                    self.deaths.append(track.id)
+            else:
+                alive.append(track)
+        self.tracks = alive
+        carried = [track for track in self.tracks if track.confirmed]
+        carried.sort(key=lambda track: -track.box[2] * track.box[3])
+        return carried[: self.max_faces]

@@ -1,0 +1,92 @@
+"""Tracker, label smoother and frame buffer: the stateful pieces of the edge loop."""
+
+import numpy as np
+import pytest
+
+from keras_fer.edge.buffers import FrameBuffer
+from keras_fer.edge.detection import Detection
+from keras_fer.edge.smoothing import LabelSmoother
+from keras_fer.edge.tracker import FaceTracker
+from tests.conftest import run_python
+
+
+def _face(x, y=100, size=100):
+    return Detection((x, y, size, size), 0.9)
+
+
+def test_a_moving_face_keeps_its_id_and_is_born_with_hysteresis():
+    tracker = FaceTracker(min_hits=2)
+    assert tracker.update([_face(50)], 0.0) == []  # one sighting is not yet a face
+    ids = set()
+    for i in range(1, 100):
+        tracks = tracker.update([_face(50 + 3 * i)], i / 30)
+        ids |= {t.id for t in tracks}
+    assert ids == {1}
+
+
+def test_misses_are_bridged_then_the_track_dies():
+    tracker = FaceTracker(min_hits=1, max_missed=3)
+    tracker.update([_face(50)], 0.0)
+    for i in range(1, 4):
+        assert [t.id for t in tracker.update([], i)] == [1]  # carried through 3 missed frames
+    assert tracker.update([], 4) == [] and tracker.deaths == [1]
+    assert [t.id for t in tracker.update([_face(50)], 5)] == [2]
+
+
+def test_flicker_detections_are_never_confirmed():
+    tracker = FaceTracker(min_hits=3)
+    for i in range(20):
+        tracks = tracker.update([_face(400)] if i % 2 else [], float(i))
+        assert tracks == []
+
+
+def test_two_faces_two_ids_and_the_largest_first_when_limited():
+    tracker = FaceTracker(min_hits=1, max_faces=1)
+    tracks = tracker.update([_face(10, size=60), _face(300, size=120)], 0.0)
+    assert len(tracks) == 1 and tracks[0].box[2] == 120
+    tracker.max_faces = 2
+    assert sorted(t.id for t in tracker.update([_face(10, size=60), _face(300, size=120)], 1.0)) == [1, 2]
+
+
+def test_timestamps_must_increase():
+    tracker = FaceTracker()
+    tracker.update([], 1.0)
+    with pytest.raises(ValueError, match="increase"):
+        tracker.update([], 1.0)
+    tracker.reset()
+    tracker.update([], 0.5)
+
+
+def test_smoother_ignores_single_frame_flips_and_counts_real_switches():
+    smoother = LabelSmoother(["neutral", "happiness"], alpha=0.5, margin=0.1, hold=3)
+    happy, neutral = [0.1, 0.9], [0.9, 0.1]
+    labels = [smoother.update(p)[0] for p in [neutral] * 5 + [happy] + [neutral] * 5]
+    assert set(labels) == {"neutral"} and smoother.switches == 0
+    labels = [smoother.update(happy)[0] for _ in range(8)]
+    assert labels[-1] == "happiness" and labels[0] == "neutral" and smoother.switches == 1
+    smoother.reset()
+    assert smoother.update(happy)[0] == "happiness" and smoother.switches == 0
+
+
+def test_buffer_stride_full_window_and_reset_on_gap():
+    buffer = FrameBuffer(length=3, stride=2, max_gap=0.5)
+    full = [buffer.push(np.full((2, 2), i), i * 0.1) for i in range(5)]
+    assert full == [False, False, False, False, True]
+    assert [int(f[0, 0]) for f in buffer.window()] == [0, 2, 4]
+    assert not buffer.push(np.zeros((2, 2)), 2.0)  # a 1.6 s gap starts over
+    assert len(buffer.frames) == 1
+    with pytest.raises(ValueError, match="1 of 3"):
+        buffer.window()
+
+
+def test_edge_pieces_import_without_tensorflow():
+    result = run_python("""
+        from keras_fer.edge.tracker import FaceTracker
+        from keras_fer.edge.smoothing import LabelSmoother
+        from keras_fer.edge.buffers import FrameBuffer
+        from keras_fer.edge import read_metadata
+        from keras_fer.edge.interpreter import interpreter_class
+        print(interpreter_class()[1])
+    """, block_tensorflow=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "ai_edge_litert"
