@@ -54,12 +54,10 @@ def latency_ms(model, sample: np.ndarray, threads: int, runs: int = 50) -> tuple
     return float(np.percentile(times, 50)), float(np.percentile(times, 99))
 
 
-def _sequence_probs(out):
-    return out if out.ndim == 2 else out.sum(1) / out.sum((1, 2))[:, None]
-
-
 def compare(keras_out: np.ndarray, lite_out: np.ndarray, labels: np.ndarray) -> dict:
-    k, t = _sequence_probs(np.asarray(keras_out, np.float64)), _sequence_probs(np.asarray(lite_out, np.float64))
+    from keras_fer.models.sharma_jain import sequence_prediction
+
+    k, t = sequence_prediction(keras_out), sequence_prediction(lite_out)
     diff = np.abs(k - t)
     return {
         "agreement": float(np.mean(k.argmax(1) == t.argmax(1))),

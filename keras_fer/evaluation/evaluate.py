@@ -15,6 +15,7 @@ from keras_fer.data.pipeline import make_dataset, targets_of
 from keras_fer.evaluation.metrics import au_metrics, classification_metrics, one_vs_rest_curves, regression_metrics
 from keras_fer.evaluation.plots import plot_confusion, plot_roc_pr
 from keras_fer.labels import AU_IDS
+from keras_fer.models.sharma_jain import sequence_prediction
 
 
 def predict(model, prepared, indices, target: str = "label", batch_size: int = 64):
@@ -34,8 +35,7 @@ def score(y_true, outputs, classes, target: str = "label") -> dict:
         frame_accuracy = None
         if outputs.ndim == 3:  # (N, T, K): Sharma & Jain sum the frame probabilities
             frame_accuracy = float(np.mean(outputs.argmax(-1) == np.asarray(y_true)[:, None]))
-            summed = outputs.sum(axis=1)
-            outputs = summed / np.maximum(summed.sum(axis=1, keepdims=True), 1e-12)
+            outputs = sequence_prediction(outputs)
         metrics = classification_metrics(y_true, outputs, classes)
         if frame_accuracy is not None:
             metrics["frame_accuracy"] = frame_accuracy
@@ -55,8 +55,7 @@ def evaluate_model(model, prepared, indices, target: str = "label", out_dir: str
     metrics = score(y_true, outputs, classes, target)
     if out_dir is not None and target == "label":
         plot_confusion(metrics["confusion"], classes, Path(out_dir) / "confusion.png")
-        probs = outputs if outputs.ndim == 2 else outputs.sum(1) / outputs.sum((1, 2))[:, None]
-        curves = one_vs_rest_curves(y_true, probs)
+        curves = one_vs_rest_curves(y_true, sequence_prediction(outputs))
         if curves:
             plot_roc_pr(curves, classes, Path(out_dir) / "roc.png")
     return metrics

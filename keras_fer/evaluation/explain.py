@@ -144,10 +144,10 @@ def explain_image(model, x: np.ndarray, classes, out_path, patch: int = 8, strid
 
 
 def _probs(model, batch) -> np.ndarray:
-    out = np.asarray(model.predict(batch.astype(np.float32), verbose=0, batch_size=64), np.float64)
-    if out.ndim == 3:  # per-frame outputs: the sequence's summed probabilities
-        out = out.sum(1) / out.sum((1, 2))[:, None]
-    return out
+    from keras_fer.models.sharma_jain import sequence_prediction
+
+    # Per-frame outputs (Sharma & Jain) count as the sequence's summed probabilities.
+    return sequence_prediction(model.predict(batch.astype(np.float32), verbose=0, batch_size=64))
 
 
 def explain_run(run, images, out=None, patch: int = 8, stride: int = 4) -> list[dict]:

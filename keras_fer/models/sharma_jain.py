@@ -19,8 +19,12 @@ layers = keras.layers
 
 
 def sequence_prediction(frame_probs: np.ndarray) -> np.ndarray:
-    """(B, T, K) per-frame probabilities -> (B, K): summed over frames, normalised."""
-    summed = np.asarray(frame_probs, np.float64).sum(axis=1)
+    """(B, T, K) per-frame probabilities -> (B, K): summed over frames, normalised.
+    (B, K) outputs of sequence-level models pass through unchanged."""
+    frame_probs = np.asarray(frame_probs, np.float64)
+    if frame_probs.ndim == 2:
+        return frame_probs
+    summed = frame_probs.sum(axis=1)
     return summed / np.maximum(summed.sum(axis=1, keepdims=True), 1e-12)
 
 

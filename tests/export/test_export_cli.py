@@ -6,10 +6,15 @@ import json
 from tests.conftest import run_cli
 
 
+def _train(tmp_path, name, *overrides):
+    """A one- or two-epoch run of a tiny model on synthetic data, in tmp_path/name."""
+    result = run_cli("train", "--quiet", f"data.cache_dir={tmp_path / 'cache'}", "split.kind=ratio", f"run.dir={tmp_path}", f"run.name={name}", *overrides)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return tmp_path / name
+
+
 def test_export_all_quants_of_a_run(tmp_path):
-    trained = run_cli("train", "--quiet", "data.preset=easy", "data.num_samples=140", "data.image_size=32", f"data.cache_dir={tmp_path / 'cache'}",
-                      "model.name=frame_cnn", "split.kind=ratio", "train.epochs=2", f"run.dir={tmp_path}", "run.name=r")
-    assert trained.returncode == 0, trained.stderr[-2000:]
+    _train(tmp_path, "r", "data.preset=easy", "data.num_samples=140", "data.image_size=32", "model.name=frame_cnn", "train.epochs=2")
     result = run_cli("export", "--run", str(tmp_path / "r"), "--all", "--calibration-steps", "20")
     assert result.returncode == 0, result.stderr[-2000:]
     assert "below 100" in result.stdout  # the calibration warning
@@ -33,9 +38,7 @@ def test_export_all_quants_of_a_run(tmp_path):
 def test_saved_model_and_onnx_carry_the_metadata(tmp_path):
     import onnx
 
-    trained = run_cli("train", "--quiet", "data.preset=easy", "data.num_samples=70", "data.image_size=32", f"data.cache_dir={tmp_path / 'cache'}",
-                      "model.name=frame_cnn", "split.kind=ratio", "train.epochs=1", f"run.dir={tmp_path}", "run.name=r")
-    assert trained.returncode == 0, trained.stderr[-2000:]
+    _train(tmp_path, "r", "data.preset=easy", "data.num_samples=70", "data.image_size=32", "model.name=frame_cnn", "train.epochs=1")
     result = run_cli("export", "--run", str(tmp_path / "r"), "--format", "saved_model", "onnx")
     assert result.returncode == 0, result.stderr[-2000:]
     out = tmp_path / "r" / "export"
@@ -48,10 +51,8 @@ def test_saved_model_and_onnx_carry_the_metadata(tmp_path):
 
 
 def test_sequence_run_exports_a_streaming_artifact(tmp_path):
-    trained = run_cli("train", "--quiet", "data.preset=easy_sequences", "data.num_samples=60", "data.sequence_length=4", "data.image_size=32",
-                      f"data.cache_dir={tmp_path / 'cache'}", "model.name=hybrid_cnn_rnn", "model.options.rnn_units=16", "split.kind=ratio",
-                      "train.epochs=1", f"run.dir={tmp_path}", "run.name=h")
-    assert trained.returncode == 0, trained.stderr[-2000:]
+    _train(tmp_path, "h", "data.preset=easy_sequences", "data.num_samples=60", "data.sequence_length=4", "data.image_size=32",
+           "model.name=hybrid_cnn_rnn", "model.options.rnn_units=16", "train.epochs=1")
     result = run_cli("export", "--run", str(tmp_path / "h"), "--quant", "float32")
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads((tmp_path / "h" / "export" / "report.json").read_text())
