@@ -2,14 +2,16 @@
 
 A detection becomes a confirmed track after ``min_hits`` matches in a row; a track that
 misses detections is carried (its last box) for up to ``max_missed`` frames, then dies.
-Between detector runs (detection every k frames) ``predict()`` ages the tracks without
-killing them. At most ``max_faces`` confirmed tracks, largest faces first. Timestamps must
+Between detector runs (detection every k frames) ``predict()`` moves each track's box and
+keypoints along its velocity (estimated from its detections, smoothed) without ageing it. At most ``max_faces`` confirmed tracks, largest faces first. Timestamps must
 increase; ``reset()`` forgets everything.
 """
 
 from __future__ import annotations
 
 import dataclasses
+
+import numpy as np
 
 from .detection import Detection
 
@@ -23,6 +25,31 @@ class Track:
     missed: int = 0
     confirmed: bool = False
     last_seen: float = 0.0
+    velocity: tuple = (0.0, 0.0)  # pixels per second, from the detections
+    detected_box: tuple = None
+    detected_keypoints: object = None
+
+    def __post_init__(self):
+        if self.detected_box is None:
+            self.detected_box, self.detected_keypoints = self.box, self.keypoints
+
+    def observe(self, box, keypoints, t: float, smoothing: float = 0.5) -> None:
+        dt = t - self.last_seen
+        if dt > 0:
+            (ox, oy, ow, oh), (nx, ny, nw, nh) = self.detected_box, box
+            step = ((nx + nw / 2 - ox - ow / 2) / dt, (ny + nh / 2 - oy - oh / 2) / dt)
+            self.velocity = tuple(smoothing * s + (1 - smoothing) * v for s, v in zip(step, self.velocity))
+        self.box = self.detected_box = box
+        self.keypoints = self.detected_keypoints = keypoints
+        self.last_seen = t
+
+    def extrapolate(self, t: float, limit: float = 0.5) -> None:
+        dt = min(max(0.0, t - self.last_seen), limit)
+        dx, dy = self.velocity[0] * dt, self.velocity[1] * dt
+        x, y, w, h = self.detected_box
+        self.box = (x + dx, y + dy, w, h)
+        if self.detected_keypoints is not None:
+            self.keypoints = self.detected_keypoints + np.array([dx, dy], np.float32)
 
 
 class FaceTracker:
@@ -44,13 +71,16 @@ class FaceTracker:
     def update(self, detections: list[Detection], t: float) -> list[Track]:
         """Match this frame's detections; returns the confirmed tracks (at most max_faces)."""
         self._check_time(t)
+        for track in self.tracks:
+            track.extrapolate(t)  # match against where each face should be now
         pairs = sorted(((d.iou(track.box), i, j) for i, track in enumerate(self.tracks) for j, d in enumerate(detections)), reverse=True)
         used_tracks, used_detections = set(), set()
         for overlap, i, j in pairs:  # greedy, best overlap first
             if overlap < self.iou_threshold or i in used_tracks or j in used_detections:
                 continue
             track, detection = self.tracks[i], detections[j]
-            track.box, track.keypoints, track.missed, track.last_seen = detection.box, detection.keypoints, 0, t
+            track.observe(detection.box, detection.keypoints, t)
+            track.missed = 0
             track.hits += 1
             track.confirmed = track.confirmed or track.hits >= self.min_hits
             used_tracks.add(i)
@@ -65,9 +95,11 @@ class FaceTracker:
         return self._prune()
 
     def predict(self, t: float) -> list[Track]:
-        """A frame without a detector run: tracks keep their boxes, nobody ages out."""
+        """A frame without a detector run: boxes move along their velocity, nobody ages out."""
         self._check_time(t)
-        return self.active()
+        for track in self.tracks:
+            track.extrapolate(t)
+        return self._shown()
 
     def active(self) -> list[Track]:
         confirmed = [track for track in self.tracks if track.confirmed and track.missed == 0]
@@ -84,6 +116,10 @@ class FaceTracker:
             else:
                 alive.append(track)
         self.tracks = alive
+        return self._shown()
+
+    def _shown(self) -> list[Track]:
+        """Confirmed tracks, including those carried over a few missed detections; largest first."""
         carried = [track for track in self.tracks if track.confirmed]
         carried.sort(key=lambda track: -track.box[2] * track.box[3])
         return carried[: self.max_faces]

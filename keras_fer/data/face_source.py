@@ -17,7 +17,7 @@ class EyeFinder:
         if detector == "blazeface":
             from keras_fer.edge.blazeface import BlazeFaceDetector
 
-            self._detector = BlazeFaceDetector(video=False, min_confidence=0.4)
+            self._detector = BlazeFaceDetector(video=False)
         elif detector == "haar":
             from keras_fer.edge.haar import HaarDetector
 

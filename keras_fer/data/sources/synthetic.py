@@ -22,6 +22,7 @@ _READS_AS = {
     "folder": ("folder", "", {"subject_pattern": r"^(S\d+)_"}),
     "easy": ("folder", "", {"subject_pattern": r"^(S\d+)_"}),
     "easy_sequences": ("mmi", "", {}),
+    "clip_sequences": ("mmi", "", {}),
 }
 
 

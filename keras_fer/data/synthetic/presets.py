@@ -161,6 +161,31 @@ PRESETS: dict[str, Preset] = {
         one_per_subject=True,
         **_EASY,
     ),
+    # Sequences that look like the faces of the synthetic camera clip (`data synth --clip`): all
+    # seven classes with neutral, the clip's pose range (roll 12, yaw 15 degrees) and strengths
+    # (0.75-1), whole heads with room around them so a detector finds the eyes (data.align: eyes),
+    # mild camera noise. `make demo` trains its temporal model on these.
+    "clip_sequences": Preset(
+        name="clip_sequences",
+        writer="frame_folders",
+        class_counts={name: 1 for name in ("neutral", "anger", "disgust", "fear", "happiness", "sadness", "surprise")},
+        num=700,
+        images_per_subject=7,
+        size=(96, 96),
+        channels=1,
+        face_fill=0.6,
+        strength=(0.75, 1.0),
+        drop_prob=0.0,
+        spurious_prob=0.02,
+        roll_deg=12.0,
+        yaw_deg=15.0,
+        scale_jitter=0.1,
+        shift=0.05,
+        degradation=Degradation(light=0.15, gamma=(0.9, 1.1), noise=2.0, blur=0.5, jpeg=(75, 95)),
+        sequence="onset_apex",
+        frames=(8, 12),
+        one_per_subject=True,
+    ),
 }
 
 

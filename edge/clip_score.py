@@ -1,0 +1,111 @@
+"""The edge loop scored against a synthetic clip's ``ground_truth.jsonl``: detection recall on
+faces at least ``min_height`` pixels tall and mostly visible, id switches per 1,000 frames,
+and smoothed-emotion accuracy on frames outside expression transitions.
+
+A runner face can pair with a true face when its centre lies inside the true box and its
+height is 0.5x-2x the true box's (as in benchmarks/detector_recall.py: detector boxes and the
+renderer's boxes differ in extent); pairs are taken greedily, best IoU first. An id switch is
+a true face paired with a different runner id than at its previous pairing although it
+stayed in the frame and at least half visible in between. A face that was hidden behind
+someone or left the frame and comes back under a new id is counted apart (``new_id_after_gap``):
+the tracker has no appearance re-identification.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+def _compatible(face_box, box) -> bool:
+    x, y, w, h = face_box
+    bx, by, bw, bh = box
+    cx, cy = bx + bw / 2, by + bh / 2
+    return x <= cx <= x + w and y <= cy <= y + h and 0.5 * h <= bh <= 2.0 * h
+
+
+def _iou(a, b) -> float:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    ix = max(0.0, min(ax + aw, bx + bw) - max(ax, bx))
+    iy = max(0.0, min(ay + ah, by + bh) - max(ay, by))
+    inter = ix * iy
+    union = aw * ah + bw * bh - inter
+    return inter / union if union > 0 else 0.0
+
+
+class ClipScorer:
+    def __init__(self, ground_truth, labels, min_height: float = 80.0, min_visible: float = 0.9):
+        path = Path(ground_truth)
+        self.truth = {}
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                try:
+                    row = json.loads(line)
+                    self.truth[int(row["frame"])] = row["faces"]
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise ValueError(f"{path}, line {number}: not a ground-truth row ({exc}); render the clip again with `keras-fer data synth --clip`.") from exc
+        self.labels = set(labels)
+        self.min_height, self.min_visible = min_height, min_visible
+        self.reset()
+
+    def reset(self) -> None:
+        self.frames = self.eligible = self.found = self.switches = 0
+        self.scored = self.correct = self.unlabelled = 0
+        self._last_id = {}
+        self._gap = set()  # true tracks hidden or gone since their last pairing
+        self.new_id_after_gap = 0
+        self.confusion = {}
+
+    def add(self, frame_index: int, results) -> None:
+        faces = self.truth.get(frame_index)
+        if faces is None:
+            return
+        self.frames += 1
+        pairs = sorted(((_iou(f["box"], r.box), i, j) for i, f in enumerate(faces) for j, r in enumerate(results)
+                        if _compatible(f["box"], r.box)), reverse=True)
+        matched, used = {}, set()
+        for _, i, j in pairs:
+            if i not in matched and j not in used:
+                matched[i] = results[j]
+                used.add(j)
+        present = {face["track"] for face in faces if face["visible"] >= 0.5}
+        self._gap |= set(self._last_id) - present
+        for i, face in enumerate(faces):
+            big = face["height"] >= self.min_height and face["visible"] >= self.min_visible
+            result = matched.get(i)
+            if big:
+                self.eligible += 1
+                self.found += result is not None
+            if result is None:
+                continue
+            previous = self._last_id.get(face["track"])
+            if previous is not None and previous != result.track:
+                if face["track"] in self._gap:
+                    self.new_id_after_gap += 1
+                else:
+                    self.switches += 1
+            self._last_id[face["track"]] = result.track
+            self._gap.discard(face["track"])
+            if face["transition"] or face["emotion"] not in self.labels:
+                continue
+            if result.label is None:
+                self.unlabelled += 1
+                continue
+            self.scored += 1
+            self.correct += result.label == face["emotion"]
+            key = (face["emotion"], result.label)
+            self.confusion[key] = self.confusion.get(key, 0) + 1
+
+    def scores(self) -> dict:
+        return {
+            "frames": self.frames,
+            "recall": round(self.found / self.eligible, 4) if self.eligible else None,
+            "faces_eligible": self.eligible,
+            "id_switches": self.switches,
+            "id_switches_per_1000_frames": round(1000.0 * self.switches / self.frames, 3) if self.frames else None,
+            "new_id_after_gap": self.new_id_after_gap,
+            "emotion_accuracy": round(self.correct / self.scored, 4) if self.scored else None,
+            "emotion_scored": self.scored,
+            "not_yet_labelled": self.unlabelled,
+        }

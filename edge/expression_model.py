@@ -1,0 +1,150 @@
+"""An exported keras-fer .tflite on the device: metadata checked at start, crops in,
+class probabilities out.
+
+Three modes, from the metadata: ``frame`` (one crop per call), ``windowed`` (a full
+(T, H, W, C) window per call; models that need the whole window, the 3D-CNN family, and
+any sequence model exported without streaming) and ``streaming`` (an ``encode`` pass per
+frame plus a recurrent ``step`` whose state the caller keeps per face). Integer inputs are
+quantized with the tensor's own scale and zero point, integer outputs dequantized.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .interpreter import make_interpreter
+from .metadata import ModelFileError, read_metadata
+
+MODES = ("frame", "windowed", "streaming")
+
+
+def _quantize(values: np.ndarray, detail: dict) -> np.ndarray:
+    dtype = np.dtype(detail["dtype"])
+    if dtype.kind == "f":
+        return values.astype(dtype, copy=False)
+    scale, zero = detail["quantization"]
+    info = np.iinfo(dtype)
+    return np.clip(np.round(values / scale + zero), info.min, info.max).astype(dtype)
+
+
+def _dequantize(values: np.ndarray, detail: dict) -> np.ndarray:
+    if np.dtype(detail["dtype"]).kind == "f":
+        return values.astype(np.float32)
+    scale, zero = detail["quantization"]
+    return ((values.astype(np.float32) - zero) * scale).astype(np.float32)
+
+
+class ExpressionModel:
+    def __init__(self, path, threads: int = 1):
+        self.path = Path(path)
+        self.meta = read_metadata(self.path)
+        self.labels = list(self.meta.get("labels") or [])
+        spec = self.meta.get("input") or {}
+        self.mode = self.meta.get("mode", "frame")
+        if self.mode not in MODES or not self.labels or not spec:
+            raise ModelFileError(f"{self.path}: metadata has mode={self.mode!r}, {len(self.labels)} labels and input={spec!r}; "
+                                 f"expected a mode in {MODES}, labels and an input spec. Export the run again with this keras-fer.")
+        self.height, self.width, self.channels = int(spec["height"]), int(spec["width"]), int(spec["channels"])
+        self.sequence_length = int(spec.get("sequence_length") or 1)
+        self.fps = self.meta.get("fps")
+        self.per_frame_outputs = bool(self.meta.get("per_frame_outputs"))
+        try:
+            self.interpreter = make_interpreter(self.path, threads)
+        except (ValueError, RuntimeError) as exc:
+            raise ModelFileError(f"{self.path}: the TFLite runtime cannot load this model ({exc}).") from exc
+        if self.mode == "streaming":
+            self._setup_streaming()
+        else:
+            self._setup_plain(spec)
+
+    # -- set-up and checks -----------------------------------------------------------------
+    def _mismatch(self, found, expected) -> ModelFileError:
+        return ModelFileError(f"{self.path}: the model's input is {[int(v) for v in found]} but its metadata says {[int(v) for v in expected]}; "
+                              "the file was altered or mixed up; export the run again.")
+
+    def _setup_plain(self, spec) -> None:
+        inputs, outputs = self.interpreter.get_input_details(), self.interpreter.get_output_details()
+        if len(inputs) != 1:
+            raise ModelFileError(f"{self.path}: {len(inputs)} inputs; keras-fer models take one image or one sequence.")
+        self._in, self._out = inputs[0], outputs[0]
+        if self.mode == "windowed":
+            expected = [1, self.sequence_length, self.height, self.width, self.channels]
+        else:
+            expected = [1, self.height, self.width, self.channels]
+        if [int(v) for v in self._in["shape"]] != expected:
+            raise self._mismatch(self._in["shape"], expected)
+        classes = int(self._out["shape"][-1])
+        if classes != len(self.labels):
+            raise ModelFileError(f"{self.path}: the model outputs {classes} values but the metadata names {len(self.labels)} labels; export the run again.")
+
+    def _setup_streaming(self) -> None:
+        signatures = self.interpreter.get_signature_list()
+        if not {"encode", "step"} <= set(signatures):
+            raise ModelFileError(f"{self.path}: metadata says streaming but the file has signatures {sorted(signatures)}; "
+                                 "expected 'encode' and 'step'. Use the _stream.tflite that `keras-fer export` wrote.")
+        self._encode = self.interpreter.get_signature_runner("encode")
+        self._step = self.interpreter.get_signature_runner("step")
+        self._frame_detail = self._encode.get_input_details()["frame"]
+        expected = [1, self.height, self.width, self.channels]
+        if [int(v) for v in self._frame_detail["shape"]] != expected:
+            raise self._mismatch(self._frame_detail["shape"], expected)
+        details = self._step.get_input_details()
+        self._state_names = sorted((k for k in details if k.startswith("state")), key=lambda k: int(k[5:]))
+        self._state_details = {k: details[k] for k in self._state_names}
+        self._features_detail = details["features"]
+        self._step_out = self._step.get_output_details()
+
+    # -- inference -------------------------------------------------------------------------
+    def _check_crop(self, crop: np.ndarray) -> np.ndarray:
+        crop = np.asarray(crop)
+        if crop.ndim == 2:
+            crop = crop[:, :, None]
+        if crop.shape != (self.height, self.width, self.channels):
+            raise ValueError(f"crop of shape {crop.shape}; this model takes {(self.height, self.width, self.channels)} "
+                             "(align with the recipe in its metadata)")
+        return crop.astype(np.float32)
+
+    def _postprocess(self, output: np.ndarray) -> np.ndarray:
+        if output.ndim == 2:  # per-frame outputs (T, K): their sum, normalised (Sharma & Jain)
+            output = output.sum(0)
+        total = float(output.sum())
+        return output / total if total > 0 else np.full_like(output, 1.0 / len(output))
+
+    def predict(self, crop_or_window: np.ndarray) -> np.ndarray:
+        """Class probabilities for one crop (frame mode) or one (T, H, W, C) window (windowed mode)."""
+        if self.mode == "streaming":
+            raise ValueError("a streaming model runs with step(); see FaceState")
+        if self.mode == "windowed":
+            window = np.stack([self._check_crop(c) for c in crop_or_window])[None]
+            if window.shape[1] != self.sequence_length:
+                raise ValueError(f"window of {window.shape[1]} frames; this model takes {self.sequence_length}")
+        else:
+            window = self._check_crop(crop_or_window)[None]
+        self.interpreter.set_tensor(self._in["index"], _quantize(window, self._in))
+        self.interpreter.invoke()
+        return self._postprocess(_dequantize(self.interpreter.get_tensor(self._out["index"]), self._out)[0])
+
+    def initial_state(self) -> dict:
+        return {k: np.zeros(d["shape"], np.dtype(d["dtype"])) for k, d in self._state_details.items()}
+
+    def encode(self, crop: np.ndarray) -> np.ndarray:
+        """The per-frame encoder pass of a streaming model: the frame's feature vector."""
+        return self._encode(frame=_quantize(self._check_crop(crop)[None], self._frame_detail))["features"]
+
+    def step(self, features: np.ndarray, state: dict) -> tuple[np.ndarray, dict]:
+        """One recurrent step: (probabilities, the next state)."""
+        result = self._step(features=features, **state)
+        next_state = {k: result[f"next_{k}"] for k in self._state_names}
+        return self._postprocess(_dequantize(result["output"], self._step_out["output"])[0]), next_state
+
+    def replay(self, features) -> np.ndarray:
+        """The windowed model's output over the given frames' features: steps from the zero state."""
+        state = self.initial_state()
+        for f in features:
+            probs, state = self.step(f, state)
+        return probs
+
+    def close(self) -> None:
+        self.interpreter = None

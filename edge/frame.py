@@ -1,0 +1,20 @@
+"""One decoded camera or video frame with its monotonic timestamp."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+
+@dataclasses.dataclass(frozen=True)
+class Frame:
+    index: int  # position in the stream (files: the frame number; live: frames delivered)
+    t: float  # seconds, strictly increasing within a source
+    image: np.ndarray  # BGR uint8 (H, W, 3)
+
+
+def usable(image) -> bool:
+    """A decodable, non-empty 8-bit image with 1 or 3 channels (grey is widened by the caller)."""
+    return (isinstance(image, np.ndarray) and image.dtype == np.uint8 and image.ndim in (2, 3)
+            and image.size > 0 and min(image.shape[:2]) >= 8 and (image.ndim == 2 or image.shape[2] in (1, 3)))

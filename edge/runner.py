@@ -1,0 +1,166 @@
+"""The edge loop: frame -> detect (every k frames) / track -> align -> per-face model state
+-> smoothed label. One :class:`EdgeRunner` per stream; ``process(frame)`` returns the
+frame's faces, ``run(source)`` drives a source to its end (or until ``stop`` is set).
+
+Inference per face, in the model's mode: ``frame`` every frame, ``windowed`` when the face's
+buffer holds a full window, ``streaming`` one encoder pass and one recurrent step (at the
+model's frame rate when the stream is faster; see FaceState). All faces of a frame are aligned first,
+then inferred together. A face's state is dropped when its track dies, so minutes without
+a face leave nothing behind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+
+import numpy as np
+
+from .align import AlignRecipe
+from .face_crop import face_crop
+from .face_state import FaceState
+from .stage_timer import StageTimer
+from .tracker import FaceTracker
+
+
+@dataclasses.dataclass
+class FaceResult:
+    track: int
+    box: tuple
+    label: str | None
+    probs: np.ndarray | None
+
+
+class EdgeRunner:
+    def __init__(self, model, detector, max_faces: int = 3, detect_every: int = 3, max_gap: float = 0.5, resample: bool = True,
+                 smoothing: dict | None = None, tracker: FaceTracker | None = None, carry_state: bool = False):
+        if detect_every < 1:
+            raise ValueError(f"detect_every={detect_every}; expected 1 or more (detection every k-th frame).")
+        if max_faces < 1:
+            raise ValueError(f"max_faces={max_faces}; expected 1 or more.")
+        self.model, self.detector = model, detector
+        self.recipe = AlignRecipe.from_dict(model.meta.get("align") or {"method": "none", "size": model.height, "channels": model.channels})
+        if (self.recipe.size, self.recipe.channels) != (model.height, model.channels):
+            self.recipe = dataclasses.replace(self.recipe, size=model.height, channels=model.channels)
+        self.detect_every, self.max_gap, self.resample = detect_every, max_gap, resample
+        self.smoothing = dict(smoothing or {}, carry_state=carry_state)
+        self.tracker = tracker or FaceTracker(max_faces=max_faces, max_missed=max(2, 2 * detect_every))
+        self.timer = StageTimer()
+        self.states: dict[int, FaceState] = {}
+        self.faces_seen = 0
+        self.switches_of_dead = 0
+        self.frames = 0
+
+    def reset(self) -> None:
+        """A new stream (or a reconnected one): forget tracks and face states."""
+        self.tracker.reset()
+        self.detector.reset()
+        self.switches_of_dead += sum(s.smoother.switches for s in self.states.values())
+        self.states.clear()
+
+    @property
+    def label_switches(self) -> int:
+        return self.switches_of_dead + sum(s.smoother.switches for s in self.states.values())
+
+    def process(self, frame) -> list[FaceResult]:
+        start = time.perf_counter()
+        if self.frames % self.detect_every == 0:
+            tracks = self.tracker.update(self.detector.detect(frame.image, int(frame.t * 1000)), frame.t)
+        else:
+            tracks = self.tracker.predict(frame.t)
+        self._forget_dead()
+        detected = time.perf_counter()
+        self.timer.add("detect", detected - start)
+
+        jobs = []
+        for track in tracks:
+            state = self.states.get(track.id)
+            if state is None:
+                state = self.states[track.id] = FaceState(self.model, self.max_gap, self.resample, **self.smoothing)
+                self.faces_seen += 1
+            crop = face_crop(frame.image, track.box, track.keypoints, self.recipe) if state.wants(frame.t) else None
+            jobs.append((track, state, crop))
+        aligned = time.perf_counter()
+        self.timer.add("align", aligned - detected)
+
+        results = []
+        for track, state, crop in jobs:
+            if crop is not None:
+                if self.model.mode == "streaming":
+                    state.observe(state.streaming_step(crop, frame.t))
+                elif self.model.mode == "windowed":
+                    if state.ready_window(crop, frame.t):
+                        state.observe(self.model.predict(state.buffer.window()))
+                else:
+                    state.last_taken = frame.t
+                    state.observe(self.model.predict(crop))
+            results.append(FaceResult(track.id, tuple(track.box), state.label, None if state.probs is None else np.asarray(state.probs)))
+        done = time.perf_counter()
+        self.timer.add("infer", done - aligned)
+        self.timer.add("total", done - start)
+        self.timer.frame_done()
+        self.frames += 1
+        return results
+
+    def _forget_dead(self) -> None:
+        alive = {track.id for track in self.tracker.tracks}
+        for track_id in [k for k in self.states if k not in alive]:
+            self.switches_of_dead += self.states.pop(track_id).smoother.switches
+        self.tracker.deaths.clear()
+
+    def run(self, source, on_frame=None, stop: threading.Event | None = None, max_frames: int | None = None,
+            stats_every: float = 5.0, log=None) -> dict:
+        """Drive ``source`` until it ends, ``stop`` is set or ``max_frames`` are processed; returns the summary."""
+        stop = stop or threading.Event()
+        last_stats = time.monotonic()
+        started = time.monotonic()
+        reconnects = getattr(source, "reconnects", 0)
+        while not stop.is_set() and (max_frames is None or self.frames < max_frames):
+            t0 = time.perf_counter()
+            frame = source.read(timeout=0.5) if getattr(source, "live", False) else source.read()
+            if frame is None:
+                if getattr(source, "live", False):
+                    continue  # waiting for a (re)connecting camera; stop is checked above
+                break
+            if getattr(source, "reconnects", 0) != reconnects:  # a new stream: old tracks mean nothing
+                reconnects = source.reconnects
+                self.reset()
+            decode = time.perf_counter() - t0
+            if frame.t <= (self.tracker.last_time if self.tracker.last_time is not None else -1.0):
+                continue  # never feed a timestamp twice (a source bug would otherwise stop the tracker)
+            results = self.process(frame)
+            self.timer.add("decode", decode)
+            self.timer.totals["total"] += decode
+            self.timer.samples["total"][-1] += decode * 1000.0
+            if on_frame is not None:
+                on_frame(frame, results)
+            if log is not None and time.monotonic() - last_stats >= stats_every:
+                last_stats = time.monotonic()
+                log(self.stats_line(source))
+        return self.summary(source, time.monotonic() - started)
+
+    def stats_line(self, source) -> str:
+        p = self.timer.percentiles()
+        return (f"{self.timer.fps():.1f} FPS | ms p50 decode {p['decode']['p50']:.2f} detect {p['detect']['p50']:.2f} "
+                f"align {p['align']['p50']:.2f} infer {p['infer']['p50']:.2f} total {p['total']['p50']:.2f} | "
+                f"faces {len(self.tracker.active())} | drops {getattr(source, 'dropped', 0)} corrupt {getattr(source, 'corrupt', 0)} "
+                f"reconnects {getattr(source, 'reconnects', 0)}")
+
+    def summary(self, source, wall_seconds: float) -> dict:
+        minutes = max(wall_seconds, 1e-9) / 60.0
+        return {
+            "frames": self.frames,
+            "fps": round(self.timer.fps(), 2),
+            "wall_fps": round(self.frames / max(wall_seconds, 1e-9), 2),
+            "wall_seconds": round(wall_seconds, 3),
+            "faces": self.faces_seen,
+            "dropped": getattr(source, "dropped", 0),
+            "corrupt": getattr(source, "corrupt", 0),
+            "reconnects": getattr(source, "reconnects", 0),
+            "label_switches": self.label_switches,
+            "label_switches_per_minute": round(self.label_switches / minutes, 2),
+            "ms": self.timer.percentiles(),
+            "mode": self.model.mode,
+            "detect_every": self.detect_every,
+        }

@@ -1,0 +1,111 @@
+"""``keras-fer run`` and ``keras-fer bench``: one edge session from a model file and a source
+to events, an optional window and video, a stats line every few seconds and a summary.
+
+Ctrl-C and SIGTERM set a stop flag; the loop finishes its frame, closes the source, the
+JSONL file (whole lines only) and the saved video, and returns the summary. Nothing is
+written unless asked: no frames, no crops (faces are biometric data); no network use
+beyond the source itself.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+
+from .expression_model import ExpressionModel
+from .runner import EdgeRunner
+from .source_spec import open_source
+
+DETECTORS = ("blazeface", "haar")
+
+
+def make_detector(name: str, model_path=None):
+    if name == "blazeface":
+        from .blazeface import BlazeFaceDetector
+
+        return BlazeFaceDetector(model_path, video=True)
+    if name == "haar":
+        from .haar import HaarDetector
+
+        return HaarDetector()
+    raise ValueError(f"Unknown detector={name!r}; expected one of {DETECTORS}.")
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_session(model_path, source, detector: str = "blazeface", threads: int = 1, max_faces: int = 3, detect_every: int = 3,
+                events=None, display: bool = False, save=None, max_frames: int | None = None, stats_every: float = 5.0,
+                resample: bool = True, carry_state: bool = False, log=_stderr, handle_signals: bool = True, detector_model=None, on_frame=None) -> dict:
+    """Run the loop; ``events``: a JSONL path, ``"-"`` for stdout, or None for no events. Returns the summary dict."""
+    model = ExpressionModel(model_path, threads)  # metadata and input checked before any camera opens
+    face_detector = make_detector(detector, detector_model) if isinstance(detector, str) else detector
+    stop = threading.Event()
+    restore = {}
+    if handle_signals and threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            restore[sig] = signal.signal(sig, lambda *_: stop.set())
+    writer = saver = None
+    frame_source = None
+    try:
+        frame_source = open_source(source, log=log)
+        runner = EdgeRunner(model, face_detector, max_faces=max_faces, detect_every=detect_every, resample=resample,
+                             carry_state=carry_state)
+        if events is not None:
+            from .event_writer import EventWriter
+
+            writer = EventWriter(events, model.labels)
+        if save:
+            from .video_saver import VideoSaver
+
+            saver = VideoSaver(save, getattr(frame_source, "fps", None) or 30.0)
+        if display or saver:
+            from .annotate import annotate
+
+        def each(frame, results):
+            if writer is not None:
+                writer.write(frame.t, frame.index, results)
+            if display or saver:
+                image = annotate(frame.image, results, f"{runner.timer.fps():.0f} FPS")
+                if saver:
+                    saver.write(image)
+                if display:
+                    import cv2
+
+                    cv2.imshow("keras-fer", image)
+                    if cv2.waitKey(1) & 0xFF in (27, ord("q")):
+                        stop.set()
+            if on_frame is not None:
+                on_frame(frame, results)
+
+        log(f"model {model.path.name}: {model.meta.get('model')} ({model.mode}, {len(model.labels)} labels, "
+            f"{model.height}x{model.width}x{model.channels}" + (f", {model.sequence_length} frames" if model.sequence_length > 1 else "") + ")")
+        summary = runner.run(frame_source, each, stop, max_frames, stats_every, log)
+        summary["stopped_by_signal"] = stop.is_set()
+        summary["events"] = writer.lines if writer is not None else 0
+        return summary
+    finally:
+        if frame_source is not None:
+            frame_source.close()
+        if writer is not None:
+            writer.close()
+        if saver is not None:
+            saver.close()
+        if display:
+            import cv2
+
+            cv2.destroyAllWindows()
+        if isinstance(detector, str):
+            face_detector.close()
+        for sig, handler in restore.items():
+            signal.signal(sig, handler)
+
+
+def summary_text(summary: dict) -> str:
+    ms = summary["ms"]
+    return (f"{summary['frames']} frames" + (" (stopped by signal)" if summary.get("stopped_by_signal") else "") + f", {summary['fps']:.1f} FPS of loop work ({summary['wall_fps']:.1f} wall), "
+            f"{summary['faces']} faces, {summary['label_switches_per_minute']:.1f} label switches/min, "
+            f"dropped {summary['dropped']}, corrupt {summary['corrupt']}, reconnects {summary['reconnects']}; "
+            "ms p50/p99: " + ", ".join(f"{k} {v['p50']:.2f}/{v['p99']:.2f}" for k, v in ms.items()))

@@ -1,0 +1,218 @@
+"""The edge loop: model checks at start, streaming equals the window, the runner's crop is
+data prepare's crop, events, clean shutdown on SIGTERM, memory flat on a long faceless soak,
+and the whole loop with TensorFlow blocked."""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from keras_fer.edge.detection import Detection
+from keras_fer.edge.expression_model import ExpressionModel
+from keras_fer.edge.frame import Frame
+from keras_fer.edge.metadata import ModelFileError
+from keras_fer.edge.runner import EdgeRunner
+from tests.conftest import run_cli, run_python
+from tests.edge.conftest import LABELS, random_sequence
+
+
+def test_a_model_without_metadata_or_with_a_wrong_input_fails_at_start(edge_models, tmp_path):
+    with pytest.raises(ModelFileError, match="without keras-fer metadata"):
+        ExpressionModel(edge_models["plain"])
+    with pytest.raises(ModelFileError, match=r"input is \[1, 32, 32, 1\] but its metadata says \[1, 48, 48, 1\]"):
+        ExpressionModel(edge_models["mismatch"])
+    broken = tmp_path / "broken.tflite"
+    broken.write_bytes(edge_models["frame"].read_bytes()[:300])
+    result = run_cli("run", "--model", str(broken), "--source", "0", "--detector", "haar")
+    assert result.returncode == 2 and "broken.tflite" in result.stderr and "export it again" in result.stderr
+
+
+def test_frame_model_probabilities_match_keras(edge_models):
+    model = ExpressionModel(edge_models["frame"])
+    crop = random_sequence(1)[0]
+    expected = np.asarray(edge_models["keras_frame"](crop[None]))[0]
+    np.testing.assert_allclose(model.predict(crop.astype(np.uint8)), expected / expected.sum(), atol=1e-3)
+
+
+def test_streaming_replays_the_last_window_exactly(edge_models):
+    from keras_fer.edge.face_state import FaceState
+
+    model = ExpressionModel(edge_models["stream"])
+    assert model.mode == "streaming" and model.sequence_length == 4
+    frames = random_sequence(7).round()
+    state = FaceState(model, max_gap=1.0, resample=False, alpha=1.0)
+    for i, frame in enumerate(frames):
+        probs = state.streaming_step(frame, i / 30)
+    window = frames[-4:][None]
+    expected = np.asarray(edge_models["keras_stream"](window))[0]
+    np.testing.assert_allclose(probs, expected, atol=2e-4)  # the last four frames, not all seven
+    carried = FaceState(model, max_gap=1.0, resample=False, carry_state=True)
+    for i, frame in enumerate(frames):
+        carried_probs = carried.streaming_step(frame, i / 30)
+    every_frame = model.replay([model.encode(frame) for frame in frames])
+    np.testing.assert_allclose(carried_probs, every_frame, atol=1e-6)  # carrying the state sees all seven frames
+
+
+class _Source:
+    live = False
+
+    def __init__(self, frames):
+        self.frames, self.i = frames, 0
+        self.dropped = self.corrupt = self.reconnects = 0
+
+    def read(self):
+        if self.i >= len(self.frames):
+            return None
+        self.i += 1
+        return self.frames[self.i - 1]
+
+
+class _ScriptedDetector:
+    """Faces for frames where ``present(n)``; a box that drifts slowly with eye keypoints."""
+
+    def __init__(self, present):
+        self.present, self.n = present, 0
+
+    def detect(self, image, timestamp_ms=None):
+        n, self.n = self.n, self.n + 1
+        if not self.present(timestamp_ms):
+            return []
+        x = 20 + (timestamp_ms // 100) % 5
+        return [Detection((x, 10, 40, 40), 0.9, np.array([[x + 12, 24], [x + 28, 24]], np.float32))]
+
+    def reset(self):
+        pass
+
+
+def test_events_label_every_tracked_face_and_ids_stay_stable(edge_models):
+    model = ExpressionModel(edge_models["stream"])
+    image = np.random.default_rng(0).integers(0, 255, (80, 100, 3), dtype=np.uint8)
+    frames = [Frame(i, i / 30, image) for i in range(90)]
+    runner = EdgeRunner(model, _ScriptedDetector(lambda ms: ms < 1500 or ms > 2200), detect_every=2)
+    seen = []
+    summary = runner.run(_Source(frames), on_frame=lambda f, results: seen.append((f.index, results)))
+    tracked = [(i, r) for i, results in seen for r in results]
+    ids = {r.track for _, r in tracked}
+    assert len(ids) == 2  # one face, lost for 0.7 s (longer than the tracker bridges), found again as a new track
+    assert all(r.label in LABELS and abs(r.probs.sum() - 1) < 1e-4 for _, r in tracked)
+    assert summary["frames"] == 90 and summary["faces"] == 2 and set(summary["ms"]) == {"decode", "detect", "align", "infer", "total"}
+    assert not runner.states or set(runner.states) <= ids
+
+
+def test_memory_stays_flat_over_100k_frames_mostly_without_faces(edge_models):
+    psutil = pytest.importorskip("psutil")
+    model = ExpressionModel(edge_models["frame"])
+    image = np.zeros((60, 80, 3), np.uint8)
+
+    class Endless(_Source):
+        def __init__(self, n):
+            super().__init__([])
+            self.n = n
+
+        def read(self):
+            if self.i >= self.n:
+                return None
+            self.i += 1
+            return Frame(self.i, self.i / 30, image)
+
+    # A face for 2 s of every minute: states are born and must be dropped again.
+    runner = EdgeRunner(model, _ScriptedDetector(lambda ms: ms % 60_000 < 2_000), detect_every=3)
+    runner.run(Endless(20_000))  # warm-up: allocator pools, timing windows filled
+    before = psutil.Process().memory_info().rss
+    summary = runner.run(Endless(100_000))
+    grown = (psutil.Process().memory_info().rss - before) / 2**20
+    print(f"RSS grew {grown:.1f} MB over {summary['frames']} frames; {len(runner.states)} face states left")
+    assert grown < 20 and len(runner.states) <= 1 and len(runner.tracker.deaths) == 0
+
+
+def test_the_runner_crop_is_data_prepare_crop(tmp_path, detector_model):
+    """`data prepare` (align: eyes, BlazeFace) and the runner (BlazeFace in VIDEO mode, tracker,
+    face_crop) turn the same frame into the same pixels."""
+    import cv2
+
+    from keras_fer.config import load_config
+    from keras_fer.data.prepare import prepare
+    from keras_fer.edge.align import AlignRecipe
+    from keras_fer.edge.blazeface import BlazeFaceDetector
+    from keras_fer.edge.face_crop import face_crop
+    from keras_fer.edge.tracker import FaceTracker
+
+    from keras_fer.data.sources import read_source
+
+    config = load_config(None, ["data.format=synthetic", "data.preset=clip_sequences", "data.num_samples=7", "data.sequence_length=2",
+                                "data.align=eyes", "data.detector=blazeface", "data.image_size=48", f"data.cache_dir={tmp_path / 'cache'}"])
+    prepared = prepare(config.data, workers=1, progress=False)
+    paths = {record.key: record.paths for record in read_source(config.data).records}
+    recipe = AlignRecipe(method="eyes", size=48, channels=1)
+    checked = 0
+    with BlazeFaceDetector(detector_model, video=True) as detector:
+        for key, frames in list(zip(prepared.keys, prepared.images))[:3]:
+            frame = cv2.imread(str(paths[key][-1]))
+            tracker = FaceTracker(min_hits=1)
+            detector.reset()
+            tracks = tracker.update(detector.detect(frame, 0), 0.0)
+            crop = face_crop(frame, tracks[0].box, tracks[0].keypoints, recipe)
+            np.testing.assert_array_equal(crop, frames[-1])
+            checked += 1
+    assert checked == 3
+
+
+def _long_video(clip, path, repeats):
+    import cv2
+
+    capture = cv2.VideoCapture(str(clip / "clip.avi"))
+    frames = []
+    while (got := capture.read())[0]:
+        frames.append(got[1])
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30, frames[0].shape[1::-1])
+    for _ in range(repeats):
+        for frame in frames:
+            writer.write(frame)
+    writer.release()
+    return path
+
+
+def test_sigterm_ends_the_run_cleanly_with_whole_jsonl_lines(edge_models, clip, tmp_path):
+    video = _long_video(clip, tmp_path / "long.avi", 20)  # 1,800 frames: still running when the signal comes
+    events = tmp_path / "events.jsonl"
+    code = ("import sys; from keras_fer.cli import main; "
+            f"sys.exit(main(['run', '--model', {str(edge_models['stream'])!r}, '--source', {str(video)!r}, "
+            f"'--detector', 'haar', '--detect-every', '1', '--jsonl', {str(events)!r}]))")
+    process = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"))
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and (not events.exists() or events.stat().st_size < 2000) and process.poll() is None:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert "stopped by signal" in stderr, stderr[-1000:]
+    lines = events.read_text().splitlines()
+    assert lines and events.read_text().endswith("\n")
+    assert all(set(json.loads(line)) == {"t", "frame", "track", "box", "label", "probs"} for line in lines)
+    frames = int(re.search(r"keras-fer run: (\d+) frames", stderr).group(1))
+    assert max(json.loads(line)["frame"] for line in lines) < frames < 1800
+
+
+def test_the_loop_runs_with_tensorflow_blocked(edge_models, clip):
+    result = run_python(
+        f"""
+        import json, sys
+        from keras_fer.edge.session import run_session
+        from keras_fer.edge.clip_score import ClipScorer
+        scorer = ClipScorer({str(clip / 'ground_truth.jsonl')!r}, ['anger', 'happiness', 'neutral'])
+        summary = run_session({str(edge_models['stream'])!r}, {str(clip / 'clip.avi')!r}, detector='haar', events=None,
+                              log=lambda m: None, on_frame=lambda f, r: scorer.add(f.index, r))
+        assert 'tensorflow' not in sys.modules
+        print(json.dumps(dict(summary, **scorer.scores())))
+        """,
+        block_tensorflow=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["frames"] == 90 and summary["faces"] >= 1 and summary["recall"] is not None
