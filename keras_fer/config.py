@@ -48,6 +48,7 @@ class AugmentConfig:
     max_rotation: float = 0.0
     rotation_prob: float = 1.0
     shift: float = 0.0
+    zoom: float = 0.0
     brightness: float = 0.0
     contrast: float = 0.0
 

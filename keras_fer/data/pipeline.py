@@ -84,7 +84,7 @@ def representative_dataset(prepared, indices, steps: int):
 
 
 def _active(augment) -> bool:
-    return bool(augment.flip or augment.rotations or augment.max_rotation or augment.shift or augment.brightness or augment.contrast)
+    return bool(augment.flip or augment.rotations or augment.max_rotation or augment.shift or augment.zoom or augment.brightness or augment.contrast)
 
 
 def augment_frames(frames, augment, key):
@@ -95,7 +95,7 @@ def augment_frames(frames, augment, key):
 def augment_batch(batch, augment, key):
     """Per-sample random transforms for a batch (B, H, W, C) or (B, T, H, W, C).
 
-    Every frame of a sequence shares its sample's flip, rotation, shift, brightness and
+    Every frame of a sequence shares its sample's flip, rotation, shift, zoom, brightness and
     contrast. ``key`` (2 ints) seeds the stateless draws.
     """
     x = tf.cast(batch, tf.float32)
@@ -119,9 +119,10 @@ def augment_batch(batch, augment, key):
     elif augment.max_rotation:
         angle = (draw(1) * 2 - 1) * augment.max_rotation
     angle = tf.where(draw(2) < augment.rotation_prob, angle, 0.0) * (math.pi / 180.0)
-    if augment.rotations or augment.max_rotation or augment.shift:
+    if augment.rotations or augment.max_rotation or augment.shift or augment.zoom:
         shift = (draw(3, (2,)) * 2 - 1) * augment.shift
-        transforms = _transforms(angle, shift, h, w)
+        zoom = 1.0 + (draw(6) * 2 - 1) * augment.zoom
+        transforms = _transforms(angle, shift, h, w, zoom)
         flat = tf.reshape(x, [-1, h, w, c])
         flat = tf.raw_ops.ImageProjectiveTransformV3(
             images=flat, transforms=tf.repeat(transforms, t, axis=0), output_shape=[h, w], fill_value=0.0, interpolation="BILINEAR", fill_mode="CONSTANT"
@@ -136,9 +137,12 @@ def augment_batch(batch, augment, key):
     return x if sequence else x[:, 0]
 
 
-def _transforms(angle, shift, height, width):
-    """Per-sample projective transforms (output pixel -> input pixel): rotate about the centre, then shift."""
+def _transforms(angle, shift, height, width, zoom=None):
+    """Per-sample projective transforms (output pixel -> input pixel): rotate and scale by
+    ``zoom`` (> 1 enlarges the face) about the centre, then shift."""
     c, s = tf.cos(angle), tf.sin(angle)
+    if zoom is not None:
+        c, s = c / zoom, s / zoom
     a2 = ((width - 1) - (c * (width - 1) - s * (height - 1))) / 2 - shift[:, 0] * width
     b2 = ((height - 1) - (s * (width - 1) + c * (height - 1))) / 2 - shift[:, 1] * height
     zeros = tf.zeros_like(c)

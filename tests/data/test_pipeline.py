@@ -51,6 +51,19 @@ def test_rotation_choices_and_flip_do_what_they_say():
     assert rotated[15, 25, 0] < 50 and (rotated[5:10, 15, 0].max() > 100 or rotated[20:26, 15, 0].max() > 100)
 
 
+def test_zoom_scales_about_the_centre():
+    frame = np.zeros((41, 41, 1), np.float32)
+    frame[10:31, 10:31] = 255  # a centred 21-pixel square
+    widths = []
+    for k in range(12):
+        out = augment_frames(frame, AugmentConfig(flip=False, zoom=0.3), np.array([k, 2])).numpy()[:, :, 0]
+        row = out[20] > 127
+        widths.append(row.sum())
+        centre = np.flatnonzero(row).mean()
+        assert abs(centre - 20) <= 0.5  # about the centre
+    assert min(widths) <= 18 and max(widths) >= 24 and all(14 <= w <= 28 for w in widths)  # 21 x (1 +- 0.3), both ways
+
+
 def test_seeded_training_pipeline_is_reproducible_and_epochs_differ():
     prepared = _prepared()
     augment = AugmentConfig(max_rotation=10.0, brightness=0.2)
