@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import hashlib
 from pathlib import Path
 
 from keras_fer import __version__
@@ -27,9 +28,14 @@ _READS_AS = {
 
 
 def synthetic_root(config) -> Path:
+    """The render's cache folder; the preset's own definition is part of the name, so editing
+    a preset renders afresh instead of reusing a stale render."""
+    from keras_fer.data.synthetic import get_preset
+
     base = prepared_dir(config)
     num = config.num_samples if config.num_samples is not None else "default"
-    return base / "synthetic" / f"{config.preset}-n{num}-seed{config.seed}-v{__version__}"
+    definition = hashlib.sha256(repr(dataclasses.asdict(get_preset(config.preset))).encode()).hexdigest()[:8]
+    return base / "synthetic" / f"{config.preset}-n{num}-seed{config.seed}-v{__version__}-{definition}"
 
 
 @register_source("synthetic")
