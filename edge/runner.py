@@ -116,6 +116,7 @@ class EdgeRunner:
         last_stats = time.monotonic()
         started = time.monotonic()
         reconnects = getattr(source, "reconnects", 0)
+        first_t = last_t = None
         while not stop.is_set() and (max_frames is None or self.frames < max_frames):
             t0 = time.perf_counter()
             frame = source.read(timeout=0.5) if getattr(source, "live", False) else source.read()
@@ -130,6 +131,8 @@ class EdgeRunner:
             if frame.t <= (self.tracker.last_time if self.tracker.last_time is not None else -1.0):
                 continue  # never feed a timestamp twice (a source bug would otherwise stop the tracker)
             results = self.process(frame)
+            first_t = frame.t if first_t is None else first_t
+            last_t = frame.t
             self.timer.add("decode", decode)
             self.timer.totals["total"] += decode
             self.timer.samples["total"][-1] += decode * 1000.0
@@ -138,7 +141,8 @@ class EdgeRunner:
             if log is not None and time.monotonic() - last_stats >= stats_every:
                 last_stats = time.monotonic()
                 log(self.stats_line(source))
-        return self.summary(source, time.monotonic() - started)
+        stream_seconds = (last_t - first_t) if first_t is not None else 0.0
+        return self.summary(source, time.monotonic() - started, stream_seconds)
 
     def stats_line(self, source) -> str:
         p = self.timer.percentiles()
@@ -147,13 +151,15 @@ class EdgeRunner:
                 f"faces {len(self.tracker.active())} | drops {getattr(source, 'dropped', 0)} corrupt {getattr(source, 'corrupt', 0)} "
                 f"reconnects {getattr(source, 'reconnects', 0)}")
 
-    def summary(self, source, wall_seconds: float) -> dict:
-        minutes = max(wall_seconds, 1e-9) / 60.0
+    def summary(self, source, wall_seconds: float, stream_seconds: float | None = None) -> dict:
+        """``label_switches_per_minute`` is per minute of stream time (a file's own clock)."""
+        minutes = max(stream_seconds if stream_seconds else wall_seconds, 1e-9) / 60.0
         return {
             "frames": self.frames,
             "fps": round(self.timer.fps(), 2),
             "wall_fps": round(self.frames / max(wall_seconds, 1e-9), 2),
             "wall_seconds": round(wall_seconds, 3),
+            "stream_seconds": round(stream_seconds or 0.0, 3),
             "faces": self.faces_seen,
             "dropped": getattr(source, "dropped", 0),
             "corrupt": getattr(source, "corrupt", 0),

@@ -216,3 +216,18 @@ def test_the_loop_runs_with_tensorflow_blocked(edge_models, clip):
     assert result.returncode == 0, result.stderr[-2000:]
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["frames"] == 90 and summary["faces"] >= 1 and summary["recall"] is not None
+
+
+def test_save_writes_the_annotated_video_only_when_the_run_ends(edge_models, clip, tmp_path):
+    import cv2
+
+    from keras_fer.edge.session import run_session
+
+    out = tmp_path / "annotated.avi"
+    seen = []
+    summary = run_session(edge_models["frame"], clip / "clip.avi", detector="haar", events=None, save=out, max_frames=30,
+                          log=lambda m: None, on_frame=lambda f, r: seen.append(out.exists()))
+    assert not any(seen)  # a partial file never takes the name
+    capture = cv2.VideoCapture(str(out))
+    assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == summary["frames"] == 30
+    assert not list(tmp_path.glob(".*part*"))
