@@ -197,3 +197,14 @@ def test_a_script_without_a_main_guard_can_render_after_importing_tensorflow(tmp
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=240, env={**__import__("os").environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
     assert result.returncode == 0, result.stderr[-2000:]
     assert "rendered 100" in result.stdout
+
+
+def test_apex_hold_sequences_reach_the_apex_by_half_way_and_hold_it():
+    from keras_fer.data.synthetic.samples import _profile
+
+    rng = np.random.default_rng(0)
+    profiles = [_profile(PRESETS["clip_sequences"], rng) for _ in range(200)]
+    for levels in profiles:
+        assert np.all(np.diff(levels) >= 0) and np.allclose(levels[len(levels) // 2 + 1 :], 1.0)
+    onsets = [int(np.argmax(levels >= 1.0)) / len(levels) for levels in profiles]
+    assert min(onsets) < 0.15 and max(onsets) > 0.35  # from almost static windows to half-ramp ones

@@ -27,7 +27,7 @@ class Preset:
     shift: float = 0.06  # centre jitter, fraction of the image size
     occluder_prob: float = 0.0
     degradation: Degradation = Degradation()
-    sequence: str | None = None  # None (images) | onset_apex | onset_apex_offset
+    sequence: str | None = None  # None (images) | onset_apex | onset_apex_offset | apex_hold
     frames: tuple = (1, 1)  # sequence length range
     unlabelled: float = 0.0  # fraction of sequences shipped without an emotion label (CK+)
     splits: tuple = ()  # split names and fractions written into the format
@@ -164,14 +164,15 @@ PRESETS: dict[str, Preset] = {
     # Sequences that look like the faces of the synthetic camera clip (`data synth --clip`): all
     # seven classes with neutral, the clip's pose range (roll 12, yaw 15 degrees) and strengths
     # (0.75-1), whole heads with room around them so a detector finds the eyes (data.align: eyes),
-    # mild camera noise. `make demo` trains its temporal model on these.
+    # mild camera noise; the expression is reached early and held (apex_hold), as the runner
+    # sees it in its last-T-frames window. `make demo` trains its temporal model on these.
     "clip_sequences": Preset(
         name="clip_sequences",
         writer="frame_folders",
         class_counts={name: 1 for name in ("neutral", "anger", "disgust", "fear", "happiness", "sadness", "surprise")},
         num=700,
         images_per_subject=7,
-        size=(96, 96),
+        size=(128, 128),
         channels=1,
         face_fill=0.6,
         strength=(0.75, 1.0),
@@ -182,7 +183,7 @@ PRESETS: dict[str, Preset] = {
         scale_jitter=0.1,
         shift=0.05,
         degradation=Degradation(light=0.15, gamma=(0.9, 1.1), noise=2.0, blur=0.5, jpeg=(75, 95)),
-        sequence="onset_apex",
+        sequence="apex_hold",
         frames=(8, 12),
         one_per_subject=True,
     ),

@@ -97,6 +97,11 @@ def _profile(preset: Preset, rng: np.random.Generator) -> np.ndarray:
         return np.ones(1)
     length = int(rng.integers(preset.frames[0], preset.frames[1] + 1))
     t = np.linspace(0.0, 1.0, length)
+    if preset.sequence == "apex_hold":
+        # A camera on someone who has just changed expression and holds it: the onset takes
+        # the first 0-50% of the frames (0: the whole window is the held apex), then the apex.
+        ramp = np.clip(t / max(rng.uniform(0.0, 0.5), 1e-6), 0, 1)
+        return ramp * ramp * (3 - 2 * ramp)
     if preset.sequence == "onset_apex":
         # CK+: starts neutral, reaches the apex on the last frame.
         ramp = np.clip((t - 0.1) / 0.8, 0, 1)
