@@ -1,6 +1,7 @@
 """The edge loop scored against a synthetic clip's ``ground_truth.jsonl``: detection recall on
 faces at least ``min_height`` pixels tall and mostly visible, id switches per 1,000 frames,
-and smoothed-emotion accuracy on frames outside expression transitions.
+and smoothed-emotion accuracy outside expression transitions, on those same faces
+(``emotion_accuracy``) and on every face the runner found (``emotion_accuracy_all_faces``).
 
 A runner face can pair with a true face when its centre lies inside the true box and its
 height is 0.5x-2x the true box's (as in benchmarks/detector_recall.py: detector boxes and the
@@ -52,6 +53,7 @@ class ClipScorer:
     def reset(self) -> None:
         self.frames = self.eligible = self.found = self.switches = 0
         self.scored = self.correct = self.unlabelled = 0
+        self.scored_all = self.correct_all = 0
         self._last_id = {}
         self._gap = set()  # true tracks hidden or gone since their last pairing
         self.new_id_after_gap = 0
@@ -92,8 +94,13 @@ class ClipScorer:
             if result.label is None:
                 self.unlabelled += 1
                 continue
+            right = result.label == face["emotion"]
+            self.scored_all += 1
+            self.correct_all += right
+            if not big:
+                continue
             self.scored += 1
-            self.correct += result.label == face["emotion"]
+            self.correct += right
             key = (face["emotion"], result.label)
             self.confusion[key] = self.confusion.get(key, 0) + 1
 
@@ -107,5 +114,7 @@ class ClipScorer:
             "new_id_after_gap": self.new_id_after_gap,
             "emotion_accuracy": round(self.correct / self.scored, 4) if self.scored else None,
             "emotion_scored": self.scored,
+            "emotion_accuracy_all_faces": round(self.correct_all / self.scored_all, 4) if self.scored_all else None,
+            "emotion_scored_all_faces": self.scored_all,
             "not_yet_labelled": self.unlabelled,
         }

@@ -279,7 +279,8 @@ def _edge(args: argparse.Namespace) -> int:
             a = summary["accuracy"]
             print(f"against the ground truth: recall {a['recall']} on {a['faces_eligible']} faces >= 80 px, "
                   f"{a['id_switches_per_1000_frames']} id switches per 1,000 frames ({a['new_id_after_gap']} new ids after a face was hidden or away), "
-                  f"emotion accuracy {a['emotion_accuracy']} on {a['emotion_scored']} faces outside transitions", file=sys.stderr)
+                  f"emotion accuracy outside transitions {a['emotion_accuracy']} on those faces ({a['emotion_scored']}), "
+                  f"{a['emotion_accuracy_all_faces']} on all found faces ({a['emotion_scored_all_faces']})", file=sys.stderr)
     return 0
 
 

@@ -231,3 +231,13 @@ def test_save_writes_the_annotated_video_only_when_the_run_ends(edge_models, cli
     capture = cv2.VideoCapture(str(out))
     assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == summary["frames"] == 30
     assert not list(tmp_path.glob(".*part*"))
+
+
+def test_bench_json_has_the_contract_keys_and_the_scores(edge_models, clip):
+    result = run_cli("bench", "--model", str(edge_models["stream"]), "--video", str(clip / "clip.avi"),
+                     "--truth", str(clip / "ground_truth.jsonl"), "--detector", "haar", "--json")
+    assert result.returncode == 0, result.stderr[-2000:]
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["frames"] == 90 and summary["fps"] > 0 and summary["faces"] >= 1
+    assert set(summary["ms"]) == {"decode", "detect", "align", "infer", "total"} and summary["ms"]["total"]["p99"] >= summary["ms"]["total"]["p50"]
+    assert {"recall", "id_switches_per_1000_frames", "emotion_accuracy"} <= set(summary["accuracy"])
