@@ -17,22 +17,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .detection import box_iou
+
 
 def _compatible(face_box, box) -> bool:
     x, y, w, h = face_box
     bx, by, bw, bh = box
     cx, cy = bx + bw / 2, by + bh / 2
     return x <= cx <= x + w and y <= cy <= y + h and 0.5 * h <= bh <= 2.0 * h
-
-
-def _iou(a, b) -> float:
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    ix = max(0.0, min(ax + aw, bx + bw) - max(ax, bx))
-    iy = max(0.0, min(ay + ah, by + bh) - max(ay, by))
-    inter = ix * iy
-    union = aw * ah + bw * bh - inter
-    return inter / union if union > 0 else 0.0
 
 
 class ClipScorer:
@@ -64,7 +56,7 @@ class ClipScorer:
         if faces is None:
             return
         self.frames += 1
-        pairs = sorted(((_iou(f["box"], r.box), i, j) for i, f in enumerate(faces) for j, r in enumerate(results)
+        pairs = sorted(((box_iou(f["box"], r.box), i, j) for i, f in enumerate(faces) for j, r in enumerate(results)
                         if _compatible(f["box"], r.box)), reverse=True)
         matched, used = {}, set()
         for _, i, j in pairs:
