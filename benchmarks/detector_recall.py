@@ -19,21 +19,17 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from keras_fer.edge.clip_score import plausible_match  # noqa: E402  (the same rule the edge benchmark scores with)
+
 BUCKETS = ((0, 60), (60, 80), (80, 100), (100, 140), (140, 10_000))
-
-
-def _matches(det, face) -> bool:
-    x, y, w, h = face["box"]
-    dx, dy, dw, dh = det.box
-    cx, cy = dx + dw / 2, dy + dh / 2
-    return x <= cx <= x + w and y <= cy <= y + h and 0.5 * h <= dh <= 2.0 * h
 
 
 def _assign(found, faces) -> dict:
     """Greedy one-to-one matching, best overlap first, so a hidden face behind a nearer
     one cannot take the nearer face's detection."""
     pairs = sorted(
-        ((d.iou(f["box"]), fi, di) for fi, f in enumerate(faces) for di, d in enumerate(found) if _matches(d, f)),
+        ((d.iou(f["box"]), fi, di) for fi, f in enumerate(faces) for di, d in enumerate(found) if plausible_match(f["box"], d.box)),
         reverse=True,
     )
     matched, used = {}, set()

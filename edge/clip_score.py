@@ -20,7 +20,8 @@ from pathlib import Path
 from .detection import box_iou
 
 
-def _compatible(face_box, box) -> bool:
+def plausible_match(face_box, box) -> bool:
+    """A found box can stand for a true face: its centre inside the true box, its height 0.5x-2x."""
     x, y, w, h = face_box
     bx, by, bw, bh = box
     cx, cy = bx + bw / 2, by + bh / 2
@@ -57,7 +58,7 @@ class ClipScorer:
             return
         self.frames += 1
         pairs = sorted(((box_iou(f["box"], r.box), i, j) for i, f in enumerate(faces) for j, r in enumerate(results)
-                        if _compatible(f["box"], r.box)), reverse=True)
+                        if plausible_match(f["box"], r.box)), reverse=True)
         matched, used = {}, set()
         for _, i, j in pairs:
             if i not in matched and j not in used:

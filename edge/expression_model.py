@@ -49,7 +49,6 @@ class ExpressionModel:
         self.height, self.width, self.channels = int(spec["height"]), int(spec["width"]), int(spec["channels"])
         self.sequence_length = int(spec.get("sequence_length") or 1)
         self.fps = self.meta.get("fps")
-        self.per_frame_outputs = bool(self.meta.get("per_frame_outputs"))
         try:
             self.interpreter = make_interpreter(self.path, threads)
         except (ValueError, RuntimeError) as exc:
@@ -93,7 +92,6 @@ class ExpressionModel:
         details = self._step.get_input_details()
         self._state_names = sorted((k for k in details if k.startswith("state")), key=lambda k: int(k[5:]))
         self._state_details = {k: details[k] for k in self._state_names}
-        self._features_detail = details["features"]
         self._step_out = self._step.get_output_details()
 
     # -- inference -------------------------------------------------------------------------
