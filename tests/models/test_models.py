@@ -70,6 +70,27 @@ def test_affine_sampler_shifts_like_the_matrix_says():
     assert out[0, 4, 4, 0] == pytest.approx(1.0) and out.sum() == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize("size", [(9, 9), (20, 14)])
+def test_affine_sampler_forms_compute_the_same_function(size):
+    """The export form (tent weights as a matmul) equals the training form (gathers), also for
+    rotations, zooms and shifts that sample partly outside the image (zeros there)."""
+    from keras_fer.models.spatial_transformer import AffineSampler
+
+    rng = np.random.default_rng(3)
+    image = rng.uniform(0, 1, (4,) + size + (2,)).astype(np.float32)
+    angle = np.array([0.0, 0.3, -1.2, 2.5])
+    zoom = np.array([1.0, 0.8, 1.3, 0.6])
+    theta = np.stack([zoom * np.cos(angle), -zoom * np.sin(angle), [0, 0.2, -0.7, 0.45],
+                      zoom * np.sin(angle), zoom * np.cos(angle), [0, -0.3, 0.5, 1.1]], axis=1).astype(np.float32)
+    gather = AffineSampler()([image, theta]).numpy()
+    matmul = AffineSampler(form="matmul")([image, theta]).numpy()
+    assert np.abs(gather).max() > 0.1 and (gather == 0).any(), "the cases sample inside and outside"
+    np.testing.assert_allclose(matmul, gather, atol=2e-5)
+    assert AffineSampler.from_config(AffineSampler(form="matmul").get_config()).form == "matmul"
+    with pytest.raises(ValueError, match="Unknown form='nearest'"):
+        AffineSampler(form="nearest")
+
+
 def test_irnn_starts_at_a_scaled_identity():
     model = build("hybrid_cnn_rnn", (4, 32, 32, 1), 3, identity_scale=0.5)
     recurrent = model.get_layer("irnn1").cell.recurrent_kernel.numpy()
