@@ -2,8 +2,8 @@
 
 The model goes through a SavedModel with one ``serving_default`` signature (batch 1, the
 model's own input name), so variables are frozen and calibration samples are keyed by the
-signature's input name rather than by position. Layers with an integer-friendly form of
-the same function are traced in it (``export_forms``). ``int8`` is full-integer: if some op has
+signature's input name rather than by position. For int8, layers with an integer-friendly
+form of the same function are traced in it (``export_forms``). ``int8`` is full-integer: if some op has
 no integer kernel the conversion is retried with float builtins allowed, and the float
 islands are listed by the report (see ``float_islands``).
 """
@@ -47,7 +47,8 @@ def convert(model, quant: str, calibration=None, io_type: str = "int8") -> tuple
         raise UsageError(f"Unknown quant={quant!r}; expected one of {QUANTS}.")
     notes = []
     with tempfile.TemporaryDirectory() as folder:
-        with export_forms(model):
+        # Only full-integer needs the integer-friendly forms; float kernels run the training form faster.
+        with export_forms(model, enabled=quant == "int8"):
             name = to_saved_model(model, folder)
 
         def converter(ops):

@@ -1,5 +1,5 @@
 """Layers that compute the same function in two forms, one fast to train and one the
-integer converter quantizes well, switch to the second while a model is traced for TFLite.
+integer converter quantizes well, switch to the second while a model is traced for int8.
 
 A layer takes part by having ``form`` and a class attribute ``export_form``
 (``keras_fer.models.spatial_transformer.AffineSampler`` does). The forms are restored
@@ -21,8 +21,8 @@ def _layers(layer):
 
 
 @contextmanager
-def export_forms(model):
-    switched = [(layer, layer.form) for layer in _layers(model) if getattr(layer, "export_form", None)]
+def export_forms(model, enabled: bool = True):
+    switched = [(layer, layer.form) for layer in _layers(model) if enabled and getattr(layer, "export_form", None)]
     for layer, _ in switched:
         layer.form = layer.export_form
     try:
