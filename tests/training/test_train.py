@@ -92,3 +92,20 @@ def test_cross_validation_reports_mean_and_std_and_resumes_at_the_first_unfinish
     assert again.returncode == 0, again.stderr[-2000:]
     assert (parent / "fold-01" / "model.keras").stat().st_mtime_ns == first
     assert json.loads((parent / "metrics.json").read_text())["num_folds"] == 3
+
+
+def test_each_stage_traces_its_training_step_once(tmp_path, cache, monkeypatch):
+    """Adam's slots and the compiled metrics are built before `fit` traces the step; made
+    inside the first trace, they make TensorFlow trace the whole step a second time (20-37 s
+    per stage for the MobileNet models)."""
+    from keras.src.backend.tensorflow.trainer import TensorFlowTrainer
+
+    from keras_fer.config import load_config
+    from keras_fer.training import train
+
+    traces = []
+    original = TensorFlowTrainer.train_step
+    monkeypatch.setattr(TensorFlowTrainer, "train_step", lambda self, data: traces.append(1) or original(self, data))
+    config = load_config(None, [*TINY, cache, f"run.dir={tmp_path}", "train.epochs=2", "train.optimizer=adam"])
+    train(config, progress=False, log=lambda *_: None)
+    assert len(traces) == 1
