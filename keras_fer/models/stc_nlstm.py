@@ -16,6 +16,7 @@ from __future__ import annotations
 import keras
 
 from keras_fer.models.mspp import MSPPNorm
+from keras_fer.models.offset_sum_conv3d import OffsetSumConv3D
 from keras_fer.models.registry import register_model
 
 layers = keras.layers
@@ -27,7 +28,8 @@ def _conv_stack(inputs, filters: int):
     x = layers.Rescaling(1.0 / 255.0, name="scale")(inputs)
     taps = []
     for i, (norm, pool) in enumerate(_PLAN, start=1):
-        x = layers.Conv3D(filters, 3, padding="same", kernel_initializer="glorot_uniform", name=f"conv{i}")(x)
+        # Conv3D, traced as per-offset Conv2D sums for int8 export (TFLite's CONV_3D has no int8 kernel).
+        x = OffsetSumConv3D(filters, 3, padding="same", kernel_initializer="glorot_uniform", name=f"conv{i}")(x)
         if norm:
             x = layers.BatchNormalization(name=f"bn{i}")(x)
         x = layers.ReLU(name=f"relu{i}")(x)  # activation not listed in Table 2; ReLU is our choice

@@ -91,6 +91,22 @@ def test_affine_sampler_forms_compute_the_same_function(size):
         AffineSampler(form="nearest")
 
 
+@pytest.mark.parametrize("kernel, padding, strides", [(3, "same", 1), ((2, 3, 1), "valid", 1), ((3, 3, 3), "same", (1, 2, 2))])
+def test_offset_sum_conv3d_export_form_is_the_same_convolution(kernel, padding, strides):
+    """The int8 export form (a sum of Conv2D over time offsets) computes what Conv3D does."""
+    from keras_fer.models.offset_sum_conv3d import OffsetSumConv3D
+
+    x = np.random.default_rng(4).normal(size=(2, 5, 9, 8, 3)).astype(np.float32)
+    layer = OffsetSumConv3D(4, kernel, strides=strides, padding=padding, activation="relu", bias_initializer="glorot_uniform")
+    native = layer(x).numpy()
+    layer.form = "offsets"
+    np.testing.assert_allclose(layer(x).numpy(), native, atol=1e-5)
+    assert native.shape[1] == (5 if padding == "same" else 4) and (native > 0).any()
+    assert OffsetSumConv3D.from_config(layer.get_config()).form == "offsets"
+    with pytest.raises(ValueError, match="stride/dilation 1 in time"):
+        OffsetSumConv3D(4, 3, strides=(2, 1, 1))
+
+
 def test_irnn_starts_at_a_scaled_identity():
     model = build("hybrid_cnn_rnn", (4, 32, 32, 1), 3, identity_scale=0.5)
     recurrent = model.get_layer("irnn1").cell.recurrent_kernel.numpy()
