@@ -55,7 +55,9 @@ def state_sizes(recurrent) -> list[int]:
 
 
 def _unwrap(layer):
-    return getattr(layer, "layer", layer) if type(layer).__name__ == "TimeDistributed" else layer
+    import keras
+
+    return layer.layer if isinstance(layer, keras.layers.TimeDistributed) else layer
 
 
 def make_functions(model):

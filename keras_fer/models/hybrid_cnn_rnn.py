@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import keras
 
+from keras_fer.models.frame_batched import FrameBatched
 from keras_fer.models.jain_cnn import jain_frame_cnn
 from keras_fer.models.registry import register_model
 
@@ -37,7 +38,7 @@ def hybrid_cnn_rnn(
     steps = input_shape[0]
     inputs = keras.Input(input_shape, name="frames")
     cnn = jain_frame_cnn(tuple(input_shape[1:]), fc_units, dropout, l2)
-    x = layers.TimeDistributed(cnn, name="per_frame")(inputs)
+    x = FrameBatched(cnn, name="per_frame")(inputs)
     for i in range(rnn_layers):
         x = layers.SimpleRNN(
             rnn_units,

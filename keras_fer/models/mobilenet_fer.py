@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import keras
 
+from keras_fer.models.frame_batched import FrameBatched
 from keras_fer.models.registry import register_model
 
 layers = keras.layers
@@ -36,7 +37,7 @@ def mobilenet_fer(input_shape=(96, 96, 1), num_classes: int = 7, alpha: float = 
 @register_model("mobilenet_fer_temporal")
 def mobilenet_fer_temporal(input_shape=(8, 96, 96, 1), num_classes: int = 7, alpha: float = 0.35, gru_units: int = 64, dropout: float = 0.2):
     inputs = keras.Input(input_shape, name="frames")
-    x = layers.TimeDistributed(_backbone(tuple(input_shape[1:]), alpha), name="per_frame")(inputs)
+    x = FrameBatched(_backbone(tuple(input_shape[1:]), alpha), name="per_frame")(inputs)
     x = layers.GRU(gru_units, unroll=True, name="gru")(x)
     x = layers.Dropout(dropout)(x)
     return keras.Model(inputs, layers.Dense(num_classes, activation="softmax", name="classes")(x), name="mobilenet_fer_temporal")

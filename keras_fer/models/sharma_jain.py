@@ -13,6 +13,7 @@ from __future__ import annotations
 import keras
 import numpy as np
 
+from keras_fer.models.frame_batched import FrameBatched
 from keras_fer.models.registry import register_model
 
 layers = keras.layers
@@ -42,14 +43,14 @@ def _per_frame_inputs(input_shape):
     inputs = keras.Input(input_shape, name="frames")
     if len(input_shape) == 2:  # feature vectors
         return inputs, inputs
-    x = layers.TimeDistributed(layers.Rescaling(1.0 / 255.0), name="scale")(inputs)
-    return inputs, layers.TimeDistributed(layers.Flatten(), name="pixels")(x)
+    x = FrameBatched(layers.Rescaling(1.0 / 255.0), name="scale")(inputs)
+    return inputs, FrameBatched(layers.Flatten(), name="pixels")(x)
 
 
 def _recurrent(name, input_shape, num_classes, make_layer):
     inputs, x = _per_frame_inputs(input_shape)
     x = make_layer(x)
-    outputs = layers.TimeDistributed(layers.Dense(num_classes, activation="softmax"), name="frame_classes")(x)
+    outputs = FrameBatched(layers.Dense(num_classes, activation="softmax"), name="frame_classes")(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -80,7 +81,7 @@ def cnn_lstm(input_shape=(10, 48, 48, 1), num_classes: int = 7, units: int = 120
     if len(input_shape) != 4:
         raise ValueError(f"cnn_lstm takes image sequences (T, H, W, C); got input_shape={input_shape}.")
     inputs = keras.Input(input_shape, name="frames")
-    x = layers.TimeDistributed(_frame_encoder(tuple(input_shape[1:])), name="per_frame")(inputs)
+    x = FrameBatched(_frame_encoder(tuple(input_shape[1:])), name="per_frame")(inputs)
     x = layers.LSTM(units, return_sequences=True, unroll=True, name="lstm")(x)
-    outputs = layers.TimeDistributed(layers.Dense(num_classes, activation="softmax"), name="frame_classes")(x)
+    outputs = FrameBatched(layers.Dense(num_classes, activation="softmax"), name="frame_classes")(x)
     return keras.Model(inputs, outputs, name="cnn_lstm")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import keras
 
+from keras_fer.models.frame_batched import FrameBatched
 from keras_fer.models.mspp import MSPPNorm
 from keras_fer.models.offset_sum_conv3d import OffsetSumConv3D
 from keras_fer.models.registry import register_model
@@ -35,7 +36,7 @@ def _conv_stack(inputs, filters: int):
         x = layers.ReLU(name=f"relu{i}")(x)  # activation not listed in Table 2; ReLU is our choice
         taps.append(x)
         if pool:
-            x = layers.TimeDistributed(layers.MaxPooling2D(2), name=f"pool{i}")(x)
+            x = FrameBatched(layers.MaxPooling2D(2), name=f"pool{i}")(x)
     return taps
 
 
