@@ -48,6 +48,19 @@ def test_models_without_recurrence_are_integer_throughout(name):
     assert not notes and float_islands(data) == []
 
 
+def test_frame_networks_are_converted_once_not_once_per_frame():
+    """The hybrid's 6-conv frame CNN runs on the folded (B*T) batch: one copy of each conv in
+    the graph. Keras 3's TimeDistributed unrolled it per frame, and int8 then kept T copies
+    of the weights (the demo's windowed int8: 68% of float32 instead of 28%)."""
+    from keras_fer.export.convert import convert
+    from keras_fer.export.embed import operators
+
+    model = _tiny("hybrid_cnn_rnn")
+    assert model.inputs[0].shape[1] == 4
+    data, _ = convert(model, "float32")
+    assert sum(o["op"] == "CONV_2D" for o in operators(data)) == 6
+
+
 def test_int8_spatial_transformer_samples_where_the_float_one_does():
     """Deep-Emotion's sampler under full-integer quantization, with a rotated, zoomed and
     shifted theta, on smooth images: the int8 output stays within about one grey level of
