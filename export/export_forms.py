@@ -2,7 +2,8 @@
 integer converter quantizes well, switch to the second while a model is traced for int8.
 
 A layer takes part by having ``form`` and a class attribute ``export_form``
-(``keras_fer.models.spatial_transformer.AffineSampler`` does). The forms are restored
+(``AffineSampler``: gathers -> tent-weight matmul; ``OffsetSumConv3D``: Conv3D -> per-offset
+Conv2D sums; both in ``keras_fer.models``). The forms are restored
 afterwards, so the caller's model is left as it was.
 """
 
@@ -10,19 +11,12 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-
-def _layers(layer):
-    yield layer
-    for child in getattr(layer, "layers", None) or ():
-        yield from _layers(child)
-    inner = getattr(layer, "layer", None)  # TimeDistributed and other wrappers
-    if inner is not None:
-        yield from _layers(inner)
+from keras_fer.models.layer_tree import walk_layers
 
 
 @contextmanager
 def export_forms(model, enabled: bool = True):
-    switched = [(layer, layer.form) for layer in _layers(model) if enabled and getattr(layer, "export_form", None)]
+    switched = [(layer, layer.form) for layer in walk_layers(model) if enabled and getattr(layer, "export_form", None)]
     for layer, _ in switched:
         layer.form = layer.export_form
     try:

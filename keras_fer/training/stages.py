@@ -22,6 +22,7 @@ import keras
 
 from keras_fer.config import TrainConfig, _check_type
 from keras_fer.errors import UsageError
+from keras_fer.models.layer_tree import walk_layers
 
 STAGE_ONLY = ("frames", "freeze", "name")
 
@@ -60,19 +61,11 @@ def _type_of(key: str):
 
 
 def named_layers(model) -> dict:
-    """Every layer and nested model by name, looking inside wrappers (TimeDistributed, Bidirectional)."""
+    """Every layer and nested model by name (the first of a name), looking inside wrappers
+    (TimeDistributed, Bidirectional)."""
     found = {}
-
-    def visit(layer):
+    for layer in walk_layers(model):
         found.setdefault(layer.name, layer)
-        inner = getattr(layer, "layer", None)
-        if inner is not None:
-            visit(inner)
-        for child in getattr(layer, "layers", []) or []:
-            visit(child)
-
-    for layer in model.layers:
-        visit(layer)
     return found
 
 

@@ -107,6 +107,31 @@ def test_offset_sum_conv3d_export_form_is_the_same_convolution(kernel, padding, 
         OffsetSumConv3D(4, 3, strides=(2, 1, 1))
 
 
+def test_export_forms_reach_layers_nested_in_wrappers_and_sub_models():
+    """A sampler inside a sub-model inside FrameBatched is found, switched for int8 export and
+    switched back; the model computes the same either way."""
+    import keras
+
+    from keras_fer.export.export_forms import export_forms
+    from keras_fer.models.frame_batched import FrameBatched
+    from keras_fer.models.layer_tree import walk_layers
+    from keras_fer.models.spatial_transformer import AffineSampler
+
+    image = keras.Input((12, 12, 1))
+    theta = keras.layers.Dense(6, bias_initializer=keras.initializers.Constant([0.9, 0.1, 0.05, -0.1, 0.9, 0.0]))(keras.layers.Flatten()(image))
+    sampler = AffineSampler(name="deep")
+    frame = keras.Model(image, sampler([image, theta]), name="frame")
+    frames = keras.Input((3, 12, 12, 1))
+    model = keras.Model(frames, FrameBatched(frame, name="per_frame")(frames))
+    assert sampler in list(walk_layers(model))
+    x = np.random.default_rng(5).uniform(0, 1, (2, 3, 12, 12, 1)).astype(np.float32)
+    before = model(x).numpy()
+    with export_forms(model) as switched:
+        assert switched == ["deep"] and sampler.form == "matmul"
+        np.testing.assert_allclose(model(x).numpy(), before, atol=2e-5)
+    assert sampler.form == "gather"
+
+
 def test_irnn_starts_at_a_scaled_identity():
     model = build("hybrid_cnn_rnn", (4, 32, 32, 1), 3, identity_scale=0.5)
     recurrent = model.get_layer("irnn1").cell.recurrent_kernel.numpy()
