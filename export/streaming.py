@@ -18,6 +18,8 @@ import numpy as np
 
 from keras_fer.errors import UsageError
 
+from .export_forms import export_forms
+
 
 class NotStreamable(ValueError):
     """The model needs its whole window."""
@@ -136,7 +138,8 @@ def convert_streaming(model, quant: str, sequences=()) -> tuple[bytes, dict]:
     if quant not in ("float32", "float16", "dynamic", "int8"):
         raise UsageError(f"Unknown quant={quant!r}.")
     with tempfile.TemporaryDirectory() as folder:
-        spec = to_streaming_saved_model(model, folder)
+        with export_forms(model, enabled=quant == "int8"):  # as convert() does for the windowed file
+            spec = to_streaming_saved_model(model, folder)
         conv = tf.lite.TFLiteConverter.from_saved_model(folder, signature_keys=["encode", "step"])
         conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
         if quant != "float32":

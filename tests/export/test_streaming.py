@@ -56,3 +56,27 @@ def test_models_that_need_the_window_say_so(name):
     model, _ = _model_and_sequences(name, n=1)
     with pytest.raises(NotStreamable):
         streaming_parts(model)
+
+
+def test_int8_streaming_traces_the_export_forms():
+    """A frame encoder holding a layer with an integer export form (here Deep-Emotion's
+    sampler) is traced in that form for the int8 stream artifact too, as for the windowed
+    file: no float islands (the gather form leaves CAST and FLOOR)."""
+    import keras
+
+    from keras_fer.export.convert import float_islands
+    from keras_fer.export.streaming import convert_streaming
+    from keras_fer.models.frame_batched import FrameBatched
+    from keras_fer.models.spatial_transformer import AffineSampler
+
+    image = keras.Input((16, 16, 1))
+    scaled = keras.layers.Rescaling(1 / 255.0)(image)
+    theta = keras.layers.Dense(6, bias_initializer=keras.initializers.Constant([0.9, 0.1, 0.05, -0.1, 0.9, 0.0]))(keras.layers.Flatten()(scaled))
+    sampled = AffineSampler()([scaled, theta])
+    frame = keras.Model(image, keras.layers.Dense(8, activation="relu")(keras.layers.Flatten()(sampled)), name="frame")
+    frames = keras.Input((3, 16, 16, 1), name="frames")
+    x = keras.layers.SimpleRNN(6, unroll=True, name="rnn")(FrameBatched(frame, name="per_frame")(frames))
+    model = keras.Model(frames, keras.layers.Dense(2, activation="softmax", name="classes")(x))
+    sequences = np.random.default_rng(0).uniform(0, 255, (4, 3, 16, 16, 1)).astype(np.float32)
+    data, _ = convert_streaming(model, "int8", sequences)
+    assert float_islands(data) == []
