@@ -7,7 +7,9 @@ A runner face can pair with a true face when its centre lies inside the true box
 height is 0.5x-2x the true box's (as in benchmarks/detector_recall.py: detector boxes and the
 renderer's boxes differ in extent); pairs are taken greedily, best IoU first. An id switch is
 a true face paired with a different runner id than at its previous pairing although it
-stayed in the frame and at least half visible in between. A face that was hidden behind
+stayed in the frame and at least half visible in between. A face less than half visible is
+not paired at all, and a pairing that still holds is kept from one frame to the next (CLEAR
+MOT). A face that was hidden behind
 someone or left the frame and comes back under a new id is counted apart (``new_id_after_gap``):
 the tracker has no appearance re-identification.
 """
@@ -57,10 +59,16 @@ class ClipScorer:
         if faces is None:
             return
         self.frames += 1
+        # A face less than half visible is not paired: no detector sees it. A pairing of the
+        # previous frame that still holds is kept before the rest are taken by overlap (the
+        # CLEAR MOT rule, Bernardin & Stiefelhagen 2008): when two people cross, the box the
+        # tracker carries over the hidden one can overlap the face in front better than that
+        # face's own box, and re-pairing by overlap would count a switch the tracker never made.
         pairs = sorted(((box_iou(f["box"], r.box), i, j) for i, f in enumerate(faces) for j, r in enumerate(results)
-                        if plausible_match(f["box"], r.box)), reverse=True)
+                        if f["visible"] >= 0.5 and plausible_match(f["box"], r.box)), reverse=True)
+        kept = [(i, j) for _, i, j in pairs if self._last_id.get(faces[i]["track"]) == results[j].track]
         matched, used = {}, set()
-        for _, i, j in pairs:
+        for i, j in kept + [(i, j) for _, i, j in pairs]:
             if i not in matched and j not in used:
                 matched[i] = results[j]
                 used.add(j)

@@ -54,3 +54,27 @@ def test_a_broken_ground_truth_file_names_the_line(tmp_path):
         assert "line 2" in str(exc) and str(path) in str(exc)
     else:
         raise AssertionError("no error")
+
+
+def test_a_hidden_face_does_not_take_the_pairing_of_the_face_in_front(tmp_path):
+    """Two people cross: face 0 passes behind face 1. The tracker keeps both ids (id 1 carried
+    over the hidden face 0, id 2 on face 1), but the carried box overlaps face 1 better than
+    face 1's own box does; pairing the hidden face would hand id 1 to face 1 and count a
+    switch the tracker never made."""
+    frames = [
+        [_face(0, 0), _face(1, 200)],
+        [_face(0, 100, visible=0.1), _face(1, 120)],  # face 0 behind face 1
+        [_face(0, 200), _face(1, 40)],  # crossed
+    ]
+    runner = [
+        [FaceResult(1, (0, 100, 100, 100), "happiness", None), FaceResult(2, (200, 100, 100, 100), "happiness", None)],
+        [FaceResult(1, (115, 100, 100, 100), "happiness", None), FaceResult(2, (150, 100, 100, 100), "happiness", None)],
+        [FaceResult(1, (200, 100, 100, 100), "happiness", None), FaceResult(2, (40, 100, 100, 100), "happiness", None)],
+    ]
+    scorer = ClipScorer(_truth(tmp_path, frames), ["happiness"])
+    for n, results in enumerate(runner):
+        scorer.add(n, results)
+    scores = scorer.scores()
+    # Before the visibility rule: face 1 paired with id 1 in frame 1 (two switches, 2 -> 1 -> 2).
+    assert scores["id_switches"] == 0
+    assert scores["emotion_scored_all_faces"] == 5  # the hidden face is not scored
