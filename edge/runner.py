@@ -79,7 +79,8 @@ class EdgeRunner:
             state = self.states.get(track.id)
             if state is None:
                 state = self.states[track.id] = FaceState(self.model, self.max_gap, self.resample, **self.smoothing)
-                self.faces_seen += 1
+                self.faces_seen += not track.counted  # a revived track starts a new state but is not a new face
+                track.counted = True
             crop = face_crop(frame.image, track.box, track.keypoints, self.recipe) if state.wants(frame.t) else None
             jobs.append((track, state, crop))
         aligned = time.perf_counter()

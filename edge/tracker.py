@@ -5,6 +5,14 @@ misses detections is carried (its last box) for up to ``max_missed`` frames, the
 Between detector runs (detection every k frames) ``predict()`` moves each track's box and
 keypoints along its velocity (estimated from its detections, smoothed) without ageing it. At most ``max_faces`` confirmed tracks, largest faces first. Timestamps must
 increase; ``reset()`` forgets everything.
+
+A detection no track takes by overlap gets a second chance: a confirmed track carried without
+detections, or one that died less than ``revive_seconds`` after it was last detected, takes it
+when it lies close to where that face was last detected (centre within one face width, size
+within 1.5x), as in ByteTrack's second association and lost-track buffer (Zhang et al. 2022); 2 s is
+about DeepSORT's default age limit (70 frames at 30 fps).
+A detector that misses a small or turned face for most of a second then does not hand the
+person a new id; a revived track's per-track state (buffer, smoothing) starts afresh.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ class Track:
     velocity: tuple = (0.0, 0.0)  # pixels per second, from the detections
     detected_box: tuple = None
     detected_keypoints: object = None
+    counted: bool = False  # the runner has counted this face
 
     def __post_init__(self):
         if self.detected_box is None:
@@ -53,12 +62,14 @@ class Track:
 
 
 class FaceTracker:
-    def __init__(self, iou_threshold: float = 0.3, min_hits: int = 2, max_missed: int = 10, max_faces: int = 3):
+    def __init__(self, iou_threshold: float = 0.3, min_hits: int = 2, max_missed: int = 10, max_faces: int = 3, revive_seconds: float = 2.0):
         self.iou_threshold, self.min_hits, self.max_missed, self.max_faces = iou_threshold, min_hits, max_missed, max_faces
+        self.revive_seconds = revive_seconds
         self.reset()
 
     def reset(self) -> None:
         self.tracks: list[Track] = []
+        self.lost: list[Track] = []  # confirmed tracks that died less than revive_seconds ago
         self.next_id = 1
         self.last_time = None
         self.deaths: list[int] = []
@@ -85,14 +96,45 @@ class FaceTracker:
             track.confirmed = track.confirmed or track.hits >= self.min_hits
             used_tracks.add(i)
             used_detections.add(j)
+        carried = [track for i, track in enumerate(self.tracks) if i not in used_tracks and track.confirmed]
+        found = self._reassociate(carried, detections, used_detections, t)
+        used_detections |= set(found.values())
         for i, track in enumerate(self.tracks):
-            if i not in used_tracks:
+            if i not in used_tracks and track.id not in found:
                 track.missed += 1
         for j, detection in enumerate(detections):
             if j not in used_detections:
                 self.tracks.append(Track(self.next_id, detection.box, detection.keypoints, last_seen=t, confirmed=self.min_hits <= 1))
                 self.next_id += 1
         return self._prune()
+
+    def _reassociate(self, carried: list[Track], detections: list[Detection], used: set, t: float) -> dict:
+        """Second chance for detections no track took by overlap: confirmed tracks carried without
+        a detection, and tracks lost less than ``revive_seconds`` ago, take the nearest one close
+        to where they were last detected. Returns {track id: detection index}."""
+        self.lost = [track for track in self.lost if t - track.last_seen <= self.revive_seconds]
+        candidates = carried + self.lost
+        pairs = []
+        for i, track in enumerate(candidates):
+            x, y, w, h = track.detected_box
+            for j, detection in enumerate(detections):
+                dx, dy, dw, dh = detection.box
+                distance = np.hypot(dx + dw / 2 - x - w / 2, dy + dh / 2 - y - h / 2)
+                if j not in used and distance <= max(w, h) and 1 / 1.5 <= dh / h <= 1.5:
+                    pairs.append((distance, i, j))
+        found = {}
+        for _, i, j in sorted(pairs):
+            track = candidates[i]
+            if track.id in found or j in found.values():
+                continue
+            track.observe(detections[j].box, detections[j].keypoints, t)
+            track.velocity, track.missed = (0.0, 0.0), 0  # a velocity across a gap is not one
+            track.hits += 1
+            found[track.id] = j
+        revived = [track for track in self.lost if track.id in found]
+        self.tracks.extend(revived)
+        self.lost = [track for track in self.lost if track.id not in found]
+        return found
 
     def predict(self, t: float) -> list[Track]:
         """A frame without a detector run: boxes move along their velocity, nobody ages out."""
@@ -113,6 +155,7 @@ class FaceTracker:
             if dead:
                 if track.confirmed:
                     self.deaths.append(track.id)
+                    self.lost.append(track)
             else:
                 alive.append(track)
         self.tracks = alive

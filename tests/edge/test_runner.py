@@ -99,9 +99,11 @@ def test_events_label_every_tracked_face_and_ids_stay_stable(edge_models):
     summary = runner.run(_Source(frames), on_frame=lambda f, results: seen.append((f.index, results)))
     tracked = [(i, r) for i, results in seen for r in results]
     ids = {r.track for _, r in tracked}
-    assert len(ids) == 2  # one face, lost for 0.7 s (longer than the tracker bridges), found again as a new track
+    # one face, unseen for 0.7 s: longer than the tracker carries a box, so its track dies (and
+    # its buffer with it), but within the 2 s a lost track can be revived: it keeps its id
+    assert len(ids) == 1
     assert all(r.label in LABELS and abs(r.probs.sum() - 1) < 1e-4 for _, r in tracked)
-    assert summary["frames"] == 90 and summary["faces"] == 2 and set(summary["ms"]) == {"decode", "detect", "align", "infer", "total"}
+    assert summary["frames"] == 90 and summary["faces"] == 1 and set(summary["ms"]) == {"decode", "detect", "align", "infer", "total"}
     assert not runner.states or set(runner.states) <= ids
 
 

@@ -33,6 +33,23 @@ def test_misses_are_bridged_then_the_track_dies():
     assert [t.id for t in tracker.update([_face(50)], 5)] == [2]
 
 
+def test_a_face_the_detector_misses_for_a_while_comes_back_under_its_id():
+    """As on the seed-3 clip: a 75-px face unseen for 0.7 s, found again 45 px away and larger."""
+    tracker = FaceTracker(min_hits=1, max_missed=3, revive_seconds=1.0)
+    tracker.update([_face(400, size=90), _face(50)], 0.0)
+    for step in range(1, 5):  # the right face is missed: carried 3 detector runs, then dies
+        tracker.update([_face(50)], step * 0.1)
+    assert [t.id for t in tracker.update([_face(50)], 0.5)] == [2] and tracker.deaths == [1]
+    revived = tracker.update([_face(50), _face(445, y=90, size=116)], 0.7)
+    assert sorted(t.id for t in revived) == [1, 2]
+    # too late, too far or too different in size: a new person
+    for late, x, size in ((1.5, 445, 116), (0.7, 560, 90), (0.7, 400, 40)):
+        tracker = FaceTracker(min_hits=1, max_missed=0, revive_seconds=1.0)
+        tracker.update([_face(400, size=90)], 0.0)
+        tracker.update([], 0.1)
+        assert [t.id for t in tracker.update([_face(x, size=size)], late)] == [2], (late, x, size)
+
+
 def test_flicker_detections_are_never_confirmed():
     tracker = FaceTracker(min_hits=3)
     for i in range(20):
