@@ -25,12 +25,11 @@ from .smoothing import LabelSmoother
 
 
 class FaceState:
-    def __init__(self, model, max_gap: float = 0.5, resample: bool = True, alpha: float = 0.3, margin: float = 0.1, hold: int = 3,
-                 carry_state: bool = False):
+    def __init__(self, model, max_gap: float = 0.5, resample: bool = True, smoothing: dict | None = None, carry_state: bool = False):
         self.model, self.max_gap, self.carry_state = model, max_gap, carry_state
         fps = model.fps if resample else None
         self.period = 1.0 / float(fps) if fps else 0.0
-        self.smoother = LabelSmoother(model.labels, alpha=alpha, margin=margin, hold=hold)
+        self.smoother = LabelSmoother(model.labels, **(smoothing or {}))  # method, alpha, window, margin, hold
         self.buffer = FrameBuffer(model.sequence_length, 1, max_gap) if model.mode == "windowed" else None
         self.reset()
 

@@ -20,6 +20,7 @@ import numpy as np
 from .align import AlignRecipe
 from .face_crop import face_crop
 from .face_state import FaceState
+from .smoothing import LabelSmoother
 from .stage_timer import StageTimer
 from .tracker import FaceTracker
 
@@ -44,7 +45,10 @@ class EdgeRunner:
         if (self.recipe.size, self.recipe.channels) != (model.height, model.channels):
             self.recipe = dataclasses.replace(self.recipe, size=model.height, channels=model.channels)
         self.detect_every, self.max_gap, self.resample = detect_every, max_gap, resample
-        self.smoothing = dict(smoothing or {}, carry_state=carry_state)
+        self.smoothing, self.carry_state = dict(smoothing or {}), carry_state
+        smoother = LabelSmoother(model.labels, **self.smoothing)  # a bad smoothing option fails here, before any frame
+        self.smoothing_used = {"method": smoother.method, "alpha": smoother.alpha, "window": smoother.window,
+                               "margin": smoother.margin, "hold": smoother.hold}
         self.tracker = tracker or FaceTracker(max_faces=max_faces, max_missed=max(2, 2 * detect_every))
         self.timer = StageTimer()
         self.states: dict[int, FaceState] = {}
@@ -78,7 +82,7 @@ class EdgeRunner:
         for track in tracks:
             state = self.states.get(track.id)
             if state is None:
-                state = self.states[track.id] = FaceState(self.model, self.max_gap, self.resample, **self.smoothing)
+                state = self.states[track.id] = FaceState(self.model, self.max_gap, self.resample, self.smoothing, self.carry_state)
                 self.faces_seen += not track.counted  # a revived track starts a new state but is not a new face
                 track.counted = True
             crop = face_crop(frame.image, track.box, track.keypoints, self.recipe) if state.wants(frame.t) else None
@@ -169,4 +173,5 @@ class EdgeRunner:
             "ms": self.timer.percentiles(),
             "mode": self.model.mode,
             "detect_every": self.detect_every,
+            "smoothing": self.smoothing_used,
         }

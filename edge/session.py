@@ -38,7 +38,7 @@ def _stderr(message: str) -> None:
 
 def run_session(model_path, source, detector: str = "blazeface", threads: int = 1, max_faces: int = 3, detect_every: int = 3,
                 events=None, display: bool = False, save=None, max_frames: int | None = None, stats_every: float = 5.0,
-                resample: bool = True, carry_state: bool = False, log=_stderr, handle_signals: bool = True, detector_model=None, on_frame=None) -> dict:
+                resample: bool = True, carry_state: bool = False, smoothing: dict | None = None, log=_stderr, handle_signals: bool = True, detector_model=None, on_frame=None) -> dict:
     """Run the loop; ``events``: a JSONL path, ``"-"`` for stdout, or None for no events. Returns the summary dict."""
     model = ExpressionModel(model_path, threads)  # metadata and input checked before any camera opens
     face_detector = make_detector(detector, detector_model) if isinstance(detector, str) else detector
@@ -52,7 +52,7 @@ def run_session(model_path, source, detector: str = "blazeface", threads: int = 
     try:
         frame_source = open_source(source, log=log)
         runner = EdgeRunner(model, face_detector, max_faces=max_faces, detect_every=detect_every, resample=resample,
-                             carry_state=carry_state)
+                             carry_state=carry_state, smoothing=smoothing)
         if events is not None:
             from .event_writer import EventWriter
 

@@ -148,6 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("--detect-every", type=int, default=3, help="run the detector every k-th frame; boxes are carried between (default 3)")
         action.add_argument("--max-frames", type=int, help="stop after this many frames")
         action.add_argument("--no-resample", action="store_true", help="feed every frame to temporal models, not only at the rate they were trained at")
+        action.add_argument("--smoothing", choices=("ema", "majority"), default="ema",
+                            help="per-face label smoothing: ema (moving average of the probabilities) or majority (votes over a window); default ema")
+        action.add_argument("--smooth-alpha", type=float, help="ema: weight of the newest probabilities, (0, 1] (default 0.3; 1 = no averaging)")
+        action.add_argument("--smooth-window", type=int, help="majority: updates in the vote (default 8)")
+        action.add_argument("--smooth-margin", type=float, help="a new label must lead the current one by this much (default 0.1)")
+        action.add_argument("--smooth-hold", type=int, help="... for this many updates in a row before the label changes (default 3; 1 = no hysteresis)")
         action.add_argument("--carry-state", action="store_true", help="streaming models: carry the recurrent state frame to frame "
                             "instead of replaying the last T frames (for models trained on long sequences)")
 
@@ -246,7 +252,9 @@ def _edge(args: argparse.Namespace) -> int:
     from keras_fer.edge.session import run_session, summary_text
 
     options = dict(detector=args.detector, threads=args.threads, max_faces=args.max_faces, detect_every=args.detect_every,
-                   max_frames=args.max_frames, resample=not args.no_resample, carry_state=args.carry_state)
+                   max_frames=args.max_frames, resample=not args.no_resample, carry_state=args.carry_state,
+                   smoothing={key: value for key, value in (("method", args.smoothing), ("alpha", args.smooth_alpha), ("window", args.smooth_window),
+                                                            ("margin", args.smooth_margin), ("hold", args.smooth_hold)) if value is not None})
     try:
         if args.command == "run":
             events = None if args.no_events else (args.jsonl or "-")

@@ -31,6 +31,8 @@ def test_a_model_without_metadata_or_with_a_wrong_input_fails_at_start(edge_mode
     broken.write_bytes(edge_models["frame"].read_bytes()[:300])
     result = run_cli("run", "--model", str(broken), "--source", "0", "--detector", "haar")
     assert result.returncode == 2 and "broken.tflite" in result.stderr and "export it again" in result.stderr
+    result = run_cli("run", "--model", str(edge_models["frame"]), "--source", "0", "--detector", "haar", "--smoothing", "majority", "--smooth-window", "0")
+    assert result.returncode == 2 and "window=0" in result.stderr  # before any camera opens
 
 
 def test_frame_model_probabilities_match_keras(edge_models):
@@ -46,7 +48,7 @@ def test_streaming_replays_the_last_window_exactly(edge_models):
     model = ExpressionModel(edge_models["stream"])
     assert model.mode == "streaming" and model.sequence_length == 4
     frames = random_sequence(7).round()
-    state = FaceState(model, max_gap=1.0, resample=False, alpha=1.0)
+    state = FaceState(model, max_gap=1.0, resample=False, smoothing={"alpha": 1.0})
     for i, frame in enumerate(frames):
         probs = state.streaming_step(frame, i / 30)
     window = frames[-4:][None]
@@ -237,9 +239,10 @@ def test_save_writes_the_annotated_video_only_when_the_run_ends(edge_models, cli
 
 def test_bench_json_has_the_contract_keys_and_the_scores(edge_models, clip):
     result = run_cli("bench", "--model", str(edge_models["stream"]), "--video", str(clip / "clip.avi"),
-                     "--truth", str(clip / "ground_truth.jsonl"), "--detector", "haar", "--json")
+                     "--truth", str(clip / "ground_truth.jsonl"), "--detector", "haar", "--json", "--smoothing", "majority", "--smooth-window", "5")
     assert result.returncode == 0, result.stderr[-2000:]
     summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["smoothing"] == {"method": "majority", "alpha": 0.3, "window": 5, "margin": 0.1, "hold": 3}
     assert summary["frames"] == 90 and summary["fps"] > 0 and summary["faces"] >= 1
     assert set(summary["ms"]) == {"decode", "detect", "align", "infer", "total"} and summary["ms"]["total"]["p99"] >= summary["ms"]["total"]["p50"]
     assert {"recall", "id_switches_per_1000_frames", "emotion_accuracy"} <= set(summary["accuracy"])

@@ -85,6 +85,22 @@ def test_smoother_ignores_single_frame_flips_and_counts_real_switches():
     assert smoother.update(happy)[0] == "happiness" and smoother.switches == 0
 
 
+def test_majority_smoother_votes_over_its_window():
+    labels = ["neutral", "happiness", "anger"]
+    neutral, happy, angry = [0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8]
+    smoother = LabelSmoother(labels, method="majority", window=5, margin=0.1, hold=1)
+    # 2 of every 5 frames flicker to other classes: the vote stays neutral (an EMA with alpha 1 would flip 4 times)
+    flicker = [neutral, happy, neutral, neutral, angry] * 4
+    assert {smoother.update(p)[0] for p in flicker} == {"neutral"} and smoother.switches == 0
+    # a real change: happiness takes the vote once it holds 3 of the last 5
+    out = [smoother.update(happy)[0] for _ in range(4)]
+    assert out == ["neutral", "neutral", "happiness", "happiness"] and smoother.switches == 1
+    _, probs = smoother.update(happy)
+    assert np.allclose(probs, happy)  # reported probabilities: the window's mean
+    with pytest.raises(ValueError, match="method"):
+        LabelSmoother(labels, method="median")
+
+
 def test_buffer_stride_full_window_and_reset_on_gap():
     buffer = FrameBuffer(length=3, stride=2, max_gap=0.5)
     full = [buffer.push(np.full((2, 2), i), i * 0.1) for i in range(5)]
