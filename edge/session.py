@@ -9,6 +9,7 @@ beyond the source itself.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -32,6 +33,18 @@ def make_detector(name: str, model_path=None):
     raise ValueError(f"Unknown detector={name!r}; expected one of {DETECTORS}.")
 
 
+def check_display() -> None:
+    """``--display`` needs a GUI build of OpenCV and, on Linux, a desktop session: without one,
+    OpenCV's Qt backend aborts the whole process at the first window, events file half-written."""
+    import cv2
+
+    if any(line.split(":")[-1].strip() == "NONE" for line in cv2.getBuildInformation().splitlines() if line.strip().startswith("GUI:")):
+        raise ValueError("--display: this OpenCV has no GUI (a -headless build); install opencv-python, or use --save out.avi instead.")
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise ValueError("--display: no desktop session here (DISPLAY and WAYLAND_DISPLAY are unset); run it on the device's desktop "
+                         "or over ssh -X, or use --save out.avi instead.")
+
+
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -41,6 +54,8 @@ def run_session(model_path, source, detector: str = "blazeface", threads: int = 
                 resample: bool = True, carry_state: bool = False, smoothing: dict | None = None, log=_stderr, handle_signals: bool = True, detector_model=None, on_frame=None) -> dict:
     """Run the loop; ``events``: a JSONL path, ``"-"`` for stdout, or None for no events. Returns the summary dict."""
     model = ExpressionModel(model_path, threads)  # metadata and input checked before any camera opens
+    if display:
+        check_display()
     face_detector = make_detector(detector, detector_model) if isinstance(detector, str) else detector
     stop = threading.Event()
     restore = {}

@@ -246,3 +246,26 @@ def test_bench_json_has_the_contract_keys_and_the_scores(edge_models, clip):
     assert summary["frames"] == 90 and summary["fps"] > 0 and summary["faces"] >= 1
     assert set(summary["ms"]) == {"decode", "detect", "align", "infer", "total"} and summary["ms"]["total"]["p99"] >= summary["ms"]["total"]["p50"]
     assert {"recall", "id_switches_per_1000_frames", "emotion_accuracy"} <= set(summary["accuracy"])
+
+
+def test_display_without_a_desktop_is_a_clear_error_at_start(edge_models, clip):
+    # Without the check OpenCV's Qt backend aborts the process at the first window (seen here).
+    env = {"DISPLAY": "", "WAYLAND_DISPLAY": ""}  # empty counts as unset
+    result = run_cli("run", "--model", str(edge_models["frame"]), "--source", str(clip / "clip.avi"), "--detector", "haar", "--display", env=env)
+    assert result.returncode == 2 and "--display" in result.stderr and "--save" in result.stderr
+
+
+def test_display_shows_annotated_frames_and_q_stops(edge_models, clip, monkeypatch):
+    import cv2
+
+    from keras_fer.edge.session import run_session
+
+    shown, keys = [], iter([-1, -1, -1, -1, ord("q")])
+    closed = []
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr(cv2, "imshow", lambda name, image: shown.append(image.shape))
+    monkeypatch.setattr(cv2, "waitKey", lambda delay: next(keys, -1))
+    monkeypatch.setattr(cv2, "destroyAllWindows", lambda: closed.append(True))
+    summary = run_session(edge_models["frame"], clip / "clip.avi", detector="haar", events=None, display=True, log=lambda m: None)
+    assert summary["frames"] == len(shown) == 5 and summary["stopped_by_signal"]
+    assert shown[0] == (480, 640, 3) and closed == [True]
