@@ -49,9 +49,8 @@ def test_deep_emotion_learns(tmp_path_factory):
 
 def test_hybrid_cnn_rnn_learns_when_staged(tmp_path):
     """Jain et al.'s staged recipe through `keras-fer train`'s library: CNN on apex frames,
-    then the IRNN on the frozen CNN (configs/hybrid_cnn_rnn/easy_sequences.yaml).
-    Measured 0.951 test accuracy (144 sequences) in 5.8 min here; the bound leaves room for
-    run-to-run variation across machines."""
+    then the IRNN on the frozen CNN (configs/hybrid_cnn_rnn/easy_sequences.yaml: 1,440
+    sequences, 26 + 8 epochs). Measured 0.997 test accuracy (288 sequences) in 223 s here."""
     from pathlib import Path
 
     from keras_fer.config import load_config
@@ -63,4 +62,4 @@ def test_hybrid_cnn_rnn_learns_when_staged(tmp_path):
     result = train(config, progress=False, log=lambda *_: None)
     accuracy = result.metrics["accuracy"]
     print(f"hybrid_cnn_rnn staged: test accuracy {accuracy:.3f} on {result.metrics['num_samples']} sequences, {time.perf_counter() - start:.0f} s")
-    assert accuracy >= 0.92
+    assert accuracy >= 0.95
