@@ -93,6 +93,15 @@ class ExpressionModel:
         self._state_names = sorted((k for k in details if k.startswith("state")), key=lambda k: int(k[5:]))
         self._state_details = {k: details[k] for k in self._state_names}
         self._step_out = self._step.get_output_details()
+        # ``replay`` (files from this version on): the T steps over a window of features in one call.
+        self._replay = self.interpreter.get_signature_runner("replay") if "replay" in signatures else None
+        if self._replay is not None:
+            self._window_detail = self._replay.get_input_details()["window"]
+            self._replay_out = self._replay.get_output_details()["output"]
+            steps = int(self._window_detail["shape"][1])
+            if steps != self.sequence_length:
+                raise self._mismatch(self._window_detail["shape"], [1, self.sequence_length, int(self._window_detail["shape"][2])])
+        self._per_frame = self._replay is not None and len(self._replay_out["shape"]) == 3
 
     # -- inference -------------------------------------------------------------------------
     def _check_crop(self, crop: np.ndarray) -> np.ndarray:
@@ -138,11 +147,19 @@ class ExpressionModel:
         return self._postprocess(_dequantize(result["output"], self._step_out["output"])[0]), next_state
 
     def replay(self, features) -> np.ndarray:
-        """The windowed model's output over the given frames' features: steps from the zero state."""
-        state = self.initial_state()
+        """The windowed model's output over the given frames' features (each ``encode()``'s), from
+        the zero state: one ``replay`` call for a full window, else one step per frame."""
+        features = list(features)
+        if self._replay is not None and len(features) == self.sequence_length:
+            window = np.concatenate([np.asarray(f, np.float32).reshape(1, -1) for f in features])[None]
+            output = self._replay(window=_quantize(window, self._window_detail))["output"]
+            return self._postprocess(_dequantize(output, self._replay_out)[0])
+        state, outputs = self.initial_state(), []
         for f in features:
             probs, state = self.step(f, state)
-        return probs
+            outputs.append(probs)
+        # per-frame models (Sharma & Jain): the frames' probabilities summed, as the windowed model is read
+        return self._postprocess(np.stack(outputs)) if self._per_frame else outputs[-1]
 
     def close(self) -> None:
         self.interpreter = None

@@ -159,7 +159,7 @@ def _export_streaming(model, config, prepared, metrics, quants, calibration, inp
     against the windowed Keras model; windowed-only models get the reason in the report."""
     from keras_fer.data.prepare import recipe_of
 
-    from .streaming import NotStreamable, convert_streaming, run_streaming, streaming_latency_ms, streaming_parts
+    from .streaming import SIGNATURES, NotStreamable, convert_streaming, run_streaming, streaming_latency_ms, streaming_parts
 
     try:
         streaming_parts(model)
@@ -171,7 +171,7 @@ def _export_streaming(model, config, prepared, metrics, quants, calibration, inp
         data, spec = convert_streaming(model, quant, sequences)
         detail = {"name": "frame", "shape": [1] + list(inputs.shape[1:]), "dtype": np.float32, "quantization": (0.0, 0)}
         meta = _metadata(model, config, prepared, metrics, quant, detail, recipe_of(config.data))
-        meta.update(mode="streaming", streaming={"signatures": ["encode", "step"], **spec})
+        meta.update(mode="streaming", streaming={"signatures": list(SIGNATURES), **spec})
         path = atomic_write_bytes(out_dir / f"{config.model.name}_{quant}_stream.tflite", embed_metadata(data, meta))
         sample = inputs[:50]
         streamed = np.stack([run_streaming(path, seq) for seq in sample])

@@ -1,7 +1,10 @@
 """Streaming form of causal recurrent models: a per-frame encoder plus one recurrent step
-with explicit state inputs and outputs, as two signatures (``encode``, ``step``) of one
-.tflite. On the device each frame costs one encoder pass and one step, instead of the
-whole T-frame window again.
+with explicit state inputs and outputs, as signatures (``encode``, ``step``) of one .tflite.
+On the device each frame costs one encoder pass and one step, instead of the whole T-frame
+window again. A third signature, ``replay``, runs the T steps over the last T frames'
+features from the zero state in one call and returns what the windowed model returns (the
+last output, or every frame's for per-frame models): the edge runner's default, one call
+per face instead of T.
 
 Works for linear models shaped [per-frame layers] -> [recurrent layers] -> [head] (the
 hybrid CNN-RNN, the Sharma & Jain rnn/lstm/cnn_lstm, the temporal MobileNet). Bidirectional
@@ -19,6 +22,9 @@ import numpy as np
 from keras_fer.errors import UsageError
 
 from .export_forms import export_forms
+
+
+SIGNATURES = ("encode", "step", "replay")
 
 
 class NotStreamable(ValueError):
@@ -108,27 +114,42 @@ def to_streaming_saved_model(model, folder: str) -> dict:
         return {"output": out, **{f"next_state{i}": s for i, s in enumerate(new)}}
 
     archive.add_endpoint("step", step_endpoint, input_signature=[tf.TensorSpec((1, feature_size), tf.float32, name="features")] + state_specs)
+    steps = int(model.inputs[0].shape[1])
+    per_frame = len(model.outputs[0].shape) == 3
+
+    def replay_endpoint(window):
+        states = [tf.zeros((1, s), tf.float32) for s in sizes]
+        outputs = []
+        for t in range(steps):  # unrolled: T is fixed by the model
+            out, states = step(window[:, t], states)
+            outputs.append(out)
+        return {"output": tf.stack(outputs, axis=1) if per_frame else outputs[-1]}
+
+    archive.add_endpoint("replay", replay_endpoint, input_signature=[tf.TensorSpec((1, steps, feature_size), tf.float32, name="window")])
     archive.write_out(folder, verbose=False)
-    return {"frame_shape": list(frame_shape), "feature_size": feature_size, "state_sizes": sizes}
+    return {"frame_shape": list(frame_shape), "feature_size": feature_size, "state_sizes": sizes, "replay_steps": steps}
 
 
-def calibration_pairs(model, sequences, limit: int = 300):
-    """Calibration samples for both signatures, from real sequences run step by step."""
+def calibration_samples(model, sequences, limit: int = 300):
+    """Calibration samples for the three signatures, from real sequences run step by step."""
     encode, step = make_functions(model)
     sizes = state_sizes(streaming_parts(model)[1])
-    encode_samples, step_samples = [], []
+    encode_samples, step_samples, replay_samples = [], [], []
     for sequence in sequences:
         states = [np.zeros((1, s), np.float32) for s in sizes]
+        window = []
         for frame in np.asarray(sequence, np.float32):
             frame = frame[None]
             features = np.asarray(encode(frame))
             encode_samples.append({"frame": frame})
             step_samples.append({"features": features, **{f"state{i}": s for i, s in enumerate(states)}})
+            window.append(features[0])
             _, new = step(features, states)
             states = [np.asarray(s) for s in new]
+        replay_samples.append({"window": np.stack(window)[None]})
         if len(step_samples) >= limit:
             break
-    return encode_samples[:limit], step_samples[:limit]
+    return encode_samples[:limit], step_samples[:limit], replay_samples
 
 
 def convert_streaming(model, quant: str, sequences=()) -> tuple[bytes, dict]:
@@ -140,15 +161,16 @@ def convert_streaming(model, quant: str, sequences=()) -> tuple[bytes, dict]:
     with tempfile.TemporaryDirectory() as folder:
         with export_forms(model, enabled=quant == "int8"):  # as convert() does for the windowed file
             spec = to_streaming_saved_model(model, folder)
-        conv = tf.lite.TFLiteConverter.from_saved_model(folder, signature_keys=["encode", "step"])
+        conv = tf.lite.TFLiteConverter.from_saved_model(folder, signature_keys=list(SIGNATURES))
         conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS]
         if quant != "float32":
             conv.optimizations = [tf.lite.Optimize.DEFAULT]
         if quant == "float16":
             conv.target_spec.supported_types = [tf.float16]
         if quant == "int8":
-            encode_samples, step_samples = calibration_pairs(model, sequences)
-            conv.representative_dataset = lambda: [("encode", s) for s in encode_samples] + [("step", s) for s in step_samples]
+            encode_samples, step_samples, replay_samples = calibration_samples(model, sequences)
+            conv.representative_dataset = lambda: ([("encode", s) for s in encode_samples] + [("step", s) for s in step_samples]
+                                                   + [("replay", s) for s in replay_samples])
             # States stay float at the signature boundary; everything inside is integer where kernels exist.
             conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8, tf.lite.OpsSet.TFLITE_BUILTINS]
         data = conv.convert()
