@@ -194,6 +194,16 @@ def run_streaming(interpreter_or_model, sequence) -> np.ndarray:
     return np.stack(outputs)
 
 
+def run_replay(interpreter_or_model, sequence) -> np.ndarray:
+    """Encode every frame of ``sequence`` (T, ...), then one ``replay`` call: the windowed output."""
+    from ..edge.interpreter import make_interpreter
+
+    interpreter = interpreter_or_model if hasattr(interpreter_or_model, "get_signature_runner") else make_interpreter(interpreter_or_model)
+    encode, replay = interpreter.get_signature_runner("encode"), interpreter.get_signature_runner("replay")
+    window = np.stack([encode(frame=frame[None])["features"][0] for frame in np.asarray(sequence, np.float32)])[None]
+    return replay(window=window)["output"][0]
+
+
 def streaming_latency_ms(model, sequence, threads: int = 1, runs: int = 50) -> tuple[float, float]:
     """p50/p99 milliseconds of one frame (one encoder pass plus one step)."""
     import time

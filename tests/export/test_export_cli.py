@@ -58,6 +58,7 @@ def test_sequence_run_exports_a_streaming_artifact(tmp_path):
     report = json.loads((tmp_path / "h" / "export" / "report.json").read_text())
     assert report["streaming"]["available"] and report["streaming"]["float32"]["agreement"] == 1.0
     assert report["streaming"]["float32"]["max_abs_diff"] < 1e-4
+    assert report["streaming"]["float32"]["replay"]["agreement"] == 1.0 and report["streaming"]["float32"]["replay"]["max_abs_diff"] < 1e-4
 
     from keras_fer.edge import read_metadata
 
