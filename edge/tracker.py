@@ -9,10 +9,10 @@ increase; ``reset()`` forgets everything.
 A detection no track takes by overlap gets a second chance: a confirmed track carried without
 detections, or one that died less than ``revive_seconds`` after it was last detected, takes it
 when it lies close to where that face was last detected (centre within one face width, size
-within 1.5x), as in ByteTrack's second association and lost-track buffer (Zhang et al. 2022); 2 s is
-about DeepSORT's default age limit (70 frames at 30 fps).
-A detector that misses a small or turned face for most of a second then does not hand the
-person a new id; a revived track's per-track state (buffer, smoothing) starts afresh.
+within 1.5x), as in ByteTrack's second association and lost-track buffer (Zhang et al.
+2022); 2 s is about DeepSORT's default age limit (70 frames at 30 fps). A detector that
+misses a small or turned face for a second or so then does not hand the person a new id; a
+revived track's per-track state (buffer, smoothing) starts afresh.
 """
 
 from __future__ import annotations
