@@ -23,21 +23,17 @@ def _model_and_sequences(name, n=4):
 
 @pytest.mark.parametrize("name", STREAMABLE)
 def test_frame_by_frame_equals_the_window(name):
-    from keras_fer.edge.interpreter import make_interpreter
-    from keras_fer.export.streaming import convert_streaming, run_streaming
+    from keras_fer.export.streaming import convert_streaming, run_replay, run_streaming
 
     model, sequences = _model_and_sequences(name)
     data, spec = convert_streaming(model, "float32")
     windowed = np.asarray(model.predict(sequences, verbose=0))
-    interpreter = make_interpreter(data)
-    encode, replay = interpreter.get_signature_runner("encode"), interpreter.get_signature_runner("replay")
     for sequence, expected in zip(sequences, windowed):
         streamed = run_streaming(data, sequence)
         # Per-frame models: every frame; window models: the output after the last frame.
         np.testing.assert_allclose(streamed if expected.ndim == 2 else streamed[-1], expected, atol=2e-4)
         # ``replay``: the whole window of encoded frames in one call gives the windowed output too
-        window = np.stack([encode(frame=frame[None])["features"][0] for frame in sequence])[None]
-        np.testing.assert_allclose(replay(window=window)["output"][0], expected, atol=2e-4)
+        np.testing.assert_allclose(run_replay(data, sequence), expected, atol=2e-4)
     assert spec["state_sizes"] and spec["replay_steps"] == sequences.shape[1]
 
 
