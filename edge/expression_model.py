@@ -6,6 +6,10 @@ Three modes, from the metadata: ``frame`` (one crop per call), ``windowed`` (a f
 any sequence model exported without streaming) and ``streaming`` (an ``encode`` pass per
 frame plus a recurrent ``step`` whose state the caller keeps per face). Integer inputs are
 quantized with the tensor's own scale and zero point, integer outputs dequantized.
+
+The faces of one frame go through together: files whose inputs take any batch size
+(``shape_signature`` -1, exports from this version on) get one call per frame for all
+faces (``predict_many``, ``encode_many``, ``replay_many``); older files get one call per face.
 """
 
 from __future__ import annotations
@@ -27,6 +31,11 @@ def _quantize(values: np.ndarray, detail: dict) -> np.ndarray:
     scale, zero = detail["quantization"]
     info = np.iinfo(dtype)
     return np.clip(np.round(values / scale + zero), info.min, info.max).astype(dtype)
+
+
+def _takes_a_batch(detail: dict) -> bool:
+    signature = detail.get("shape_signature")
+    return signature is not None and len(signature) > 0 and int(signature[0]) == -1
 
 
 def _dequantize(values: np.ndarray, detail: dict) -> np.ndarray:
@@ -74,6 +83,7 @@ class ExpressionModel:
             expected = [1, self.height, self.width, self.channels]
         if [int(v) for v in self._in["shape"]] != expected:
             raise self._mismatch(self._in["shape"], expected)
+        self._batched, self._allocated = _takes_a_batch(self._in), 1
         classes = int(self._out["shape"][-1])
         if classes != len(self.labels):
             raise ModelFileError(f"{self.path}: the model outputs {classes} values but the metadata names {len(self.labels)} labels; export the run again.")
@@ -89,6 +99,7 @@ class ExpressionModel:
         expected = [1, self.height, self.width, self.channels]
         if [int(v) for v in self._frame_detail["shape"]] != expected:
             raise self._mismatch(self._frame_detail["shape"], expected)
+        self._encode_batched = _takes_a_batch(self._frame_detail)
         details = self._step.get_input_details()
         self._state_names = sorted((k for k in details if k.startswith("state")), key=lambda k: int(k[5:]))
         self._state_details = {k: details[k] for k in self._state_names}
@@ -101,6 +112,7 @@ class ExpressionModel:
             steps = int(self._window_detail["shape"][1])
             if steps != self.sequence_length:
                 raise self._mismatch(self._window_detail["shape"], [1, self.sequence_length, int(self._window_detail["shape"][2])])
+        self._replay_batched = self._replay is not None and _takes_a_batch(self._window_detail)
         self._per_frame = self._replay is not None and len(self._replay_out["shape"]) == 3
 
     # -- inference -------------------------------------------------------------------------
@@ -119,26 +131,50 @@ class ExpressionModel:
         total = float(output.sum())
         return output / total if total > 0 else np.full_like(output, 1.0 / len(output))
 
+    def _model_input(self, crop_or_window) -> np.ndarray:
+        if self.mode == "windowed":
+            window = np.stack([self._check_crop(c) for c in crop_or_window])
+            if window.shape[0] != self.sequence_length:
+                raise ValueError(f"window of {window.shape[0]} frames; this model takes {self.sequence_length}")
+            return window
+        return self._check_crop(crop_or_window)
+
+    def _invoke(self, batch: np.ndarray) -> np.ndarray:
+        if len(batch) != self._allocated:  # resized only when the number of faces changes
+            self.interpreter.resize_tensor_input(self._in["index"], [len(batch)] + [int(v) for v in self._in["shape"][1:]])
+            self.interpreter.allocate_tensors()
+            self._allocated = len(batch)
+        self.interpreter.set_tensor(self._in["index"], _quantize(batch, self._in))
+        self.interpreter.invoke()
+        return _dequantize(self.interpreter.get_tensor(self._out["index"]), self._out)
+
+    def predict_many(self, crops_or_windows) -> list[np.ndarray]:
+        """Class probabilities for several crops (frame mode) or (T, H, W, C) windows (windowed mode)."""
+        if self.mode == "streaming":
+            raise ValueError("a streaming model runs with encode_many() and replay_many(); see FaceState")
+        inputs = [self._model_input(x) for x in crops_or_windows]
+        if not inputs:
+            return []
+        outputs = self._invoke(np.stack(inputs)) if self._batched else np.concatenate([self._invoke(x[None]) for x in inputs])
+        return [self._postprocess(o) for o in outputs]
+
     def predict(self, crop_or_window: np.ndarray) -> np.ndarray:
         """Class probabilities for one crop (frame mode) or one (T, H, W, C) window (windowed mode)."""
-        if self.mode == "streaming":
-            raise ValueError("a streaming model runs with step(); see FaceState")
-        if self.mode == "windowed":
-            window = np.stack([self._check_crop(c) for c in crop_or_window])[None]
-            if window.shape[1] != self.sequence_length:
-                raise ValueError(f"window of {window.shape[1]} frames; this model takes {self.sequence_length}")
-        else:
-            window = self._check_crop(crop_or_window)[None]
-        self.interpreter.set_tensor(self._in["index"], _quantize(window, self._in))
-        self.interpreter.invoke()
-        return self._postprocess(_dequantize(self.interpreter.get_tensor(self._out["index"]), self._out)[0])
+        return self.predict_many([crop_or_window])[0]
 
     def initial_state(self) -> dict:
         return {k: np.zeros(d["shape"], np.dtype(d["dtype"])) for k, d in self._state_details.items()}
 
+    def encode_many(self, crops) -> np.ndarray:
+        """The per-frame encoder pass of a streaming model over several crops: (N, features)."""
+        frames = np.stack([self._check_crop(c) for c in crops])
+        if self._encode_batched:
+            return self._encode(frame=_quantize(frames, self._frame_detail))["features"]
+        return np.concatenate([self._encode(frame=_quantize(f[None], self._frame_detail))["features"] for f in frames])
+
     def encode(self, crop: np.ndarray) -> np.ndarray:
-        """The per-frame encoder pass of a streaming model: the frame's feature vector."""
-        return self._encode(frame=_quantize(self._check_crop(crop)[None], self._frame_detail))["features"]
+        """The encoder pass for one crop: its (1, features) vector."""
+        return self.encode_many([crop])
 
     def step(self, features: np.ndarray, state: dict) -> tuple[np.ndarray, dict]:
         """One recurrent step: (probabilities, the next state)."""
@@ -146,14 +182,30 @@ class ExpressionModel:
         next_state = {k: result[f"next_{k}"] for k in self._state_names}
         return self._postprocess(_dequantize(result["output"], self._step_out["output"])[0]), next_state
 
+    def replay_many(self, windows) -> list[np.ndarray]:
+        """The windowed model's output for each list of frame features (each ``encode()``'s),
+        from the zero state: full windows in one ``replay`` call, shorter ones step by step."""
+        windows = [list(w) for w in windows]
+        results = [None] * len(windows)
+        full = [i for i, w in enumerate(windows) if self._replay is not None and len(w) == self.sequence_length]
+        if full:
+            stacked = np.stack([np.concatenate([np.asarray(f, np.float32).reshape(1, -1) for f in windows[i]]) for i in full])
+            if self._replay_batched:
+                outputs = self._replay(window=_quantize(stacked, self._window_detail))["output"]
+            else:
+                outputs = np.concatenate([self._replay(window=_quantize(w[None], self._window_detail))["output"] for w in stacked])
+            for i, output in zip(full, outputs):
+                results[i] = self._postprocess(_dequantize(output, self._replay_out))
+        for i, features in enumerate(windows):
+            if results[i] is None:
+                results[i] = self._steps_from_zero(features)
+        return results
+
     def replay(self, features) -> np.ndarray:
-        """The windowed model's output over the given frames' features (each ``encode()``'s), from
-        the zero state: one ``replay`` call for a full window, else one step per frame."""
-        features = list(features)
-        if self._replay is not None and len(features) == self.sequence_length:
-            window = np.concatenate([np.asarray(f, np.float32).reshape(1, -1) for f in features])[None]
-            output = self._replay(window=_quantize(window, self._window_detail))["output"]
-            return self._postprocess(_dequantize(output, self._replay_out)[0])
+        """``replay_many`` for one face."""
+        return self.replay_many([features])[0]
+
+    def _steps_from_zero(self, features) -> np.ndarray:
         state, outputs = self.initial_state(), []
         for f in features:
             probs, state = self.step(f, state)

@@ -59,11 +59,20 @@ class FaceState:
     def observe(self, probs: np.ndarray) -> None:
         self.label, self.probs = self.smoother.update(probs)
 
-    def streaming_step(self, crop: np.ndarray, t: float) -> np.ndarray:
+    def push_features(self, features: np.ndarray, t: float) -> np.ndarray | None:
+        """Streaming models: the frame's (1, F) encoder features. With ``carry_state`` the step's
+        probabilities; else None, and ``window_features()`` waits for a (batched) replay."""
         self.last_taken = t
-        features = self.model.encode(crop)
         if self.carry_state:
             probs, self.state = self.model.step(features, self.state)
             return probs
         self.features.append(features)
-        return self.model.replay(self.features)
+        return None
+
+    def window_features(self) -> list:
+        return list(self.features)
+
+    def streaming_step(self, crop: np.ndarray, t: float) -> np.ndarray:
+        """One face on its own: encode, then step or replay (the runner batches the faces of a frame instead)."""
+        probs = self.push_features(self.model.encode(crop), t)
+        return probs if probs is not None else self.model.replay(self.features)

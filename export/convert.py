@@ -1,7 +1,8 @@
 """Keras model -> TFLite bytes with builtin ops only, for each quantization.
 
-The model goes through a SavedModel with one ``serving_default`` signature (batch 1, the
-model's own input name), so variables are frozen and calibration samples are keyed by the
+The model goes through a SavedModel with one ``serving_default`` signature (any batch size,
+1 by default, so the edge runner can pass all faces of a frame in one call; the model's own
+input name), so variables are frozen and calibration samples are keyed by the
 signature's input name rather than by position. For int8, layers with an integer-friendly
 form of the same function are traced in it (``export_forms``). ``int8`` is full-integer: if some op has
 no integer kernel the conversion is retried with float builtins allowed, and the float
@@ -31,7 +32,7 @@ def to_saved_model(model, folder: str) -> str:
     import tensorflow as tf
 
     name = input_name(model)
-    spec = tf.TensorSpec((1,) + tuple(model.inputs[0].shape[1:]), tf.float32, name=name)
+    spec = tf.TensorSpec((None,) + tuple(model.inputs[0].shape[1:]), tf.float32, name=name)
     archive = keras.export.ExportArchive()
     archive.track(model)
     archive.add_endpoint("serving_default", lambda x: {"probs": model(x, training=False)}, input_signature=[spec])

@@ -106,7 +106,8 @@ def to_streaming_saved_model(model, folder: str) -> dict:
     sizes = state_sizes(streaming_parts(model)[1])
     archive = keras.export.ExportArchive()
     archive.track(model)
-    archive.add_endpoint("encode", lambda frame: {"features": encode(frame)}, input_signature=[tf.TensorSpec(frame_shape, tf.float32, name="frame")])
+    batch_frame_shape = (None,) + frame_shape[1:]  # any number of faces per call
+    archive.add_endpoint("encode", lambda frame: {"features": encode(frame)}, input_signature=[tf.TensorSpec(batch_frame_shape, tf.float32, name="frame")])
     state_specs = [tf.TensorSpec((1, s), tf.float32, name=f"state{i}") for i, s in enumerate(sizes)]
 
     def step_endpoint(features, *states):
@@ -118,14 +119,14 @@ def to_streaming_saved_model(model, folder: str) -> dict:
     per_frame = len(model.outputs[0].shape) == 3
 
     def replay_endpoint(window):
-        states = [tf.zeros((1, s), tf.float32) for s in sizes]
+        states = [tf.zeros((tf.shape(window)[0], s), tf.float32) for s in sizes]
         outputs = []
         for t in range(steps):  # unrolled: T is fixed by the model
             out, states = step(window[:, t], states)
             outputs.append(out)
         return {"output": tf.stack(outputs, axis=1) if per_frame else outputs[-1]}
 
-    archive.add_endpoint("replay", replay_endpoint, input_signature=[tf.TensorSpec((1, steps, feature_size), tf.float32, name="window")])
+    archive.add_endpoint("replay", replay_endpoint, input_signature=[tf.TensorSpec((None, steps, feature_size), tf.float32, name="window")])
     archive.write_out(folder, verbose=False)
     return {"frame_shape": list(frame_shape), "feature_size": feature_size, "state_sizes": sizes, "replay_steps": steps}
 

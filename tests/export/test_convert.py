@@ -21,6 +21,7 @@ def _tiny(name):
 @pytest.mark.parametrize("name", sorted(TINY))
 def test_every_model_converts_to_builtin_ops(name):
     from keras_fer.export.convert import convert, float_islands
+    from keras_fer.edge.interpreter import make_interpreter
     from keras_fer.export.embed import operators
 
     model = _tiny(name)
@@ -32,6 +33,22 @@ def test_every_model_converts_to_builtin_ops(name):
     ops = {o["op"] for o in operators(data)}
     assert not any(op.startswith("Flex") or op == "CUSTOM" for op in ops), ops
     assert "CONV_2D" in ops or "FULLY_CONNECTED" in ops or "CONV_3D" in ops
+    # the input takes any batch size (the edge runner sends the faces of a frame together): two
+    # samples in one call give what two calls give
+    interpreter = make_interpreter(data)
+    detail, out = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
+    assert int(detail["shape_signature"][0]) == -1
+
+    def run(batch):
+        interpreter.resize_tensor_input(detail["index"], list(batch.shape))
+        interpreter.allocate_tensors()
+        scale, zero = detail["quantization"]
+        interpreter.set_tensor(detail["index"], np.clip(np.round(batch / scale + zero), -128, 127).astype(np.int8))
+        interpreter.invoke()
+        return interpreter.get_tensor(out["index"]).astype(np.int32)
+
+    pair = np.concatenate(calibration[:2])
+    np.testing.assert_array_equal(run(pair), np.concatenate([run(pair[:1]), run(pair[1:])]))
     print(f"{name} int8: {len(data) // 1024} KB, ops {sorted(ops)}, float islands {float_islands(data)}", notes)
 
 
