@@ -156,7 +156,7 @@ def _render_frame(n, fps, tracks, background, seed):
         sizes.append(h)
         infos.append((t, emotion, transition, expr))
     rng = np.random.default_rng(np.random.SeedSequence([seed, 7, n]))
-    image, _, marks = compose(background, faces, rng, supersample=1)
+    image, _, marks = compose(background, faces, rng)
     image = np.clip(image + rng.normal(0, 2.0, image.shape), 0, 255).astype(np.uint8)
     records = []
     visibility = _visibility(marks, scales, background.shape[:2])
