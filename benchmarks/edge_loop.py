@@ -156,6 +156,11 @@ def main() -> int:
               + f" | {ms['total']['p50']:.2f}/{ms['total']['p99']:.2f} | {r['peak_rss_mb']:.0f} | {_fmt(r.get('recall'))} | "
               f"{_fmt(r.get('id_switches_per_1000_frames'), '{:.2f}')} | {_fmt(r.get('emotion_accuracy'))} / {_fmt(r.get('emotion_accuracy_all_faces'))} | "
               f"{_fmt(r['ratio'], '{:.1f}x')} |")
+    for r in rows:
+        people = r.get("emotion_by_person") or {}
+        if people:  # accuracy on a clip is a few people's: one misread face can sink it
+            print(f"\nemotion accuracy by person, {r['clip']}, {r['pipeline']}: "
+                  + ", ".join(f"{track}: {p['accuracy']:.2f} ({p['scored']} frames)" for track, p in people.items()))
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2) + "\n")
     return 0

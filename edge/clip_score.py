@@ -12,6 +12,9 @@ not paired at all, and a pairing that still holds is kept from one frame to the 
 MOT). A face that was hidden behind
 someone or left the frame and comes back under a new id is counted apart (``new_id_after_gap``):
 the tracker has no appearance re-identification.
+
+``emotion_by_person`` splits ``emotion_accuracy`` by true track (a person in the clip):
+accuracy on a clip is a few people's, and one face the model misreads can sink it.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ class ClipScorer:
         self._gap = set()  # true tracks hidden or gone since their last pairing
         self.new_id_after_gap = 0
         self.confusion = {}
+        self.by_person = {}  # true track -> [scored, correct], faces >= min_height
 
     def add(self, frame_index: int, results) -> None:
         faces = self.truth.get(frame_index)
@@ -102,6 +106,9 @@ class ClipScorer:
                 continue
             self.scored += 1
             self.correct += right
+            person = self.by_person.setdefault(face["track"], [0, 0])
+            person[0] += 1
+            person[1] += right
             key = (face["emotion"], result.label)
             self.confusion[key] = self.confusion.get(key, 0) + 1
 
@@ -118,4 +125,5 @@ class ClipScorer:
             "emotion_accuracy_all_faces": round(self.correct_all / self.scored_all, 4) if self.scored_all else None,
             "emotion_scored_all_faces": self.scored_all,
             "not_yet_labelled": self.unlabelled,
+            "emotion_by_person": {str(track): {"scored": n, "accuracy": round(right / n, 4)} for track, (n, right) in sorted(self.by_person.items())},
         }

@@ -289,6 +289,9 @@ def _edge(args: argparse.Namespace) -> int:
                   f"{a['id_switches_per_1000_frames']} id switches per 1,000 frames ({a['new_id_after_gap']} new ids after a face was hidden or away), "
                   f"emotion accuracy outside transitions {a['emotion_accuracy']} on those faces ({a['emotion_scored']}), "
                   f"{a['emotion_accuracy_all_faces']} on all found faces ({a['emotion_scored_all_faces']})", file=sys.stderr)
+            people = ", ".join(f"{track}: {p['accuracy']:.2f} ({p['scored']})" for track, p in a.get("emotion_by_person", {}).items())
+            if people:
+                print(f"emotion accuracy by person (true track: accuracy (frames)): {people}", file=sys.stderr)
     return 0
 
 

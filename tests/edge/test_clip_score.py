@@ -43,6 +43,7 @@ def test_recall_switches_new_ids_after_a_gap_and_accuracy(tmp_path):
     # scored: f0 frames 0, 1 (right), 3 (wrong), 5 (right); small f1 frame 0 (wrong: neutral vs happiness) only among all faces
     assert scores["emotion_scored"] == 4 and scores["emotion_accuracy"] == 0.75 and scores["not_yet_labelled"] == 1
     assert scores["emotion_scored_all_faces"] == 5 and scores["emotion_accuracy_all_faces"] == 0.6
+    assert scores["emotion_by_person"] == {"0": {"scored": 4, "accuracy": 0.75}}  # face 1 is too small to score
 
 
 def test_a_broken_ground_truth_file_names_the_line(tmp_path):
