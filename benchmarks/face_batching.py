@@ -39,8 +39,7 @@ def measure(path: str, faces=(1, 2, 3, 4), threads=(1, 2), repeats: int = 300) -
     rows = []
     for n_threads in threads:
         batched = ExpressionModel(path, threads=n_threads)
-        single = ExpressionModel(path, threads=n_threads)
-        single._batched = single._encode_batched = single._replay_batched = False  # as a file without a batch dimension
+        single = ExpressionModel(path, threads=n_threads, batch_faces=False)  # as a file without a batch dimension runs
         shape = (batched.height, batched.width, batched.channels)
         for n in faces:
             if batched.mode == "windowed":
@@ -68,7 +67,7 @@ def main() -> None:
     from keras_fer.edge.expression_model import ExpressionModel
 
     probe = ExpressionModel(args.model)
-    if not (probe._batched if probe.mode != "streaming" else probe._encode_batched):
+    if not probe.takes_a_batch:
         raise SystemExit(f"{args.model}: its inputs take one face only (exported before batching); export the run again.")
     print(f"{args.model} ({probe.mode}); model ms per frame, median of {args.repeats}")
     print("| threads | faces | one call per face ms | one call per frame ms | per face / per frame |")

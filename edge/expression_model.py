@@ -46,8 +46,11 @@ def _dequantize(values: np.ndarray, detail: dict) -> np.ndarray:
 
 
 class ExpressionModel:
-    def __init__(self, path, threads: int = 1):
+    def __init__(self, path, threads: int = 1, batch_faces: bool = True):
+        """``batch_faces=False`` makes one call per face even where the file takes a batch
+        (what files exported before batching do; benchmarks/face_batching.py compares the two)."""
         self.path = Path(path)
+        self.batch_faces = batch_faces
         self.meta = read_metadata(self.path)
         self.labels = list(self.meta.get("labels") or [])
         spec = self.meta.get("input") or {}
@@ -83,7 +86,7 @@ class ExpressionModel:
             expected = [1, self.height, self.width, self.channels]
         if [int(v) for v in self._in["shape"]] != expected:
             raise self._mismatch(self._in["shape"], expected)
-        self._batched, self._allocated = _takes_a_batch(self._in), 1
+        self._batched, self._allocated = self.batch_faces and _takes_a_batch(self._in), 1
         classes = int(self._out["shape"][-1])
         if classes != len(self.labels):
             raise ModelFileError(f"{self.path}: the model outputs {classes} values but the metadata names {len(self.labels)} labels; export the run again.")
@@ -99,7 +102,7 @@ class ExpressionModel:
         expected = [1, self.height, self.width, self.channels]
         if [int(v) for v in self._frame_detail["shape"]] != expected:
             raise self._mismatch(self._frame_detail["shape"], expected)
-        self._encode_batched = _takes_a_batch(self._frame_detail)
+        self._encode_batched = self.batch_faces and _takes_a_batch(self._frame_detail)
         details = self._step.get_input_details()
         self._state_names = sorted((k for k in details if k.startswith("state")), key=lambda k: int(k[5:]))
         self._state_details = {k: details[k] for k in self._state_names}
@@ -112,8 +115,13 @@ class ExpressionModel:
             steps = int(self._window_detail["shape"][1])
             if steps != self.sequence_length:
                 raise self._mismatch(self._window_detail["shape"], [1, self.sequence_length, int(self._window_detail["shape"][2])])
-        self._replay_batched = self._replay is not None and _takes_a_batch(self._window_detail)
+        self._replay_batched = self.batch_faces and self._replay is not None and _takes_a_batch(self._window_detail)
         self._per_frame = self._replay is not None and len(self._replay_out["shape"]) == 3
+
+    @property
+    def takes_a_batch(self) -> bool:
+        """Whether the faces of a frame go through in one call (the file allows it and batch_faces is on)."""
+        return self._encode_batched if self.mode == "streaming" else self._batched
 
     # -- inference -------------------------------------------------------------------------
     def _check_crop(self, crop: np.ndarray) -> np.ndarray:

@@ -22,6 +22,14 @@ class _Spy:
         return self.runner(**inputs)
 
 
+def test_a_file_takes_a_batch_only_when_its_batch_dimension_is_free():
+    from keras_fer.edge.expression_model import _takes_a_batch
+
+    assert _takes_a_batch({"shape_signature": np.array([-1, 32, 32, 1])})
+    assert not _takes_a_batch({"shape_signature": np.array([1, 32, 32, 1])})  # exported before batching
+    assert not _takes_a_batch({"shape": np.array([1, 32, 32, 1])})
+
+
 def test_many_faces_in_one_call_equal_one_call_each(edge_models):
     frame_model = ExpressionModel(edge_models["frame"])
     crops = random_sequence(3, seed=5).round()
@@ -68,8 +76,8 @@ def test_the_runner_sends_the_faces_of_a_frame_in_one_call(edge_models):
     assert [len(per_frame) for per_frame in batched] == [0] + [3] * 5
 
     # a file whose inputs take one face (exported before batching): one call per face, same results
-    single = ExpressionModel(edge_models["stream"])
-    single._encode_batched = single._replay_batched = False
+    single = ExpressionModel(edge_models["stream"], batch_faces=False)
+    assert model.takes_a_batch and not single.takes_a_batch
     single._encode, single._replay = _Spy(single._encode), _Spy(single._replay)
     one_by_one = _run_three_faces(single, frames)
     assert single._encode.batches == [1] * 15 and single._replay.batches == [1] * 6
