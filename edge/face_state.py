@@ -61,7 +61,8 @@ class FaceState:
 
     def push_features(self, features: np.ndarray, t: float) -> np.ndarray | None:
         """Streaming models: the frame's (1, F) encoder features. With ``carry_state`` the step's
-        probabilities; else None, and ``window_features()`` waits for a (batched) replay."""
+        probabilities; else None, and ``window_features()`` waits for the frame's replay call
+        (``infer_together``)."""
         self.last_taken = t
         if self.carry_state:
             probs, self.state = self.model.step(features, self.state)
@@ -71,8 +72,3 @@ class FaceState:
 
     def window_features(self) -> list:
         return list(self.features)
-
-    def streaming_step(self, crop: np.ndarray, t: float) -> np.ndarray:
-        """One face on its own: encode, then step or replay (the runner batches the faces of a frame instead)."""
-        probs = self.push_features(self.model.encode(crop), t)
-        return probs if probs is not None else self.model.replay(self.features)

@@ -6,7 +6,7 @@ Inference per face, in the model's mode: ``frame`` every frame, ``windowed`` whe
 buffer holds a full window, ``streaming`` one encoder pass and one replay of the last T
 frames (at the model's frame rate when the stream is faster; see FaceState). All faces of a
 frame are aligned first, then inferred together, one call per signature for all of them
-(ExpressionModel's ``*_many``). A face's state is dropped when its track dies, so minutes
+(``infer_together``). A face's state is dropped when its track dies, so minutes
 without a face leave nothing behind.
 """
 
@@ -20,6 +20,7 @@ import numpy as np
 
 from .align import AlignRecipe
 from .face_crop import face_crop
+from .face_inference import infer_together
 from .face_state import FaceState
 from .smoothing import LabelSmoother
 from .stage_timer import StageTimer
@@ -91,7 +92,7 @@ class EdgeRunner:
         aligned = time.perf_counter()
         self.timer.add("align", aligned - detected)
 
-        self._infer([(state, crop) for _, state, crop in jobs if crop is not None], frame.t)
+        infer_together(self.model, [(state, crop) for _, state, crop in jobs if crop is not None], frame.t)
         results = [FaceResult(track.id, tuple(track.box), state.label, None if state.probs is None else np.asarray(state.probs))
                    for track, state, _ in jobs]
         done = time.perf_counter()
@@ -101,30 +102,6 @@ class EdgeRunner:
         self.timer.frame_done()
         self.frames += 1
         return results
-
-    def _infer(self, taken: list, t: float) -> None:
-        """The faces of one frame in one call per signature (one call each for older files)."""
-        if not taken:
-            return
-        if self.model.mode == "streaming":
-            features = self.model.encode_many([crop for _, crop in taken])
-            waiting = []
-            for (state, _), f in zip(taken, features):
-                probs = state.push_features(f[None], t)
-                if probs is None:
-                    waiting.append(state)
-                else:
-                    state.observe(probs)
-            for state, probs in zip(waiting, self.model.replay_many([s.window_features() for s in waiting])):
-                state.observe(probs)
-        elif self.model.mode == "windowed":
-            ready = [state for state, crop in taken if state.ready_window(crop, t)]
-            for state, probs in zip(ready, self.model.predict_many([s.buffer.window() for s in ready])):
-                state.observe(probs)
-        else:
-            for (state, _), probs in zip(taken, self.model.predict_many([crop for _, crop in taken])):
-                state.last_taken = t
-                state.observe(probs)
 
     def _forget_dead(self) -> None:
         alive = {track.id for track in self.tracker.tracks}

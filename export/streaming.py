@@ -196,12 +196,12 @@ def run_streaming(interpreter_or_model, sequence) -> np.ndarray:
 
 
 def run_replay(interpreter_or_model, sequence) -> np.ndarray:
-    """Encode every frame of ``sequence`` (T, ...), then one ``replay`` call: the windowed output."""
+    """Encode the frames of ``sequence`` (T, ...) in one call, then one ``replay`` call: the windowed output."""
     from ..edge.interpreter import make_interpreter
 
     interpreter = interpreter_or_model if hasattr(interpreter_or_model, "get_signature_runner") else make_interpreter(interpreter_or_model)
     encode, replay = interpreter.get_signature_runner("encode"), interpreter.get_signature_runner("replay")
-    window = np.stack([encode(frame=frame[None])["features"][0] for frame in np.asarray(sequence, np.float32)])[None]
+    window = encode(frame=np.asarray(sequence, np.float32))["features"][None]  # the batch dimension is free
     return replay(window=window)["output"][0]
 
 

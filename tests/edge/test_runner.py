@@ -43,22 +43,22 @@ def test_frame_model_probabilities_match_keras(edge_models):
 
 
 def test_streaming_replays_the_last_window_exactly(edge_models):
+    """Through the runner's inference step, one face: the replay is the windowed model on the
+    last T frames; a carried state has seen every frame."""
+    from keras_fer.edge.face_inference import infer_together
     from keras_fer.edge.face_state import FaceState
 
     model = ExpressionModel(edge_models["stream"])
     assert model.mode == "streaming" and model.sequence_length == 4
     frames = random_sequence(7).round()
-    state = FaceState(model, max_gap=1.0, resample=False, smoothing={"alpha": 1.0})
+    replayed = FaceState(model, max_gap=1.0, resample=False, smoothing={"alpha": 1.0})
+    carried = FaceState(model, max_gap=1.0, resample=False, smoothing={"alpha": 1.0}, carry_state=True)
     for i, frame in enumerate(frames):
-        probs = state.streaming_step(frame, i / 30)
-    window = frames[-4:][None]
-    expected = np.asarray(edge_models["keras_stream"](window))[0]
-    np.testing.assert_allclose(probs, expected, atol=2e-4)  # the last four frames, not all seven
-    carried = FaceState(model, max_gap=1.0, resample=False, carry_state=True)
-    for i, frame in enumerate(frames):
-        carried_probs = carried.streaming_step(frame, i / 30)
+        infer_together(model, [(replayed, frame), (carried, frame)], i / 30)
+    expected = np.asarray(edge_models["keras_stream"](frames[-4:][None]))[0]
+    np.testing.assert_allclose(replayed.probs, expected, atol=2e-4)  # the last four frames, not all seven
     every_frame = model.replay([model.encode(frame) for frame in frames])
-    np.testing.assert_allclose(carried_probs, every_frame, atol=1e-6)  # carrying the state sees all seven frames
+    np.testing.assert_allclose(carried.probs, every_frame, atol=1e-6)  # carrying the state sees all seven frames
 
 
 class _Source:
