@@ -6,6 +6,12 @@ the paper mixes both sizes without a per-layer table, so this split is our choic
 max-pooling after each of the first five, average pooling after the last, ReLU; features
 taken from every third conv layer after pooling (conv3 and conv6, the multi-level
 features), then two FC layers of 200 with dropout 0.5 and L2 on the weights.
+
+The paper does not give the CNN's initialisation. Ours is He-normal (He et al. 2015, for ReLU
+layers). With Keras' default Glorot-uniform the signal shrank fourteenfold from the scaled
+input to the features (RMS 0.58 -> 0.04 on random images; He: 0.89), and with
+``train.seed=1`` the CNN stage of `make demo` sat at chance for six epochs and never caught up
+(test 0.857; with He-normal 0.975).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ def jain_frame_cnn(input_shape, fc_units: int = 200, dropout: float = 0.5, l2: f
     x = layers.Rescaling(1.0 / 255.0, name="scale")(inputs)
     taps = []
     for i, (filters, kernel) in enumerate(zip(FILTERS, KERNELS), start=1):
-        x = layers.Conv2D(filters, kernel, padding="same", activation="relu", kernel_regularizer=reg, name=f"conv{i}")(x)
+        x = layers.Conv2D(filters, kernel, padding="same", activation="relu", kernel_regularizer=reg, kernel_initializer="he_normal", name=f"conv{i}")(x)
         if i < 6:
             x = layers.MaxPooling2D(3, strides=2, padding="same", name=f"pool{i}")(x)
         else:
@@ -34,6 +40,6 @@ def jain_frame_cnn(input_shape, fc_units: int = 200, dropout: float = 0.5, l2: f
             taps.append(x if i == 6 else layers.GlobalAveragePooling2D(name=f"tap{i}")(x))
     x = layers.Concatenate(name="multilevel")(taps)
     for j in (1, 2):
-        x = layers.Dense(fc_units, activation="relu", kernel_regularizer=reg, name=f"fc{j}")(x)
+        x = layers.Dense(fc_units, activation="relu", kernel_regularizer=reg, kernel_initializer="he_normal", name=f"fc{j}")(x)
         x = layers.Dropout(dropout, name=f"dropout{j}")(x)
     return keras.Model(inputs, x, name=name)

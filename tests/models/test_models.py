@@ -140,6 +140,20 @@ def test_irnn_starts_at_a_scaled_identity():
     assert model.get_layer("per_frame").layer.name == "frame_cnn", "staged training freezes the CNN by this name"
 
 
+def test_jain_cnn_keeps_the_signal_at_initialisation():
+    """He-normal init: random faces reach the features at about the input's scale. With Keras'
+    default Glorot-uniform the RMS fell to 0.04 and the demo's CNN stage could stall at chance."""
+    import keras
+
+    from keras_fer.models.jain_cnn import jain_frame_cnn
+
+    keras.utils.set_random_seed(3)
+    images = np.random.default_rng(3).uniform(0, 255, (16, 64, 64, 1)).astype("float32")
+    features = jain_frame_cnn((64, 64, 1))(images, training=False).numpy()
+    rms = float(np.sqrt(np.mean(features**2)))
+    assert 0.3 < rms < 3.0, f"feature RMS {rms:.3f} at initialisation (scaled input RMS 0.58)"
+
+
 def test_stc_nlstm_follows_table_2():
     model = build("stc_nlstm", (18, 64, 64, 1), 7)
     convs = [layer for layer in model.layers if layer.name.startswith("conv")]
