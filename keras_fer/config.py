@@ -142,7 +142,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "train.target": ("label", "aus", "valence", "valence_arousal"),
     "train.strategy": ("auto", "default", "mirrored", "multi_worker"),
     "train.precision": ("auto", "float32", "mixed_float16"),
-    "split.kind": ("fixed", "ratio", "kfold", "group_kfold", "per_class"),
+    "split.kind": ("fixed", "ratio", "group_ratio", "kfold", "group_kfold", "per_class"),
     "export.quant": ("float32", "float16", "dynamic", "int8"),
     "edge.detector": ("blazeface", "haar"),
 }

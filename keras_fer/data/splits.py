@@ -1,8 +1,8 @@
-"""Train/val/test splits: fixed by the data, stratified ratios, (group) k-fold with repeats,
+"""Train/val/test splits: fixed by the data, (group) ratios, (group) k-fold with repeats,
 and n-per-class test sets. A split is saved as JSON (by sample key) and reused, so results
 are reproducible and comparable across models.
 
-Subject-independent splits (group_kfold) never put one subject on two sides.
+Subject-independent splits (group_ratio, group_kfold) never put one subject on two sides.
 """
 
 from __future__ import annotations
@@ -38,13 +38,15 @@ def make_split(labels, subjects, fixed, config, seed: int = 0) -> Split:
         return Split(kind, seed, [_fixed(labels, fixed, config.val_fraction, rng)])
     if kind == "ratio":
         return Split(kind, seed, [_ratio(labels, config.ratios, rng)])
+    if kind == "group_ratio":
+        _require_subjects(subjects, kind, "ratio")
+        return Split(kind, seed, [_group_ratio(subjects, config.ratios, rng)])
     if kind == "per_class":
         return Split(kind, seed, [_per_class(labels, config.per_class, config.val_fraction, rng)])
     if kind == "kfold":
         return Split(kind, seed, [f for r in range(config.repeats) for f in _kfold(labels, config.folds, config.val_fraction, np.random.default_rng([seed, r]))])
     if kind == "group_kfold":
-        if (subjects == "").any():
-            raise UsageError("split.kind=group_kfold needs a subject for every sample; set data.subject_pattern, or use split.kind=kfold.")
+        _require_subjects(subjects, kind, "kfold")
         return Split(kind, seed, [f for r in range(config.repeats) for f in _group_kfold(labels, subjects, config.folds, config.val_fraction, np.random.default_rng([seed, r]))])
     raise UsageError(f"Unknown split.kind={kind!r}.")
 
@@ -84,6 +86,12 @@ def _take(indices, fraction, labels, rng):
     return chosen, np.setdiff1d(indices, chosen)
 
 
+def _require_subjects(subjects, kind, instead):
+    if (subjects == "").any():
+        raise UsageError(f"split.kind={kind} needs a subject for every sample ({int((subjects == '').sum())} of {len(subjects)} have none); "
+                         f"set data.subject_pattern, or use split.kind={instead}.")
+
+
 def _fixed(labels, fixed, val_fraction, rng):
     if (fixed == "").all():
         raise UsageError("split.kind=fixed, but this dataset fixes no split (no Usage column or train/test folders); use ratio, kfold or group_kfold.")
@@ -95,13 +103,38 @@ def _fixed(labels, fixed, val_fraction, rng):
     return parts
 
 
-def _ratio(labels, ratios, rng):
+def _check_ratios(ratios):
     if len(ratios) != 3 or abs(sum(ratios) - 1) > 1e-6 or min(ratios) < 0:
         raise UsageError(f"split.ratios={ratios} must be three fractions (train, val, test) summing to 1.")
+
+
+def _ratio(labels, ratios, rng):
+    _check_ratios(ratios)
     everything = np.arange(len(labels))
     test, rest = _take(everything, ratios[2], labels, rng)
     val, train = _take(rest, ratios[1] / max(ratios[0] + ratios[1], 1e-9), labels, rng)
     return {"train": train, "val": val, "test": test}
+
+
+def _group_ratio(subjects, ratios, rng):
+    """Whole subjects to test, val and train, in shuffled order, each part taking subjects
+    until it holds its share of the samples (a subject goes where its middle sample falls)."""
+    _check_ratios(ratios)
+    names, inverse, sizes = np.unique(subjects, return_inverse=True, return_counts=True)
+    shares = [ratios[2], ratios[1], ratios[0]]  # test, val, train: the order parts are filled in
+    if len(names) < sum(r > 0 for r in shares):
+        raise UsageError(f"split.kind=group_ratio with ratios {ratios} needs a subject for each nonzero part; the data has {len(names)} subject(s).")
+    order = rng.permutation(len(names))
+    middles = np.cumsum(sizes[order]) - sizes[order] / 2
+    part_of = np.searchsorted(np.cumsum(shares) * len(subjects), middles, side="right").clip(0, 2)
+    for p in range(3):  # with few subjects a small part can come out empty: give it one subject
+        if shares[p] > 0 and not (part_of == p).any():
+            donor = np.bincount(part_of, minlength=3).argmax()
+            part_of[np.flatnonzero(part_of == donor)[0]] = p
+    side = np.empty(len(names), int)
+    side[order] = part_of
+    side = side[inverse]
+    return {"train": np.flatnonzero(side == 2), "val": np.flatnonzero(side == 1), "test": np.flatnonzero(side == 0)}
 
 
 def _per_class(labels, n, val_fraction, rng):

@@ -122,6 +122,30 @@ def test_group_kfold_never_shares_a_subject_and_covers_everything():
     assert not np.array_equal(split.folds[0]["test"], split.folds[10]["test"]), "repeats reshuffle"
 
 
+def test_group_ratio_holds_out_whole_subjects_in_the_asked_shares():
+    labels, subjects = _labels_and_subjects(n=1400, subjects=200, classes=7)
+    config = SplitConfig(kind="group_ratio", ratios=[0.7, 0.1, 0.2])
+    fold = make_split(labels, subjects, np.array([""] * 1400), config, seed=3).folds[0]
+    sides = [set(subjects[fold[p]]) for p in ("train", "val", "test")]
+    assert not (sides[0] & sides[1]) and not (sides[0] & sides[2]) and not (sides[1] & sides[2])
+    assert sorted(np.concatenate([fold[p] for p in ("train", "val", "test")]).tolist()) == list(range(1400))
+    assert [len(fold[p]) for p in ("train", "val", "test")] == [980, 140, 280]  # 7 samples per subject
+    again = make_split(labels, subjects, np.array([""] * 1400), config, seed=4).folds[0]
+    assert set(subjects[again["test"]]) != sides[2], "the seed picks the subjects"
+    # Three subjects of uneven size and a small val share: every nonzero part still gets one.
+    few = np.array(["a", "a", "a", "a", "b", "c"])
+    tiny = make_split(np.zeros(6, int), few, np.array([""] * 6), SplitConfig(kind="group_ratio", ratios=[0.9, 0.05, 0.05])).folds[0]
+    assert all(len(tiny[p]) for p in ("train", "val", "test"))
+    no_val = make_split(labels, subjects, np.array([""] * 1400), SplitConfig(kind="group_ratio", ratios=[0.7, 0.0, 0.3])).folds[0]
+    assert len(no_val["val"]) == 0 and len(no_val["test"]) == 420
+    with pytest.raises(UsageError, match="needs a subject for each nonzero part"):
+        make_split(np.zeros(2, int), np.array(["a", "b"]), np.array([""] * 2), config)
+    with pytest.raises(UsageError, match=r"needs a subject for every sample \(1 of 200"):
+        make_split(labels[:200], np.where(np.arange(200) == 5, "", subjects[:200]), np.array([""] * 200), config)
+    with pytest.raises(UsageError, match="summing to 1"):
+        make_split(labels, subjects, np.array([""] * 1400), SplitConfig(kind="group_ratio", ratios=[0.7, 0.2, 0.2]))
+
+
 def test_other_split_kinds_and_their_errors(tmp_path):
     labels, subjects = _labels_and_subjects()
     fixed = np.array(["train"] * 150 + ["test"] * 50)
