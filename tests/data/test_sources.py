@@ -27,7 +27,7 @@ def rendered(tmp_path_factory):
 
 
 def test_registry_lists_every_format():
-    assert set(available()) >= {"fer2013_csv", "folder", "jaffe", "ckplus", "oulu", "mmi", "au_table", "video_csv", "synthetic"}
+    assert set(available()) >= {"fer2013_csv", "folder", "jaffe", "ferg", "ckplus", "oulu", "mmi", "au_table", "video_csv", "synthetic"}
 
 
 def test_fer2013_csv_reader(rendered):
@@ -68,6 +68,30 @@ def test_jaffe_and_folder_readers(rendered):
     assert all(r.subject.startswith("S") for r in data.records)
     keys = [r.key for r in data.records]
     assert keys == [r.key for r in read_source(cfg(format="folder", root=str(root))).records], "stable order"
+
+
+def test_ferg_reader_takes_character_and_expression_from_the_file_name(tmp_path):
+    """FERG-DB's own layout (character/character_expression/...png, RGBA): the character is the
+    subject, joy maps to happiness, odd names are skipped and listed, an unknown expression
+    is an error naming the file."""
+    rgba = np.zeros((32, 32, 4), np.uint8)
+    rgba[..., 1], rgba[..., 3] = 200, 255
+    for character, expression, n in (("aia", "joy", 1), ("aia", "joy", 2), ("aia", "anger", 10), ("ray", "sadness", 3), ("ray", "neutral", 7)):
+        folder = tmp_path / "FERG_DB_256" / character / f"{character}_{expression}"
+        folder.mkdir(parents=True, exist_ok=True)
+        assert cv2.imwrite(str(folder / f"{character}_{expression}_{n}.png"), rgba)
+    (tmp_path / "FERG_DB_256" / "ray" / "ray_sadness" / "Thumbs.png").write_bytes(b"")
+    (tmp_path / "FERG_DB_256" / "README.txt").write_text("not an image")
+    data = read_source(cfg(format="ferg", root=str(tmp_path / "FERG_DB_256")))
+    assert [(r.subject, r.label) for r in data.records] == [("aia", "anger"), ("aia", "happiness"), ("aia", "happiness"), ("ray", "neutral"), ("ray", "sadness")]
+    assert data.skipped == [("ray/ray_sadness/Thumbs.png", "name is not FERG's CHARACTER_EXPRESSION_N.png")]
+    assert data.labels == ("neutral", "anger", "happiness", "sadness")
+    assert load_image(data.records[0].paths[0], channels=1).shape == (32, 32)
+    bad = tmp_path / "FERG_DB_256" / "ray" / "ray_smirk"
+    bad.mkdir()
+    assert cv2.imwrite(str(bad / "ray_smirk_1.png"), rgba)
+    with pytest.raises(UsageError, match="ray/ray_smirk/ray_smirk_1.png.*smirk"):
+        read_source(cfg(format="ferg", root=str(tmp_path / "FERG_DB_256")))
 
 
 def test_synthetic_format_attaches_aus_and_valence(tmp_path):

@@ -1,8 +1,9 @@
 """Class-subfolder image trees, optionally under split folders.
 
 ``root/<class>/*.png`` or ``root/<split>/<class>/*.png`` (split: train, val/validation,
-test): FER2013 image exports, CK+48, RAF-DB, AffectNet-style, KDEF, FERG. Subjects come
-from ``data.subject_pattern`` (CK+48: ``^(S\\d+)_``); without it each file is its own subject.
+test): FER2013 image exports, CK+48, RAF-DB, AffectNet-style, KDEF (FERG-DB's own layout
+has its reader, ``ferg``). Subjects come from ``data.subject_pattern`` (CK+48:
+``^(S\\d+)_``); without it each file is its own subject.
 """
 
 from __future__ import annotations
