@@ -36,6 +36,11 @@ def mobilenet_fer(input_shape=(96, 96, 1), num_classes: int = 7, alpha: float = 
 
 @register_model("mobilenet_fer_temporal")
 def mobilenet_fer_temporal(input_shape=(8, 96, 96, 1), num_classes: int = 7, alpha: float = 0.35, gru_units: int = 64, dropout: float = 0.2):
+    """With a still-image input (H, W, C) this is the stage-one classifier of a staged run
+    (``train.stages``: the backbone on still frames first, then the GRU on it frozen), the
+    same network as ``mobilenet_fer``; its ``backbone`` carries over to the temporal model."""
+    if len(input_shape) == 3:
+        return mobilenet_fer(input_shape, num_classes, alpha, dropout)
     inputs = keras.Input(input_shape, name="frames")
     x = FrameBatched(_backbone(tuple(input_shape[1:]), alpha), name="per_frame")(inputs)
     x = layers.GRU(gru_units, unroll=True, name="gru")(x)

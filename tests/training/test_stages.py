@@ -36,3 +36,15 @@ def test_cnn_weights_move_into_the_sequence_model_and_freeze():
     assert named_layers(sequence)["irnn1"].trainable
     with pytest.raises(UsageError, match="no layer named"):
         freeze(sequence, ["nope"])
+
+
+def test_mobilenet_backbone_moves_from_still_frames_into_the_temporal_model():
+    image = build("mobilenet_fer_temporal", (32, 32, 1), 3, gru_units=8)
+    sequence = build("mobilenet_fer_temporal", (4, 32, 32, 1), 3, gru_units=8)
+    assert tuple(image.inputs[0].shape[1:]) == (32, 32, 1) and len(image.outputs[0].shape) == 2
+    copied = transfer_weights(image, sequence)
+    assert len(copied) > 50 and "classes" not in copied  # every conv and batch norm of the backbone, not the head
+    for wa, wb in zip(named_layers(image)["backbone"].get_weights(), named_layers(sequence)["backbone"].get_weights(), strict=True):
+        np.testing.assert_array_equal(wa, wb)
+    freeze(sequence, ["backbone"])
+    assert not named_layers(sequence)["backbone"].trainable and named_layers(sequence)["gru"].trainable
