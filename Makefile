@@ -41,9 +41,9 @@ demo: $(VENV)/.installed-demo
 	    --video $(DEMO_DIR)/clip/clip.avi --truth $(DEMO_DIR)/clip/ground_truth.jsonl; \
 	echo "Run the loop yourself: $(BIN)/keras-fer run --model $$run/export/hybrid_cnn_rnn_int8_stream.tflite --source $(DEMO_DIR)/clip/clip.avi --save annotated.avi"
 
-# Two pytest-xdist workers: much of a test's time is Python (tracing, conversion, tf.data
-# setup) that one process cannot spread over both cores; measured 12 min 43 s for the suite
-# on 2 cores with -n 2 (README, Tests). TEST_WORKERS=0 runs it in one process.
+# Two pytest-xdist workers keep the suite inside its 20 minutes on 2 cores (README, Tests:
+# 11-13.5 min with -n 2; one process took 17.5 min before the two newest learnability tests,
+# which add about 7). TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 2
 
 test: $(VENV)/.installed-test

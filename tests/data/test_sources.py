@@ -94,6 +94,13 @@ def test_ferg_reader_takes_character_and_expression_from_the_file_name(tmp_path)
         read_source(cfg(format="ferg", root=str(tmp_path / "FERG_DB_256")))
 
 
+def test_jaffe_names_the_file_with_an_unknown_expression_code(tmp_path):
+    grey = np.full((16, 16), 128, np.uint8)
+    assert cv2.imwrite(str(tmp_path / "KA.HA1.29.png"), grey) and cv2.imwrite(str(tmp_path / "KA.XX1.30.png"), grey)
+    with pytest.raises(UsageError, match=r"KA\.XX1\.30\.png: .*'XX'"):
+        read_source(cfg(format="jaffe", root=str(tmp_path)))
+
+
 def test_synthetic_format_attaches_aus_and_valence(tmp_path):
     data = read_source(cfg(format="synthetic", preset="jaffe", num_samples=14, cache_dir=str(tmp_path)))
     assert data.name == "synthetic:jaffe" and len(data.records) == 14

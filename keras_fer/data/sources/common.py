@@ -27,8 +27,32 @@ def require_root(config, kind: str = "folder") -> Path:
     return root
 
 
-def label_of(name: str, config) -> str:
-    return canonical_emotion(name, config.label_aliases or None)
+def label_of(name: str, config, where: str | None = None) -> str:
+    """``name`` as a canonical emotion; ``where`` (a file) leads the error when it is unknown."""
+    try:
+        return canonical_emotion(name, config.label_aliases or None)
+    except UsageError as exc:
+        if where is None:
+            raise
+        raise UsageError(f"{where}: {exc}") from exc
+
+
+def named_images(root: Path, pattern: re.Pattern, expected: str):
+    """Image files anywhere below ``root`` whose file name matches ``pattern`` (JAFFE, FERG: the
+    label and subject are in the name), in natural order of their relative paths. Returns
+    ``[(relative path, path, match)]`` and the ``(relative path, reason)`` of images skipped
+    because their name is not ``expected``."""
+    found, skipped = [], []
+    for path in sorted((p for p in root.rglob("*") if p.is_file()), key=lambda p: natural_key(p.relative_to(root).as_posix())):
+        if path.suffix.lower() not in IMAGE_SUFFIXES:
+            continue
+        rel = path.relative_to(root).as_posix()
+        match = pattern.match(path.name)
+        if match is None:
+            skipped.append((rel, f"name is not {expected}"))
+        else:
+            found.append((rel, path, match))
+    return found, skipped
 
 
 def subject_of(name: str, config, default=None):

@@ -12,28 +12,14 @@ import re
 
 from keras_fer.data.records import Record, SourceData
 from keras_fer.data.sources import register_source
-from keras_fer.data.sources.common import IMAGE_SUFFIXES, label_of, natural_key, present_labels, require_root
-from keras_fer.errors import UsageError
+from keras_fer.data.sources.common import label_of, named_images, present_labels, require_root
 
 _NAME = re.compile(r"^([A-Za-z]+)_([A-Za-z]+)_(\d+)\.[A-Za-z]+$")
 
 
 @register_source("ferg")
 def read_ferg(config) -> SourceData:
-    root = require_root(config)
-    records, skipped = [], []
-    for path in sorted((p for p in root.rglob("*") if p.is_file()), key=lambda p: natural_key(p.relative_to(root).as_posix())):
-        if path.suffix.lower() not in IMAGE_SUFFIXES:
-            continue
-        rel = path.relative_to(root).as_posix()
-        match = _NAME.match(path.name)
-        if match is None:
-            skipped.append((rel, "name is not FERG's CHARACTER_EXPRESSION_N.png"))
-            continue
-        character, expression, _ = match.groups()
-        try:
-            label = label_of(expression, config)
-        except UsageError as exc:
-            raise UsageError(f"{rel}: {exc}") from exc
-        records.append(Record(key=rel, label=label, subject=character.lower(), paths=[path]))
+    found, skipped = named_images(require_root(config), _NAME, "FERG's CHARACTER_EXPRESSION_N.png")
+    records = [Record(key=rel, label=label_of(match.group(2), config, where=rel), subject=match.group(1).lower(), paths=[path])
+               for rel, path, match in found]
     return SourceData("ferg", "image", records, skipped, labels=present_labels(records))

@@ -10,22 +10,14 @@ import re
 
 from keras_fer.data.records import Record, SourceData
 from keras_fer.data.sources import register_source
-from keras_fer.data.sources.common import IMAGE_SUFFIXES, label_of, natural_key, present_labels, require_root
+from keras_fer.data.sources.common import label_of, named_images, present_labels, require_root
 
 _NAME = re.compile(r"^([A-Za-z]+)\.([A-Za-z]{2})\d*\.(\d+)\.[A-Za-z]+$")
 
 
 @register_source("jaffe")
 def read_jaffe(config) -> SourceData:
-    root = require_root(config)
-    records, skipped = [], []
-    for path in sorted((p for p in root.rglob("*") if p.is_file()), key=lambda p: natural_key(p.name)):
-        if path.suffix.lower() not in IMAGE_SUFFIXES:
-            continue
-        match = _NAME.match(path.name)
-        if match is None:
-            skipped.append((path.name, "name is not JAFFE's SUBJECT.CODEn.NUMBER.tiff"))
-            continue
-        subject, code, _ = match.groups()
-        records.append(Record(key=path.relative_to(root).as_posix(), label=label_of(code.upper(), config), subject=subject.upper(), paths=[path]))
+    found, skipped = named_images(require_root(config), _NAME, "JAFFE's SUBJECT.CODEn.NUMBER.tiff")
+    records = [Record(key=rel, label=label_of(match.group(2).upper(), config, where=rel), subject=match.group(1).upper(), paths=[path])
+               for rel, path, match in found]
     return SourceData("jaffe", "image", records, skipped, labels=present_labels(records))
