@@ -231,3 +231,38 @@ def test_root_errors(tmp_path):
         read_source(cfg(format="folder", root=str(tmp_path)))
     with pytest.raises(UsageError, match="Unknown preset"):
         read_source(cfg(format="synthetic", preset="nope", cache_dir=str(tmp_path)))
+
+
+def test_folder_reader_takes_a_tgz_unpacked_once_and_refuses_escaping_members(tmp_path, monkeypatch):
+    import io
+    import tarfile
+
+    monkeypatch.setenv("KERAS_FER_HOME", str(tmp_path / "home"))
+    tree = tmp_path / "tree"
+    _png(tree / "train" / "happy" / "Training_1.jpg", np.full((48, 48), 120, np.uint8))
+    _png(tree / "train" / "sad" / "Training_2.jpg", np.full((48, 48), 60, np.uint8))
+    archive = tmp_path / "fer2013_train.tgz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(tree / "train", arcname="train")
+    data = read_source(cfg(format="folder", root=str(archive)))
+    assert sorted(r.label for r in data.records) == ["happiness", "sadness"] and {r.split for r in data.records} == {"train"}
+    (unpacked,) = (tmp_path / "home" / "archives").iterdir()
+    assert unpacked.name.startswith("fer2013_train-") and not list(unpacked.parent.glob(".*.tmp"))
+    marker = unpacked / "train" / "happy" / "Training_1.jpg"
+    stamp = marker.stat().st_mtime_ns
+    read_source(cfg(format="folder", root=str(archive)))
+    assert marker.stat().st_mtime_ns == stamp, "a second read must reuse the unpacked folder"
+
+    evil = tmp_path / "evil.tgz"
+    with tarfile.open(evil, "w:gz") as tar:
+        info = tarfile.TarInfo("../escape.jpg")
+        info.size = 3
+        tar.addfile(info, io.BytesIO(b"abc"))
+    with pytest.raises(UsageError, match="outside its folder"):
+        read_source(cfg(format="folder", root=str(evil)))
+    broken = tmp_path / "broken.tgz"
+    broken.write_bytes(archive.read_bytes()[:200])
+    with pytest.raises(UsageError, match="broken.tgz.*not a readable archive"):
+        read_source(cfg(format="folder", root=str(broken)))
+    assert not (tmp_path / "escape.jpg").exists()
+    assert not list((tmp_path / "home" / "archives").glob(".*.tmp")), "a failed unpack leaves no temporary folder"

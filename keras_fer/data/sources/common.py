@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from keras_fer.data.archive import is_archive, unpacked
+from keras_fer.edge.media_files import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from keras_fer.errors import UsageError
 from keras_fer.labels import EMOTIONS, canonical_emotion
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".pgm", ".ppm", ".webp"}
-VIDEO_SUFFIXES = {".avi", ".mp4", ".mov", ".mkv", ".m4v", ".webm", ".mpg", ".mpeg"}
 SPLIT_NAMES = {"train": "train", "training": "train", "val": "val", "valid": "val", "validation": "val",
                "publictest": "val", "test": "test", "testing": "test", "privatetest": "test"}
 
@@ -20,8 +20,10 @@ def require_root(config, kind: str = "folder") -> Path:
     root = Path(config.root).expanduser()
     if not root.exists():
         raise UsageError(f"data.root={str(root)!r} does not exist.")
+    if kind == "folder" and is_archive(root):
+        return unpacked(root)
     if kind == "folder" and not root.is_dir():
-        raise UsageError(f"data.root={str(root)!r} is a file; this format expects a folder.")
+        raise UsageError(f"data.root={str(root)!r} is a file; this format expects a folder (or a .tgz/.tar/.zip archive of one).")
     if kind == "file" and not root.is_file():
         raise UsageError(f"data.root={str(root)!r} is a folder; this format expects a file.")
     return root

@@ -1,0 +1,88 @@
+"""Datasets shipped as one archive (``fer2013_train.tgz``): unpacked once into the cache.
+
+``data.root`` may name a ``.tgz``/``.tar.gz``/``.tar``/``.zip`` file wherever a reader expects
+a folder. The archive is unpacked into ``$KERAS_FER_HOME/archives/<name>-<sha256 prefix>/``
+through a temporary folder and an atomic rename, so a killed unpack leaves nothing that a
+later run would take for complete; a changed archive gets a new folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tarfile
+import tempfile
+import zipfile
+from pathlib import Path
+
+from keras_fer.errors import UsageError
+from keras_fer.io.paths import home
+
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip")
+
+
+def is_archive(path: Path) -> bool:
+    return path.is_file() and path.name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def unpacked(path: Path) -> Path:
+    """The folder holding ``path``'s contents, unpacking it on first use."""
+    digest = _sha256(path)
+    stem = path.name
+    for suffix in ARCHIVE_SUFFIXES:
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    target = home() / "archives" / f"{stem}-{digest[:16]}"
+    if target.is_dir():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        _extract(path, tmp)
+        os.replace(tmp, target)
+    except FileExistsError:  # another process finished first
+        shutil.rmtree(tmp, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if target.is_dir():
+            return target
+        raise UsageError(f"data.root={str(path)!r}: cannot unpack into {target.parent} ({exc}); set KERAS_FER_HOME to a writable folder.") from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def _extract(path: Path, out: Path) -> None:
+    try:
+        if path.name.lower().endswith(".zip"):
+            with zipfile.ZipFile(path) as archive:
+                for name in archive.namelist():
+                    _check_member(path, name)
+                archive.extractall(out)
+            return
+        with tarfile.open(path) as archive:
+            members = archive.getmembers()
+            for member in members:
+                _check_member(path, member.name)
+                if not (member.isfile() or member.isdir()):
+                    raise UsageError(f"data.root={str(path)!r}: member {member.name!r} is a link or device; only files and folders are unpacked.")
+            archive.extractall(out, members=members, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
+    except (tarfile.TarError, zipfile.BadZipFile, EOFError) as exc:
+        raise UsageError(f"data.root={str(path)!r} is not a readable archive ({exc}); download it again or unpack it and point data.root at the folder.") from exc
+
+
+def _check_member(path: Path, name: str) -> None:
+    parts = Path(name).parts
+    if name.startswith(("/", "\\")) or ".." in parts:
+        raise UsageError(f"data.root={str(path)!r}: member {name!r} would unpack outside its folder; refusing the archive.")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
