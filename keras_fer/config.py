@@ -73,6 +73,8 @@ class TrainConfig:
     decay_factor: float = 0.1
     boundaries: list = dataclasses.field(default_factory=list)
     values: list = dataclasses.field(default_factory=list)
+    warmup_epochs: int = 0
+    label_smoothing: float = 0.0
     target: str = "label"
     monitor: str = "auto"
     early_stopping: int = 0
@@ -138,7 +140,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "data.align": ("none", "eyes"),
     "data.detector": ("blazeface", "haar", "mtcnn"),
     "train.optimizer": ("adam", "adamw", "sgd", "rmsprop"),
-    "train.schedule": ("constant", "step", "piecewise"),
+    "train.schedule": ("constant", "step", "piecewise", "cosine"),
     "train.target": ("label", "aus", "valence", "valence_arousal"),
     "train.strategy": ("auto", "default", "mirrored", "multi_worker"),
     "train.precision": ("auto", "float32", "mixed_float16"),

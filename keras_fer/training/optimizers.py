@@ -31,7 +31,15 @@ def make_schedule(train, steps_per_epoch: int):
         if any(b <= a for a, b in zip(bounds, bounds[1:])) or bounds[0] <= 0:
             raise UsageError(f"train.boundaries={bounds} must be increasing iteration counts above 0.")
         return keras.optimizers.schedules.PiecewiseConstantDecay([int(b) for b in bounds], values)
-    raise UsageError(f"Unknown train.schedule={train.schedule!r}; expected one of ('constant', 'step', 'piecewise').")
+    if train.schedule == "cosine":
+        # Loshchilov & Hutter 2017 (SGDR), one cycle without restarts: a fixed CPU budget ends
+        # at a small rate instead of wherever a step schedule happens to stand.
+        total = max(1, train.epochs * steps_per_epoch)
+        warmup = min(max(0, train.warmup_epochs) * steps_per_epoch, total - 1)
+        if warmup:
+            return keras.optimizers.schedules.CosineDecay(0.0, decay_steps=total - warmup, warmup_target=float(train.learning_rate), warmup_steps=warmup)
+        return keras.optimizers.schedules.CosineDecay(float(train.learning_rate), decay_steps=total)
+    raise UsageError(f"Unknown train.schedule={train.schedule!r}; expected one of ('constant', 'step', 'piecewise', 'cosine').")
 
 
 def make_optimizer(train, steps_per_epoch: int) -> keras.optimizers.Optimizer:

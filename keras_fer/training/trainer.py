@@ -110,7 +110,7 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
             raise UsageError(f"{samples} training samples do not fill one global batch of {global_batch} ({replicas} replicas); lower train.batch_size.")
         with strategy.scope():
             if not getattr(model, "compiled", False):
-                loss, metrics = loss_and_metrics(stage.train.target)
+                loss, metrics = loss_and_metrics(stage.train.target, stage.train.label_smoothing)
                 model.compile(optimizer=make_optimizer(stage.train, steps), loss=loss, metrics=metrics, jit_compile=stage.train.jit_compile)
         # With several replicas every batch must split evenly, so validation drops its last
         # partial batch (fewer than one global batch of samples; the test split is complete).

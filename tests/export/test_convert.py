@@ -52,7 +52,7 @@ def test_every_model_converts_to_builtin_ops(name):
     print(f"{name} int8: {len(data) // 1024} KB, ops {sorted(ops)}, float islands {float_islands(data)}", notes)
 
 
-@pytest.mark.parametrize("name", ["mobilenet_fer", "frame_cnn", "deep_emotion", "stc"])
+@pytest.mark.parametrize("name", ["mobilenet_fer", "compact_cnn", "frame_cnn", "deep_emotion", "stc"])
 def test_models_without_recurrence_are_integer_throughout(name):
     """No float islands: Deep-Emotion's sampler and the 3D-CNN's Conv3D are traced in their
     export forms (tent-weight matmul; per-offset Conv2D sums)."""

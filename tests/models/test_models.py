@@ -20,6 +20,7 @@ TINY = {
     "bilstm": ((5, 32, 32, 1), {}),
     "cnn_lstm": ((4, 32, 32, 1), {}),
     "mobilenet_fer": ((48, 48, 1), {"alpha": 0.35}),
+    "compact_cnn": ((48, 48, 1), {"filters": (8, 8, 16, 16), "fc_units": 16}),
     "mobilenet_fer_temporal": ((4, 48, 48, 1), {"alpha": 0.35, "gru_units": 8}),
 }
 PER_FRAME = {"rnn", "lstm", "bilstm", "cnn_lstm"}

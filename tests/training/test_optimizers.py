@@ -43,3 +43,33 @@ def test_optimizer_options_reach_keras():
 def test_float_written_without_a_dot_is_a_float():
     assert load_config(None, ["train.learning_rate=1e-5"]).train.learning_rate == pytest.approx(1e-5)
     assert np.isclose(load_config(None, ["train.weight_decay=15e-4"]).train.weight_decay, 0.0015)
+
+
+def test_cosine_warms_up_then_decays_to_zero_at_the_last_epoch():
+    train = dataclasses.replace(TrainConfig(), schedule="cosine", learning_rate=2e-3, epochs=10, warmup_epochs=1)
+    schedule = make_schedule(train, steps_per_epoch=20)
+    assert float(schedule(0)) == pytest.approx(0.0, abs=1e-9)
+    assert float(schedule(10)) == pytest.approx(1e-3)
+    assert float(schedule(20)) == pytest.approx(2e-3)
+    assert float(schedule(20 + 90)) == pytest.approx(1e-3, rel=1e-3)  # half-way through the decay
+    assert float(schedule(200)) == pytest.approx(0.0, abs=1e-9)
+    plain = make_schedule(dataclasses.replace(train, warmup_epochs=0), steps_per_epoch=20)
+    assert float(plain(0)) == pytest.approx(2e-3) and float(plain(100)) == pytest.approx(1e-3, rel=1e-3)
+
+
+def test_label_smoothing_loss_matches_its_formula_and_reloads(tmp_path):
+    import keras
+
+    from keras_fer.training.losses import SmoothedSparseCrossentropy, loss_and_metrics
+
+    probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]], np.float32)
+    labels = np.array([0, 1])
+    loss = SmoothedSparseCrossentropy(0.3)
+    target = np.eye(3)[labels] * 0.7 + 0.1
+    expected = -(target * np.log(probs)).sum(1).mean()
+    assert float(loss(labels, probs)) == pytest.approx(expected, rel=1e-5)
+    assert loss_and_metrics("label")[0] == "sparse_categorical_crossentropy"
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer="adam", loss=loss_and_metrics("label", 0.3)[0], metrics=["accuracy"])
+    model.save(tmp_path / "m.keras")
+    assert keras.models.load_model(tmp_path / "m.keras").loss.smoothing == pytest.approx(0.3)
