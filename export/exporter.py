@@ -25,11 +25,11 @@ from .verify import compare, flag, latency_ms, tflite_outputs
 SEQUENCE_MODELS_WINDOWED = "windowed"
 
 
-def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_type: str = "int8", max_test: int = 500, formats=("tflite",), log=print) -> dict:
+def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_type: str = "int8", max_test: int = 3000, formats=("tflite",), log=print) -> dict:
     from keras_fer.config import load_config
     from keras_fer.data.pipeline import representative_dataset
     from keras_fer.data.prepare import prepare, recipe_of
-    from keras_fer.data.splits import load_split
+    from keras_fer.data.splits import load_split, stratified_subset
     from keras_fer.evaluation.evaluate import predict
     from keras_fer.models import load_model
     from keras_fer.training.run_dir import open_run_dir
@@ -50,8 +50,8 @@ def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_t
     prepared = prepare(config.data, progress=False)
     fold = load_split(folder / "split.json", prepared.keys).folds[0]
     calibration_idx = fold["val"] if len(fold["val"]) else fold["train"]
-    calibration = [x.numpy() for x in representative_dataset(prepared, np.sort(calibration_idx), steps)]
-    test_idx = np.sort(fold["test"])[:max_test]
+    calibration = [x.numpy() for x in representative_dataset(prepared, stratified_subset(calibration_idx, prepared.labels, steps), steps)]
+    test_idx = stratified_subset(fold["test"], prepared.labels, max_test)
     labels, keras_out = predict(model, prepared, test_idx)
     inputs = np.asarray(prepared.images[test_idx[prepared.labels[test_idx] >= 0]], np.float32)
     inputs = inputs[:, 0] if prepared.images.shape[1] == 1 else inputs

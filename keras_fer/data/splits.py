@@ -60,6 +60,20 @@ def resolve_split(prepared, config, seed: int = 0) -> Split:
     return make_split(prepared.labels, prepared.subjects, prepared.splits, config, seed)
 
 
+def stratified_subset(indices, labels, n: int, seed: int = 0) -> np.ndarray:
+    """At most ``n`` of ``indices`` (sorted), each class in its share: the calibration and
+    verification samples of export. Taking the first ``n`` indices instead would take the
+    first classes only wherever a reader lists samples class by class (class folders)."""
+    indices = np.asarray(indices, int)
+    if len(indices) <= n:
+        return np.sort(indices)
+    rng = np.random.default_rng(seed)
+    classes = np.asarray(labels)[indices]
+    order = np.concatenate([rng.permutation(indices[classes == c]) for c in np.unique(classes)])
+    rank = np.concatenate([np.arange(np.sum(classes == c)) / np.sum(classes == c) for c in np.unique(classes)])
+    return np.sort(order[np.argsort(rank, kind="stable")[:n]])
+
+
 def save_split(split: Split, keys, path: str | Path) -> None:
     atomic_write_text(path, split.to_json(keys))
 

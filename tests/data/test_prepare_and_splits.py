@@ -262,3 +262,14 @@ def test_mtcnn_finds_the_eyes_as_yu_et_al_aligned():
         found += 1
         assert np.abs(np.array(sorted(eyes)) - np.array(sorted(marks["eyes"].tolist()))).max() < 6
     assert found >= 4
+
+
+def test_stratified_subset_keeps_each_class_share_where_samples_are_listed_class_by_class():
+    from keras_fer.data.splits import stratified_subset
+
+    labels = np.repeat([0, 1, 2], [600, 300, 100])  # a class-folder reader lists samples class by class
+    picked = stratified_subset(np.arange(1000), labels, 100)
+    assert len(picked) == 100 and np.all(np.diff(picked) > 0)
+    assert np.bincount(labels[picked], minlength=3).tolist() == [60, 30, 10]
+    assert stratified_subset(np.arange(50), labels, 100).tolist() == list(range(50))
+    np.testing.assert_array_equal(stratified_subset(np.arange(1000), labels, 100), picked)  # seeded
