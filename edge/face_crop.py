@@ -6,9 +6,19 @@ first (zero-padded at the frame's edges) and resized."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from .align import AlignRecipe, align_face
+
+
+def model_recipe(model) -> AlignRecipe:
+    """The alignment recipe in ``model``'s metadata, sized to its input."""
+    recipe = AlignRecipe.from_dict(model.meta.get("align") or {"method": "none", "size": model.height, "channels": model.channels})
+    if (recipe.size, recipe.channels) != (model.height, model.channels):
+        recipe = dataclasses.replace(recipe, size=model.height, channels=model.channels)
+    return recipe
 
 
 def eye_points(box, keypoints=None):

@@ -18,8 +18,7 @@ import time
 
 import numpy as np
 
-from .align import AlignRecipe
-from .face_crop import face_crop
+from .face_crop import face_crop, model_recipe
 from .face_inference import infer_together
 from .face_state import FaceState
 from .smoothing import LabelSmoother
@@ -43,9 +42,7 @@ class EdgeRunner:
         if max_faces < 1:
             raise ValueError(f"max_faces={max_faces}; expected 1 or more.")
         self.model, self.detector = model, detector
-        self.recipe = AlignRecipe.from_dict(model.meta.get("align") or {"method": "none", "size": model.height, "channels": model.channels})
-        if (self.recipe.size, self.recipe.channels) != (model.height, model.channels):
-            self.recipe = dataclasses.replace(self.recipe, size=model.height, channels=model.channels)
+        self.recipe = model_recipe(model)
         self.detect_every, self.max_gap, self.resample = detect_every, max_gap, resample
         self.smoothing, self.carry_state = dict(smoothing or {}), carry_state
         smoother = LabelSmoother(model.labels, **self.smoothing)  # a bad smoothing option fails here, before any frame
@@ -112,11 +109,25 @@ class EdgeRunner:
     def run(self, source, on_frame=None, stop: threading.Event | None = None, max_frames: int | None = None,
             stats_every: float = 5.0, log=None) -> dict:
         """Drive ``source`` until it ends, ``stop`` is set or ``max_frames`` are processed; returns the summary."""
-        stop = stop or threading.Event()
         last_stats = time.monotonic()
         started = time.monotonic()
+        span = [None, None]  # first and last frame time, for the summary
+        for frame, results in self.stream(source, stop, max_frames):
+            span = [frame.t if span[0] is None else span[0], frame.t]
+            if on_frame is not None:
+                on_frame(frame, results)
+            if log is not None and time.monotonic() - last_stats >= stats_every:
+                last_stats = time.monotonic()
+                log(self.stats_line(source))
+        stream_seconds = (span[1] - span[0]) if span[0] is not None else 0.0
+        return self.summary(source, time.monotonic() - started, stream_seconds)
+
+    def stream(self, source, stop: threading.Event | None = None, max_frames: int | None = None):
+        """Yield ``(frame, results)`` for every processed frame of ``source`` (what ``run`` and
+        ``Predictor.stream`` consume): a reconnected stream resets the tracks, and a frame whose
+        time does not move forward is dropped."""
+        stop = stop or threading.Event()
         reconnects = getattr(source, "reconnects", 0)
-        first_t = last_t = None
         while not stop.is_set() and (max_frames is None or self.frames < max_frames):
             t0 = time.perf_counter()
             frame = source.read(timeout=0.5) if getattr(source, "live", False) else source.read()
@@ -130,16 +141,7 @@ class EdgeRunner:
             decode = time.perf_counter() - t0
             if frame.t <= (self.tracker.last_time if self.tracker.last_time is not None else -1.0):
                 continue  # never feed a timestamp twice (a source bug would otherwise stop the tracker)
-            results = self.process(frame, decode)
-            first_t = frame.t if first_t is None else first_t
-            last_t = frame.t
-            if on_frame is not None:
-                on_frame(frame, results)
-            if log is not None and time.monotonic() - last_stats >= stats_every:
-                last_stats = time.monotonic()
-                log(self.stats_line(source))
-        stream_seconds = (last_t - first_t) if first_t is not None else 0.0
-        return self.summary(source, time.monotonic() - started, stream_seconds)
+            yield frame, self.process(frame, decode)
 
     def stats_line(self, source) -> str:
         p = self.timer.percentiles()

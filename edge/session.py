@@ -21,11 +21,12 @@ from .source_spec import open_source
 DETECTORS = ("blazeface", "haar")
 
 
-def make_detector(name: str, model_path=None):
+def make_detector(name: str, model_path=None, video: bool = True):
+    """``video=False``: still images, each detected on its own (no timestamps)."""
     if name == "blazeface":
         from .blazeface import BlazeFaceDetector
 
-        return BlazeFaceDetector(model_path, video=True)
+        return BlazeFaceDetector(model_path, video=video)
     if name == "haar":
         from .haar import HaarDetector
 

@@ -8,7 +8,9 @@ import sys
 import traceback
 
 from keras_fer import __version__
+from keras_fer.cli_edge import add_edge_parsers, run_edge_command
 from keras_fer.errors import UsageError
+from keras_fer.quiet import NativeStderrFilter, quiet_python_warnings, verbose_requested
 
 EPILOG = "Config: --config FILE plus section.key=value overrides (see configs/default.yaml)."
 
@@ -20,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"keras-fer {__version__}")
+    parser.add_argument("--verbose", action="store_true", help="show TensorFlow's, LiteRT's and MediaPipe's own log lines and warnings (also KERAS_FER_DEBUG=1)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     data = sub.add_parser("data", help="render, prepare and inspect datasets")
@@ -115,47 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--calibration-steps", type=int, help="calibration samples (default: export.calibration_steps, 300)")
     export.add_argument("--format", nargs="+", default=["tflite"], choices=("tflite", "saved_model", "onnx"),
                         help="tflite (default); saved_model for TF-TRT on a Jetson; onnx (needs keras-fer[onnx])")
+    export.add_argument("--card-notes", metavar="FILE", help="Markdown (data, licence, intended use, known failures) that opens RUN/export/MODEL_CARD.md")
 
-    for name in ("run", "bench"):
-        is_run = name == "run"
-        action = sub.add_parser(
-            name,
-            help="the edge loop: track faces in a stream and classify each face's expression" if is_run
-            else "the edge loop without display or events, with per-stage timings",
-            description=("Reads a camera (index), /dev/videoN, an RTSP/HTTP URL, a GStreamer pipeline or a video file; detects faces "
-                         "(BlazeFace, or Haar), tracks them with stable ids, aligns each with the recipe in the model's metadata, "
-                         "runs the exported .tflite per face (streaming models one step per frame) and smooths the label. "
-                         "Events (JSON Lines: t, frame, track, box, label, probs) go to stdout or --jsonl FILE; a stats line "
-                         "every few seconds and a summary at the end go to stderr. Ctrl-C / SIGTERM stop cleanly." if is_run else
-                         "Runs the loop on --video (default: a 10 s synthetic 640x480 clip rendered into a temporary folder) and "
-                         "prints FPS and per-stage milliseconds (decode, detect, align, infer, total; p50/p99)."),
-        )
-        action.add_argument("--model", required=True, help="a .tflite written by keras-fer export (its metadata is required)")
-        if is_run:
-            action.add_argument("--source", required=True, help="0 (camera index), /dev/video0, rtsp://..., a GStreamer pipeline with '!', or a video file")
-            action.add_argument("--jsonl", help="write events to this file instead of stdout")
-            action.add_argument("--no-events", action="store_true", help="write no events at all")
-            action.add_argument("--display", action="store_true", help="show the annotated stream in a window (q or Esc stops)")
-            action.add_argument("--save", help="write the annotated stream to this video file (.avi MJPG or .mp4)")
-        else:
-            action.add_argument("--video", help="video file to run on (default: a rendered synthetic clip)")
-            action.add_argument("--truth", help="ground_truth.jsonl of a synthetic clip: also score recall, id switches and emotion accuracy "
-                                "(automatic for the default rendered clip)")
-            action.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-        action.add_argument("--detector", choices=("blazeface", "haar"), default="blazeface", help="face detector (default blazeface)")
-        action.add_argument("--threads", type=int, default=1, help="TFLite interpreter threads (default 1)")
-        action.add_argument("--max-faces", type=int, default=3, help="at most this many faces per frame (default 3)")
-        action.add_argument("--detect-every", type=int, default=3, help="run the detector every k-th frame; boxes are carried between (default 3)")
-        action.add_argument("--max-frames", type=int, help="stop after this many frames")
-        action.add_argument("--no-resample", action="store_true", help="feed every frame to temporal models, not only at the rate they were trained at")
-        action.add_argument("--smoothing", choices=("ema", "majority"), default="ema",
-                            help="per-face label smoothing: ema (moving average of the probabilities) or majority (votes over a window); default ema")
-        action.add_argument("--smooth-alpha", type=float, help="ema: weight of the newest probabilities, (0, 1] (default 0.3; 1 = no averaging)")
-        action.add_argument("--smooth-window", type=int, help="majority: updates in the vote (default 8)")
-        action.add_argument("--smooth-margin", type=float, help="a new label must lead the current one by this much (default 0.1)")
-        action.add_argument("--smooth-hold", type=int, help="... for this many updates in a row before the label changes (default 3; 1 = no hysteresis)")
-        action.add_argument("--carry-state", action="store_true", help="streaming models: carry the recurrent state frame to frame "
-                            "instead of replaying the last T frames (for models trained on long sequences)")
+    add_edge_parsers(sub)
 
     models = sub.add_parser("models", help="model files used at run time")
     models_sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
@@ -182,6 +147,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(stray)}")
     if extra:
         args.overrides = list(args.overrides or []) + extra
+    if args.verbose or verbose_requested():
+        return _run(args)
+    quiet_python_warnings()
+    with NativeStderrFilter():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return _dispatch(args)
     except UsageError as exc:
@@ -212,7 +185,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from keras_fer.export.convert import QUANTS
 
         quants = QUANTS if args.all else (args.quant or load_config(os.path.join(args.run, "config.yaml")).export.quant,)
-        report = export_run(args.run, quants, args.calibration_steps, args.io, formats=tuple(args.format))
+        report = export_run(args.run, quants, args.calibration_steps, args.io, formats=tuple(args.format), card_notes=args.card_notes)
         for quant, r in report["quants"].items():
             verdict = "MISSED " + "; ".join(r["misses"]) if r["misses"] else "targets met"
             print(f"{quant:8s} {r['size_bytes'] / 1024:8.0f} KB  agreement {r['agreement']:.3f}  acc {r['keras_accuracy']:.3f} -> {r['tflite_accuracy']:.3f}  "
@@ -220,7 +193,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         for fmt in ("saved_model", "onnx"):
             if fmt in report:
                 print(f"{fmt} -> {report[fmt]}")
-        print(f"report -> {os.path.join(report['run'], 'export', 'report.md')}")
+        print(f"report -> {os.path.join(report['run'], 'export', 'report.md')}" + (f"; model card -> {report['model_card']}" if report.get("model_card") else ""))
         return 0
     if args.command == "explain":
         from keras_fer.evaluation.explain import explain_run
@@ -229,8 +202,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             extras = ", ".join(name for name, flag in (("Grad-CAM", item["has_grad_cam"]), ("attended region", item["has_attention"])) if flag)
             print(f"{item['label']} ({item['probability']:.2f}); occlusion{', ' + extras if extras else ''} -> {item['out']}")
         return 0
-    if args.command in ("run", "bench"):
-        return _edge(args)
+    if args.command in ("run", "bench", "predict"):
+        return run_edge_command(args)
     if args.command == "models" and args.models_command == "fetch":
         from keras_fer.detector_model import fetch_detector_model
 
@@ -242,57 +215,6 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(format_table(doctor_rows(check_gpus=not args.no_gpu)))
         return 0
     raise UsageError(f"Unknown command {args.command!r}; see keras-fer --help.")
-
-
-def _edge(args: argparse.Namespace) -> int:
-    import json
-    import tempfile
-
-    from keras_fer.edge.metadata import ModelFileError
-    from keras_fer.edge.session import run_session, summary_text
-
-    options = dict(detector=args.detector, threads=args.threads, max_faces=args.max_faces, detect_every=args.detect_every,
-                   max_frames=args.max_frames, resample=not args.no_resample, carry_state=args.carry_state,
-                   smoothing={key: value for key, value in (("method", args.smoothing), ("alpha", args.smooth_alpha), ("window", args.smooth_window),
-                                                            ("margin", args.smooth_margin), ("hold", args.smooth_hold)) if value is not None})
-    try:
-        if args.command == "run":
-            events = None if args.no_events else (args.jsonl or "-")
-            summary = run_session(args.model, args.source, events=events, display=args.display, save=args.save, **options)
-        else:
-            with tempfile.TemporaryDirectory() as folder:
-                video, truth = args.video, args.truth
-                if not video:
-                    from keras_fer.data.synthetic.camera_clip import render_clip
-
-                    render_clip(folder, seconds=10, overwrite=True, progress=False)
-                    video, truth = os.path.join(folder, "clip.avi"), os.path.join(folder, "ground_truth.jsonl")
-                scorer = None
-                if truth:
-                    from keras_fer.edge.clip_score import ClipScorer
-                    from keras_fer.edge.metadata import read_metadata
-
-                    scorer = ClipScorer(truth, read_metadata(args.model).get("labels", []))
-                summary = run_session(args.model, video, events=None, stats_every=1e9,
-                                      on_frame=(lambda f, r: scorer.add(f.index, r)) if scorer else None, **options)
-                if scorer:
-                    summary["accuracy"] = scorer.scores()
-    except (ModelFileError, FileNotFoundError, OSError, ValueError) as exc:
-        raise UsageError(str(exc)) from exc
-    if args.command == "bench" and args.json:
-        print(json.dumps(summary))
-    else:
-        print(f"keras-fer {args.command}: {summary_text(summary)}", file=sys.stderr)
-        if summary.get("accuracy"):
-            a = summary["accuracy"]
-            print(f"against the ground truth: recall {a['recall']} on {a['faces_eligible']} faces >= 80 px, "
-                  f"{a['id_switches_per_1000_frames']} id switches per 1,000 frames ({a['new_id_after_gap']} new ids after a face was hidden or away), "
-                  f"emotion accuracy outside transitions {a['emotion_accuracy']} on those faces ({a['emotion_scored']}), "
-                  f"{a['emotion_accuracy_all_faces']} on all found faces ({a['emotion_scored_all_faces']})", file=sys.stderr)
-            people = ", ".join(f"{track}: {p['accuracy']:.2f} ({p['scored']})" for track, p in a.get("emotion_by_person", {}).items())
-            if people:
-                print(f"emotion accuracy by person (true track: accuracy (frames)): {people}", file=sys.stderr)
-    return 0
 
 
 def _synth(args: argparse.Namespace) -> int:

@@ -1,0 +1,119 @@
+"""``keras-fer predict``: every face in an image, a folder, a glob, a video or a camera.
+
+Images are classified at once (one detection pass, no tracking); videos and cameras go
+through the runner's loop, so their faces carry track ids and smoothed labels. An input
+that cannot be read is skipped, counted and named in the summary; a single input that
+cannot be read is an error.
+"""
+
+from __future__ import annotations
+
+import glob
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .annotate import annotate
+from .media_files import IMAGE_SUFFIXES, VIDEO_SUFFIXES
+from .predictor import Predictor, read_image
+from .prediction_writer import PredictionWriter
+from .runner import FaceResult
+from .source_spec import source_kind
+
+
+
+def expand_source(source: str) -> list[tuple[str, str]]:
+    """``[(kind, path)]`` with kind ``image``, ``video`` or ``stream``, in a stable order."""
+    text = str(source)
+    path = Path(text).expanduser()
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES)
+        if not files:
+            raise ValueError(f"--source {text}: the folder holds no image or video files ({', '.join(sorted(IMAGE_SUFFIXES))}, ...).")
+        return [_kind_of(p) for p in files]
+    if path.is_file():
+        return [_kind_of(path)]
+    if any(ch in text for ch in "*?["):
+        files = sorted(Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file())
+        if not files:
+            raise ValueError(f"--source {text}: the pattern matches no file.")
+        return [_kind_of(p) for p in files]
+    if source_kind(text) != "file":
+        return [("stream", text)]
+    raise ValueError(f"--source {text}: no such file or folder; pass an image, a folder, a glob such as 'faces/*.jpg', a video, or a camera index.")
+
+
+def _kind_of(path: Path) -> tuple[str, str]:
+    return ("video" if path.suffix.lower() in VIDEO_SUFFIXES else "image"), str(path)
+
+
+def run_predict(source, model=None, fmt: str = "text", out=None, save_dir=None, detect: bool = True, detector: str = "blazeface",
+                threads: int = 1, max_faces: int = 10, max_frames: int | None = None, smoothing: dict | None = None, log=print) -> dict:
+    """Classify every face in ``source``; rows go to ``out`` (a file, or stdout) in ``fmt``. Returns the summary."""
+    inputs = expand_source(source)
+    started = time.perf_counter()
+    summary = {"images": 0, "videos": 0, "frames": 0, "faces": 0, "no_face": [], "unreadable": []}
+    with Predictor(model, detector=detector, threads=threads, max_faces=max_faces, detect=detect) as predictor:
+        writer = PredictionWriter(fmt, out, predictor.labels)
+        try:
+            for kind, item in inputs:
+                if kind == "image":
+                    _image(predictor, item, writer, summary, save_dir, single=len(inputs) == 1)
+                else:
+                    _stream(predictor, item, writer, summary, save_dir, max_frames, smoothing)
+        except BaseException:
+            writer.discard()
+            raise
+        writer.close()
+    summary["seconds"] = round(time.perf_counter() - started, 3)
+    summary["rows"] = writer.rows
+    return summary
+
+
+def _image(predictor, path, writer, summary, save_dir, single: bool) -> None:
+    try:
+        pixels = read_image(path)
+    except ValueError as exc:
+        if single:
+            raise
+        summary["unreadable"].append(str(exc))
+        return
+    faces = predictor.predict(pixels)
+    summary["images"] += 1
+    summary["faces"] += len(faces)
+    if not faces:
+        summary["no_face"].append(path)
+    for face in faces:
+        writer.write(path, face)
+    if save_dir:
+        import cv2
+
+        target = Path(save_dir) / f"{Path(path).stem}.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(target), annotate(pixels if pixels.ndim == 3 else cv2.cvtColor(pixels, cv2.COLOR_GRAY2BGR), _drawable(faces)))
+
+
+def _stream(predictor, item, writer, summary, save_dir, max_frames, smoothing) -> None:
+    saver = None
+    try:
+        for frame, faces in predictor.stream(item, max_frames=max_frames, smoothing=smoothing, with_frames=True):
+            summary["frames"] += 1
+            summary["faces"] += len(faces)
+            for face in faces:
+                writer.write(item, face)
+            if save_dir:
+                if saver is None:
+                    from .video_saver import VideoSaver
+
+                    name = Path(item).stem if Path(item).suffix else f"stream_{''.join(c if c.isalnum() else '_' for c in item)}"
+                    saver = VideoSaver(Path(save_dir) / f"{name}.avi")
+                saver.write(annotate(frame.image, _drawable(faces)))
+        summary["videos"] += 1
+    finally:
+        if saver is not None:
+            saver.close()
+
+
+def _drawable(faces) -> list:
+    return [FaceResult(f.track if f.track is not None else i, f.box, f.label, np.array(list(f.probs.values()))) for i, f in enumerate(faces)]

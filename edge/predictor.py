@@ -1,0 +1,113 @@
+"""``Predictor``: expressions of the faces in an image, or of the tracked faces in a stream.
+
+The Python face of the edge runtime (no TensorFlow): the same model file, detector, crop
+recipe and interpreter as ``keras-fer run``. ``predict`` answers at once for one image (no
+tracking, no smoothing); ``stream`` is the runner's loop, yielding each frame's faces with
+their track ids and smoothed labels.
+
+    from keras_fer import Predictor
+    with Predictor() as p:                    # the bundled FER2013 model
+        for face in p.predict("photo.jpg"):
+            print(face.box, face.label, face.probs[face.label])
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from .align import align_face
+from .bundled_model import bundled_model_path
+from .expression_model import ExpressionModel
+from .face_crop import face_crop, model_recipe
+from .face_prediction import FacePrediction
+from .runner import EdgeRunner
+from .session import make_detector
+from .source_spec import open_source
+
+
+class Predictor:
+    def __init__(self, model=None, detector: str = "blazeface", threads: int = 1, max_faces: int = 10, detect: bool = True, detector_model=None):
+        """``model``: an exported .tflite (default: the bundled one). ``detect=False`` takes each
+        image as one face crop (FER2013-style inputs) and classifies it whole."""
+        if max_faces < 1:
+            raise ValueError(f"max_faces={max_faces}; expected 1 or more.")
+        self.model = ExpressionModel(model if model is not None else bundled_model_path(), threads)
+        self.recipe = model_recipe(self.model)
+        self.labels = self.model.labels
+        self.detector_name, self.detector_model = detector, detector_model
+        self.max_faces, self.detect = max_faces, detect
+        self._image_detector = None
+
+    def predict(self, image) -> list[FacePrediction]:
+        """The faces in ``image`` (a path, or a BGR/grey uint8 array), most confident detection first."""
+        pixels = read_image(image) if isinstance(image, (str, Path)) else np.asarray(image)
+        if pixels.ndim not in (2, 3) or pixels.size == 0:
+            raise ValueError(f"image of shape {pixels.shape}; expected (H, W) grey or (H, W, 3) BGR pixels.")
+        if self.model.mode != "frame":
+            raise ValueError(f"{self.model.path.name} is a {self.model.mode} sequence model; it classifies streams (Predictor.stream), not single images.")
+        if not self.detect:
+            crop = align_face(pixels, dataclasses.replace(self.recipe, method="none"))
+            h, w = pixels.shape[:2]
+            return [self._face((0.0, 0.0, float(w), float(h)), self._classify([crop])[0], None)]
+        if self._image_detector is None:
+            self._image_detector = make_detector(self.detector_name, self.detector_model, video=False)
+        found = sorted(self._image_detector.detect(_bgr(pixels)), key=lambda d: -d.score)[: self.max_faces]
+        if not found:
+            return []
+        crops = [face_crop(pixels, d.box, d.keypoints, self.recipe) for d in found]
+        return [self._face(d.box, probs, d.score) for d, probs in zip(found, self._classify(crops))]
+
+    def stream(self, source, max_frames: int | None = None, detect_every: int = 3, smoothing: dict | None = None, with_frames: bool = False, **runner_options):
+        """Yield one list of :class:`FacePrediction` per processed frame of ``source`` (camera
+        index, device, URL, GStreamer pipeline or video file); faces carry track ids, and a
+        face whose label is not decided yet (a new track, a filling buffer) is left out.
+        ``with_frames=True`` yields ``(frame, faces)`` pairs instead (to draw on the frame)."""
+        detector = make_detector(self.detector_name, self.detector_model, video=True)
+        frames = None
+        try:
+            runner = EdgeRunner(self.model, detector, max_faces=self.max_faces, detect_every=detect_every, smoothing=smoothing, **runner_options)
+            frames = open_source(str(source), log=lambda message: None)
+            for frame, results in runner.stream(frames, max_frames=max_frames):
+                faces = [FacePrediction(tuple(r.box), r.label, dict(zip(self.labels, map(float, r.probs))), None, r.track, frame.index, frame.t)
+                         for r in results if r.label is not None]
+                yield (frame, faces) if with_frames else faces
+        finally:
+            if frames is not None:
+                frames.close()
+            detector.close()
+
+    def close(self) -> None:
+        if self._image_detector is not None:
+            self._image_detector.close()
+            self._image_detector = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _classify(self, crops) -> np.ndarray:
+        return np.asarray(self.model.predict_many([c if c.ndim == 3 else c[:, :, None] for c in crops]))
+
+    def _face(self, box, probs, score) -> FacePrediction:
+        return FacePrediction(tuple(float(v) for v in box), self.labels[int(np.argmax(probs))], dict(zip(self.labels, map(float, probs))), score)
+
+
+def read_image(path) -> np.ndarray:
+    """BGR pixels of the image file at ``path``; a ValueError names the file when it cannot be read."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"{path}: no such image file.")
+    pixels = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if pixels is None:
+        raise ValueError(f"{path}: not an image OpenCV can read (corrupt, or not PNG/JPEG/BMP/TIFF/WebP).")
+    return pixels
+
+
+def _bgr(pixels: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(pixels, cv2.COLOR_GRAY2BGR) if pixels.ndim == 2 else pixels
