@@ -24,6 +24,7 @@ from keras_fer.data.synthetic.identity import sample_identity
 from keras_fer.data.synthetic.painter import Pose
 from keras_fer.data.synthetic.scene import FaceSpec, compose
 from keras_fer.errors import UsageError
+from keras_fer.quiet import stderr_is_terminal
 from keras_fer.io import atomic_directory, atomic_write_text
 from keras_fer.labels import AU_IDS
 
@@ -67,7 +68,7 @@ def render_clip(
         if not writer.isOpened():
             raise RuntimeError("OpenCV cannot write MJPG video here; check the opencv-contrib-python install.")
         with open(Path(tmp) / "ground_truth.jsonl", "w", encoding="utf-8") as gt:
-            for n in tqdm(range(frames), desc="synth clip", unit="frame", disable=not progress):
+            for n in tqdm(range(frames), desc="synth clip", unit="frame", disable=not progress or not stderr_is_terminal()):
                 frame, records = _render_frame(n, fps, tracks, background, seed)
                 writer.write(frame)
                 gt.write(json.dumps({"frame": n, "t": round(n / fps, 4), "faces": records}) + "\n")

@@ -17,6 +17,7 @@ from keras_fer.data.synthetic.packed import pack
 from keras_fer.data.synthetic.samples import plan, render_sample
 from keras_fer.data.synthetic.writers import WRITERS
 from keras_fer.errors import UsageError
+from keras_fer.quiet import stderr_is_terminal
 from keras_fer.io import atomic_directory, atomic_write_text
 from keras_fer.io.processes import pool_start_method
 
@@ -54,7 +55,7 @@ def render_dataset(
     with atomic_directory(out, overwrite=overwrite) as tmp:
         writer = WRITERS[spec.writer](Path(tmp), spec, num)
         counts, subjects, unlabelled, occluded, frames = collections.Counter(), set(), 0, 0, 0
-        for sample in tqdm(_render_all(jobs, workers), total=num, desc=f"synth {preset}", unit="sample", disable=not progress):
+        for sample in tqdm(_render_all(jobs, workers), total=num, desc=f"synth {preset}", unit="sample", disable=not progress or not stderr_is_terminal()):
             writer.add(sample)
             counts[sample.emotion] += 1
             subjects.add(sample.subject)
