@@ -29,6 +29,7 @@ from keras_fer.data.video import read_video
 from keras_fer.io.paths import prepared_dir
 from keras_fer.edge.align import AlignRecipe, align_face
 from keras_fer.errors import UsageError
+from keras_fer.quiet import stderr_is_terminal
 from keras_fer.io.processes import pool_start_method
 from keras_fer.labels import AU_IDS
 
@@ -49,7 +50,7 @@ def prepare(data_config, workers: int | None = None, progress: bool = True, refr
         return load_prepared(folder)
     jobs = _jobs(source, data_config)
     started = time.perf_counter()
-    results = list(tqdm(_run(jobs, data_config, recipe, workers), total=len(jobs), desc=f"prepare {source.name}", unit="sample", disable=not progress))
+    results = list(tqdm(_run(jobs, data_config, recipe, workers), total=len(jobs), desc=f"prepare {source.name}", unit="sample", disable=not progress or not stderr_is_terminal()))
     kept = [(job, frames) for job, (frames, _, _) in zip(jobs, results) if frames is not None]
     problems = [message for frames, message, _ in results if frames is None]
     notes = [message for frames, message, _ in results if frames is not None and message]
@@ -87,18 +88,34 @@ def prepare(data_config, workers: int | None = None, progress: bool = True, refr
 
 
 def cache_key(data_config, source, recipe: AlignRecipe) -> str:
+    """The prepared cache's name: what was read (record keys and labels, and every source
+    file's size and modification time, the dataset file and label file included) and how.
+    A label edited in place or an image rewritten at the same size gets a new key."""
     files = [str(p) for r in source.records for p in (r.paths or ([r.video] if r.video else []))]
-    sizes = sum(os.path.getsize(f) for f in files if os.path.isfile(f))
+    files += [str(f) for f in (data_config.root, data_config.labels_file) if f and os.path.isfile(f)]
     identity = {
         "data": {k: v for k, v in dataclasses.asdict(data_config).items() if k not in ("cache_dir", "image_size", "channels", "align", "equalize")},
         "root": str(Path(data_config.root).resolve()) if data_config.root else None,
         "records": [r.key for r in source.records],
-        "bytes": sizes,
+        "labels": [r.label for r in source.records],
+        "files": _file_stamps(files),
         "recipe": recipe.to_dict(),
         "version": __version__,
     }
     digest = hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode()).hexdigest()[:16]
     return f"{source.name.replace(':', '-')}-{recipe.method}-{recipe.size}px-{digest}"
+
+
+def _file_stamps(files) -> str:
+    """One digest of (path, size, mtime in ns) for every file: 28,709 stats take ~0.1 s."""
+    digest = hashlib.sha256()
+    for name in files:
+        try:
+            stat = os.stat(name)
+        except OSError:
+            continue  # a missing file is the reader's to report
+        digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def _jobs(source, data_config) -> list[dict]:

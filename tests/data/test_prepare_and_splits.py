@@ -273,3 +273,38 @@ def test_stratified_subset_keeps_each_class_share_where_samples_are_listed_class
     assert np.bincount(labels[picked], minlength=3).tolist() == [60, 30, 10]
     assert stratified_subset(np.arange(50), labels, 100).tolist() == list(range(50))
     np.testing.assert_array_equal(stratified_subset(np.arange(1000), labels, 100), picked)  # seeded
+
+
+def test_the_cache_follows_labels_and_pixels_changed_in_place(tmp_path):
+    """A label edited at the same file size, and an image rewritten at the same size, must not
+    be served from the old cache (the key used to cover record keys and summed sizes only)."""
+    import os
+
+    good = " ".join(["7"] * 2304)
+    other = " ".join(["9"] * 2304)
+    csv_path = tmp_path / "fer2013.csv"
+    csv_path.write_text(f"emotion,pixels,Usage\n0,{good},Training\n3,{good},PublicTest\n0,{good},PrivateTest\n")
+    config = cfg(tmp_path, format="fer2013_csv", root=str(csv_path))
+    first = prepare(config, progress=False, workers=1)
+    csv_path.write_text(f"emotion,pixels,Usage\n3,{good},Training\n3,{good},PublicTest\n3,{good},PrivateTest\n")  # same size
+    relabelled = prepare(config, progress=False, workers=1)
+    assert relabelled.folder != first.folder and [relabelled.classes[i] for i in relabelled.labels] == ["happiness"] * 3
+    stat = csv_path.stat()
+    csv_path.write_text(f"emotion,pixels,Usage\n3,{other},Training\n3,{good},PublicTest\n3,{good},PrivateTest\n")  # same size
+    os.utime(csv_path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    repainted = prepare(config, progress=False, workers=1)
+    assert int(repainted.images[0].max()) == 9, "the rewritten pixels are read, not the cached ones"
+
+    folder = tmp_path / "faces" / "happy"
+    folder.mkdir(parents=True)
+    import cv2
+
+    cv2.imwrite(str(folder / "a.png"), np.full((48, 48), 50, np.uint8))
+    folder_config = cfg(tmp_path, format="folder", root=str(tmp_path / "faces"))
+    before = prepare(folder_config, progress=False, workers=1)
+    stat = (folder / "a.png").stat()
+    cv2.imwrite(str(folder / "a.png"), np.full((48, 48), 200, np.uint8))  # a flat PNG: the same size
+    assert (folder / "a.png").stat().st_size == stat.st_size
+    os.utime(folder / "a.png", ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    after = prepare(folder_config, progress=False, workers=1)
+    assert after.folder != before.folder and int(after.images.max()) == 200
