@@ -169,6 +169,17 @@ def test_fer2013_malformed_rows_name_the_row(tmp_path):
     path.write_text("label,data\n")
     with pytest.raises(UsageError, match="line 1 should be the header"):
         read_source(cfg(format="fer2013_csv", root=str(path)))
+    for code in ("-1", "-7"):  # negative codes used to index from the end (neutral, anger)
+        path.write_text(f"emotion,pixels,Usage\n0,{good},Training\n{code},{good},Training\n")
+        with pytest.raises(UsageError, match=rf"row 3: emotion '{code}' is not a FER2013 code"):
+            read_source(cfg(format="fer2013_csv", root=str(path)))
+    path.write_text(f"emotion,pixels,Usage\n0,{good},Training\n1,1 2 3 4,Training\n")
+    with pytest.raises(UsageError, match=r"row 3: a 2x2 image is too small"):
+        read_source(cfg(format="fer2013_csv", root=str(path)))
+    rows = "".join(f"0,{good},Training\n" for _ in range(40))  # past the csv module's read-ahead
+    path.write_bytes(f"emotion,pixels,Usage\n{rows}".encode() + b"1,1 2\xff3,Training\n")
+    with pytest.raises(UsageError, match=r"row 42: byte 0xff is not UTF-8"):
+        read_source(cfg(format="fer2013_csv", root=str(path)))
 
 
 def test_ferplus_majority_labels(tmp_path):

@@ -19,6 +19,7 @@ from keras_fer.data.sources.common import SPLIT_NAMES, present_labels, require_r
 from keras_fer.errors import UsageError
 from keras_fer.labels import FER2013_CODES
 
+MIN_SIDE = 16  # smaller "faces" would be upscaled into nonsense without a word
 FERPLUS_VOTES = ("neutral", "happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt", "unknown", "NF")
 
 
@@ -26,6 +27,7 @@ FERPLUS_VOTES = ("neutral", "happiness", "surprise", "sadness", "anger", "disgus
 def read_fer2013_csv(config) -> SourceData:
     path = require_root(config, "file")
     votes = _read_ferplus(config.labels_file) if config.labels_file else None
+    _require_utf8(path)
     records, skipped = [], []
     with open(path, newline="", encoding="utf-8") as handle:
         reader = csv.reader(handle)
@@ -53,6 +55,8 @@ def _parse_row(path, line: int, row: list) -> Record:
         raise UsageError(f"{path}: row {line} has {len(row)} column(s); expected emotion,pixels[,Usage].")
     try:
         code = int(row[0])
+        if not 0 <= code < len(FER2013_CODES):  # a negative code would index from the end
+            raise IndexError(code)
         label = FER2013_CODES[code]
     except (ValueError, IndexError):
         raise UsageError(f"{path}: row {line}: emotion {row[0]!r} is not a FER2013 code 0-6.") from None
@@ -63,6 +67,9 @@ def _parse_row(path, line: int, row: list) -> Record:
     side = int(math.isqrt(values.size))
     if values.size == 0 or side * side != values.size:
         raise UsageError(f"{path}: row {line}: {values.size} pixels is not a square image (FER2013 rows have 2304 = 48x48).")
+    if side < MIN_SIDE:
+        raise UsageError(f"{path}: row {line}: a {side}x{side} image is too small to be a face crop (at least {MIN_SIDE}x{MIN_SIDE}; "
+                         "FER2013 rows have 48x48); fix or drop the row.")
     if values.min() < 0 or values.max() > 255:
         raise UsageError(f"{path}: row {line}: pixel values must be 0-255.")
     usage = row[2].strip() if len(row) > 2 else ""
@@ -70,6 +77,18 @@ def _parse_row(path, line: int, row: list) -> Record:
     if usage and split is None:
         raise UsageError(f"{path}: row {line}: Usage {usage!r} is not Training, PublicTest or PrivateTest.")
     return Record(key="", label=label, split=split, pixels=[values.astype(np.uint8).reshape(side, side)])
+
+
+def _require_utf8(path) -> None:
+    """An error naming the row of the first byte that is not UTF-8 (the csv module would
+    raise from a read-ahead buffer, rows away from the culprit, without saying where)."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        row = data.count(b"\n", 0, exc.start) + 1
+        raise UsageError(f"{path}: row {row}: byte 0x{data[exc.start]:02x} is not UTF-8 text; re-save the file as UTF-8 "
+                         "(FER2013's CSV is plain ASCII).") from None
 
 
 def _read_ferplus(path) -> list:
