@@ -11,7 +11,7 @@ DEMO_DIR ?= demo_data
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 SHELL := /bin/bash
 
-.PHONY: demo test detector clean
+.PHONY: demo test detector pretrained clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,19 @@ demo: $(VENV)/.installed-demo
 	$(BIN)/keras-fer bench --model "$$run/export/hybrid_cnn_rnn_int8_stream.tflite" \
 	    --video $(DEMO_DIR)/clip/clip.avi --truth $(DEMO_DIR)/clip/ground_truth.jsonl; \
 	echo "Run the loop yourself: $(BIN)/keras-fer run --model $$run/export/hybrid_cnn_rnn_int8_stream.tflite --source $(DEMO_DIR)/clip/clip.avi --save annotated.avi"
+
+# The model that ships inside the package: compact_cnn trained on the FER2013 training archive
+# (FER2013 ?= the shared data folder's .tgz, or a folder of class folders), exported int8 with
+# its model card, then copied into edge/models/ (package data). About 2 hours on 2 CPU cores.
+FER2013 ?= ../shared/data/fer2013_train.tgz
+
+pretrained: $(VENV)/.installed-demo
+	@set -eo pipefail; \
+	run=$$($(BIN)/keras-fer train --config configs/real/fer2013.yaml data.root=$(FER2013) | tee /dev/stderr | sed -n 's/^results -> //p'); \
+	$(BIN)/keras-fer export --run "$$run" --quant int8 --card-notes docs/fer2013_card_notes.md; \
+	cp "$$run/export/compact_cnn_int8.tflite" edge/models/fer2013_compact_cnn_int8.tflite; \
+	cp "$$run/export/MODEL_CARD.md" edge/models/MODEL_CARD.md; \
+	echo "bundled -> edge/models/ (commit it with the card)"
 
 # Two pytest-xdist workers keep the suite inside its 20 minutes on 2 cores (README, Tests:
 # 11-13.5 min with -n 2; one process took 17.5 min before the two newest learnability tests,

@@ -19,13 +19,16 @@ from keras_fer.io import atomic_write_bytes, atomic_write_text
 
 from .convert import QUANTS, convert, float_islands
 from .embed import embed_metadata
+from .model_card import model_card
 from .other_formats import export_onnx, export_saved_model
 from .verify import compare, flag, latency_ms, tflite_outputs
 
 SEQUENCE_MODELS_WINDOWED = "windowed"
 
 
-def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_type: str = "int8", max_test: int = 3000, formats=("tflite",), log=print) -> dict:
+def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_type: str = "int8", max_test: int = 3000, formats=("tflite",), log=print,
+               card_notes: str | None = None) -> dict:
+    """Convert, verify and report; ``card_notes`` (a Markdown file) leads RUN/export/MODEL_CARD.md."""
     from keras_fer.config import load_config
     from keras_fer.data.pipeline import representative_dataset
     from keras_fer.data.prepare import prepare, recipe_of
@@ -38,6 +41,7 @@ def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_t
     for quant in quants:
         if quant not in QUANTS:
             raise UsageError(f"Unknown quant={quant!r}; expected one of {QUANTS}.")
+    card_text = _read_notes(card_notes)  # before the slow part: a wrong path fails at once
     if not (folder / "model.keras").is_file():
         raise UsageError(f"{folder} has no model.keras; export a finished run (or one of its fold-NN folders).")
     config = load_config(folder / "config.yaml")
@@ -94,7 +98,19 @@ def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_t
             raise UsageError(f"Unknown --format {fmt!r}; expected tflite, saved_model or onnx.")
     atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1) + "\n")
     atomic_write_text(out_dir / "report.md", report_markdown(report))
+    if report["quants"]:
+        quant = "int8" if "int8" in report["quants"] else next(iter(report["quants"]))
+        report["model_card"] = str(atomic_write_text(out_dir / "MODEL_CARD.md", model_card(folder, report, quant, card_text)))
     return report
+
+
+def _read_notes(path) -> str | None:
+    if path is None:
+        return None
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--card-notes {path}: cannot read it as UTF-8 text ({exc}).") from exc
 
 
 def _tflite_input(data) -> dict:

@@ -15,9 +15,17 @@ def _train(tmp_path, name, *overrides):
 
 def test_export_all_quants_of_a_run(tmp_path):
     _train(tmp_path, "r", "data.preset=easy", "data.num_samples=140", "data.image_size=32", "model.name=frame_cnn", "train.epochs=2")
-    result = run_cli("export", "--run", str(tmp_path / "r"), "--all", "--calibration-steps", "20")
+    notes = tmp_path / "notes.md"
+    notes.write_text("## Licence\n\nTrained on synthetic faces; no licence restrictions.\n")
+    result = run_cli("export", "--run", str(tmp_path / "r"), "--all", "--calibration-steps", "20", "--card-notes", str(notes))
     assert result.returncode == 0, result.stderr[-2000:]
     assert "below 100" in result.stdout  # the calibration warning
+    card = (tmp_path / "r" / "export" / "MODEL_CARD.md").read_text()
+    metrics = json.loads((tmp_path / "r" / "metrics.json").read_text())
+    assert "Model card: frame_cnn (int8)" in card and "no licence restrictions" in card and "frame_cnn_int8.tflite" in card
+    assert all(f"| {name} | " in card for name in metrics["classes"]) and f"{metrics['accuracy']:.4f}" in card
+    bad = run_cli("export", "--run", str(tmp_path / "r"), "--quant", "float32", "--card-notes", str(tmp_path / "missing.md"))
+    assert bad.returncode == 2 and "missing.md" in bad.stderr
     report = json.loads((tmp_path / "r" / "export" / "report.json").read_text())
     assert set(report["quants"]) == {"float32", "float16", "dynamic", "int8"}
     float32, int8 = report["quants"]["float32"], report["quants"]["int8"]

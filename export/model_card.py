@@ -1,0 +1,57 @@
+"""MODEL_CARD.md for an exported model (Mitchell et al. 2019, "Model Cards for Model
+Reporting"): what it is, what it was trained and tested on, how well it does per class,
+where it fails, and when and how it was made. Facts come from the run folder and the
+export report; what a program cannot know (licence, intended use, failure modes seen by a
+person) comes from a notes file written by hand (``keras-fer export --card-notes FILE``).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import subprocess
+from pathlib import Path
+
+
+def model_card(folder: Path, report: dict, quant: str, notes: str | None = None) -> str:
+    folder = Path(folder)
+    metrics = json.loads((folder / "metrics.json").read_text())
+    config = (folder / "config.yaml").read_text()
+    split = json.loads((folder / "split.json").read_text())["folds"][0] if (folder / "split.json").is_file() else {}
+    exported = report["quants"][quant]
+    classes = metrics.get("classes", [])
+    lines = [f"# Model card: {report['model']} ({quant})", "",
+             f"Made {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d} with keras-fer {report['keras_fer']}{_commit()} from the run "
+             f"`{folder.name}`; its resolved config is reproduced at the end.", ""]
+    if notes:
+        lines += [notes.strip(), ""]
+    lines += ["## The file", "",
+              f"- `{Path(exported['file']).name}`: {exported['size_bytes'] / 1024:.0f} KB, {quant}, {metrics.get('parameters', '?'):,} parameters; "
+              f"labels in output order: {', '.join(classes)}.",
+              f"- Against the Keras model on {exported['num_samples']} stratified test faces: top-1 agreement {exported['agreement']:.3f}, "
+              f"accuracy {exported['keras_accuracy']:.4f} (Keras) -> {exported['tflite_accuracy']:.4f} ({quant}).",
+              f"- Latency on the export machine, one face, p50 / p99: {exported['latency_ms_1_thread']['p50']} / {exported['latency_ms_1_thread']['p99']} ms "
+              f"at 1 thread, {exported['latency_ms_2_threads']['p50']} / {exported['latency_ms_2_threads']['p99']} ms at 2.", ""]
+    if split:
+        lines += ["## Data split", "", "| part | faces |", "|---|---|"] + [f"| {part} | {len(keys):,} |" for part, keys in split.items()] + [""]
+    lines += [f"## Accuracy on the held-out test split ({metrics.get('num_samples', 0):,} faces)", "",
+              f"Accuracy **{metrics['accuracy']:.4f}**, mean class accuracy **{metrics['mean_class_accuracy']:.4f}**, macro-F1 **{metrics['macro_f1']:.4f}** "
+              f"(the Keras model; best epoch {metrics.get('best', {}).get('epoch')} of training by {metrics.get('best', {}).get('monitor')}).", "",
+              "| class | precision | recall | F1 | test faces |", "|---|---|---|---|---|"]
+    for name in classes:
+        c = metrics["per_class"][name]
+        lines.append(f"| {name} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} | {c['support']} |")
+    lines += ["", "Confusion (rows: true class, columns: predicted):", "", "| true \\ predicted | " + " | ".join(classes) + " |",
+              "|---|" + "---|" * len(classes)]
+    for name, row in zip(classes, metrics.get("confusion", [])):
+        lines.append(f"| {name} | " + " | ".join(str(v) for v in row) + " |")
+    lines += ["", "## Resolved training config", "", "```yaml", config.rstrip(), "```", ""]
+    return "\n".join(lines)
+
+
+def _commit() -> str:
+    try:
+        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5, cwd=Path(__file__).parent).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return f" (commit {sha})" if sha else ""
