@@ -150,6 +150,43 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Numeric ranges, checked at load time so that a bad value fails with its name instead of
+# deep in training (batch_size=0 was a ZeroDivisionError, epochs=-1 "file not found").
+# (low, high), either may be None; floats marked open at a bound exclude it.
+RANGES: dict[str, tuple] = {
+    "data.num_samples": (1, None),
+    "data.image_size": (16, 1024),  # 16 px: four 2x poolings still leave a pixel
+    "data.channels": (1, 3),
+    "data.sequence_length": (1, None),
+    "data.peak_frames": (0, None),
+    "data.video_fps": (0.1, None),
+    "augment.max_rotation": (0.0, 180.0),
+    "augment.rotation_prob": (0.0, 1.0),
+    "augment.shift": (0.0, 0.5),
+    "augment.zoom": (0.0, 0.9),
+    "augment.brightness": (0.0, 1.0),
+    "augment.contrast": (0.0, 1.0),
+    "train.epochs": (1, None),
+    "train.batch_size": (1, None),
+    "train.learning_rate": (1e-12, None),
+    "train.momentum": (0.0, 1.0),
+    "train.weight_decay": (0.0, None),
+    "train.clipnorm": (1e-12, None),
+    "train.decay_every": (1, None),
+    "train.decay_factor": (1e-12, None),
+    "train.warmup_epochs": (0, None),
+    "train.label_smoothing": (0.0, 0.99),
+    "train.early_stopping": (0, None),
+    "split.folds": (2, None),
+    "split.repeats": (1, None),
+    "split.per_class": (1, None),
+    "split.val_fraction": (0.0, 0.9),
+    "export.calibration_steps": (1, None),
+    "edge.threads": (1, None),
+    "edge.max_faces": (1, None),
+}
+
+
 def all_keys() -> list[str]:
     """Every valid dotted key, e.g. ``train.epochs``."""
     sections = typing.get_type_hints(Config)
@@ -240,7 +277,20 @@ def _check_type(key: str, value: Any, expected: Any, source: str) -> Any:
     choices = CHOICES.get(key)
     if choices is not None and value not in choices:
         raise UsageError(f"{source}: unknown {key}={value!r}; expected one of {choices}.")
+    low, high = RANGES.get(key, (None, None))
+    if (low is not None and value < low) or (high is not None and value > high):
+        wanted = f"at least {low}" if high is None else (f"at most {high}" if low is None else f"from {low} to {high}")
+        raise UsageError(f"{source}: {key}={value!r} is out of range; expected {wanted}.")
     return value
+
+
+def _installed_copy(path: Path) -> Path:
+    """``configs/x.yaml`` from the installed package when no such file is here: a wheel
+    carries the experiment files, so the README's commands work outside a checkout."""
+    if path.is_file() or path.is_absolute() or not path.parts or path.parts[0] != "configs":
+        return path
+    packaged = Path(__file__).resolve().parent / Path(*path.parts)
+    return packaged if packaged.is_file() else path
 
 
 def _section_names() -> list[str]:
@@ -255,6 +305,7 @@ def _suggest(key: str) -> str:
 
 
 def _read_yaml(path: Path) -> Any:
+    path = _installed_copy(path)
     if not path.is_file():
         raise UsageError(f"Config file {str(path)!r} does not exist.")
     try:

@@ -96,3 +96,22 @@ def test_resolved_config_round_trips_through_yaml(tmp_path):
     path = tmp_path / "config.yaml"
     path.write_text(config.to_yaml())
     assert dataclasses.asdict(load_config(path)) == dataclasses.asdict(config)
+
+
+def test_out_of_range_values_fail_at_load_time_naming_the_key():
+    for override, expected in (("train.epochs=-1", "train.epochs=-1 is out of range; expected at least 1"),
+                               ("train.batch_size=0", "train.batch_size=0 is out of range"),
+                               ("data.image_size=3", "data.image_size=3 is out of range; expected from 16 to 1024"),
+                               ("train.label_smoothing=1.5", "train.label_smoothing=1.5"),
+                               ("split.folds=1", "split.folds=1")):
+        with pytest.raises(UsageError, match=re.escape(expected)):
+            load_config(None, [override])
+    assert load_config(None, ["train.epochs=1", "data.image_size=16", "train.warmup_epochs=0"]).train.epochs == 1
+
+
+def test_edge_counts_below_one_exit_2_naming_the_flag():
+    from tests.conftest import run_cli
+
+    for flag, value in (("--threads", "0"), ("--max-frames", "-1"), ("--detect-every", "0")):
+        result = run_cli("bench", "--model", "missing.tflite", flag, value)
+        assert result.returncode == 2 and f"{flag}={value}" in result.stderr, (flag, result.stderr)
