@@ -55,3 +55,21 @@ def test_cli_usage_errors_exit_2_with_one_line():
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "fer2014" in lines[0] and "fer2013" in lines[0]
     assert run_cli("nonsense").returncode == 2
+
+
+def test_setup_cfg_lists_every_package_folder():
+    import configparser
+
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "setup.cfg")
+    listed = set(parser["options"]["packages"].split())
+    mapped = {"keras_fer": ROOT / "keras_fer", "keras_fer.export": ROOT / "export", "keras_fer.edge": ROOT / "edge"}
+    on_disk = set()
+    for name, folder in mapped.items():
+        for init in folder.rglob("__init__.py"):
+            rel = init.parent.relative_to(folder).parts
+            dotted = ".".join((name,) + rel)
+            if not any(dotted.startswith(other + ".") or dotted == other for other in mapped if other != name and other.startswith(name + ".")):
+                on_disk.add(dotted)
+    on_disk.add("keras_fer.configs")  # data only: the YAML experiment files
+    assert listed == on_disk, f"setup.cfg packages differ from the package folders: missing {sorted(on_disk - listed)}, extra {sorted(listed - on_disk)}"
