@@ -34,7 +34,7 @@ from keras_fer.training.inputs import epoch_seed, labelled, num_outputs, stage_d
 from keras_fer.training.losses import loss_and_metrics, monitor_of
 from keras_fer.training.optimizers import current_learning_rate, make_optimizer
 from keras_fer.training.progress import EpochProgress
-from keras_fer.training.run_dir import new_run_dir, open_run_dir, read_state
+from keras_fer.training.run_dir import check_checkpoints, discard_unstarted, new_run_dir, open_run_dir, read_state
 from keras_fer.training.stages import freeze, resolve_stages, transfer_weights
 from keras_fer.training.strategy import is_chief, make_strategy, resolve_precision
 
@@ -53,9 +53,11 @@ class RunResult:
 
 def train(config=None, resume: str | Path | None = None, progress: bool = True, log=print) -> RunResult:
     """Train ``config`` in a new run directory, or continue the run at ``resume``."""
+    new = resume is None and is_chief()
     if resume is not None:
         folder = open_run_dir(resume)
         config = load_config(folder / "config.yaml")
+        check_checkpoints(folder, read_state(folder), [stage.name for stage in resolve_stages(config.train)])
         log(f"Resuming {folder}")
     elif not is_chief():
         # Other workers of a multi-worker cluster train in step; the chief alone writes the run.
@@ -64,6 +66,15 @@ def train(config=None, resume: str | Path | None = None, progress: bool = True, 
     else:
         folder = new_run_dir(config)
         atomic_write_text(folder / "config.yaml", config.to_yaml())
+    try:
+        return _train_run(config, folder, progress, log)
+    except BaseException:
+        if new:
+            discard_unstarted(folder)
+        raise
+
+
+def _train_run(config, folder: Path, progress: bool, log) -> RunResult:
     prepared = prepare(config.data, progress=progress)
     split_path = folder / "split.json"
     if split_path.is_file():

@@ -109,3 +109,24 @@ def test_each_stage_traces_its_training_step_once(tmp_path, cache, monkeypatch):
     config = load_config(None, [*TINY, cache, f"run.dir={tmp_path}", "train.epochs=2", "train.optimizer=adam"])
     train(config, progress=False, log=lambda *_: None)
     assert len(traces) == 1
+
+
+def test_failed_starts_leave_no_run_folder_and_bad_checkpoints_are_named_at_resume(tmp_path, cache):
+    bad = run_cli("train", "--quiet", *TINY, cache, f"run.dir={tmp_path}", "run.name=bad", "model.options.nonsense=1")
+    assert bad.returncode == 2 and "nonsense" in bad.stderr
+    assert not (tmp_path / "bad").exists(), "a start-up error must not leave a half run behind (or use up its name)"
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    unwritable = run_cli("train", "--quiet", *TINY, cache, f"run.dir={blocker / 'runs'}", "train.epochs=1")
+    assert unwritable.returncode == 2 and "a_file" in unwritable.stderr and "run.dir" in unwritable.stderr
+
+    done = run_cli("train", "--quiet", *TINY, cache, f"run.dir={tmp_path}", "run.name=ok", "train.epochs=1")
+    assert done.returncode == 0, done.stderr[-2000:]
+    best = tmp_path / "ok" / "checkpoints" / "main_best.keras"
+    best.write_bytes(best.read_bytes()[:500])
+    resumed = run_cli("train", "--quiet", "--resume", str(tmp_path / "ok"))
+    assert resumed.returncode == 2 and "main_best.keras is corrupt or truncated" in resumed.stderr
+    state = tmp_path / "ok" / "checkpoints" / "state.json"
+    state.write_text(state.read_text()[:40])
+    resumed = run_cli("train", "--quiet", "--resume", str(tmp_path / "ok"))
+    assert resumed.returncode == 2 and "state.json is corrupt" in resumed.stderr and "config.yaml" in resumed.stderr
