@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .errors import EdgeInputError
 from .detection import box_iou
 
 
@@ -43,7 +44,7 @@ class ClipScorer:
                     row = json.loads(line)
                     self.truth[int(row["frame"])] = row["faces"]
                 except (ValueError, KeyError, TypeError) as exc:
-                    raise ValueError(f"{path}, line {number}: not a ground-truth row ({exc}); render the clip again with `keras-fer data synth --clip`.") from exc
+                    raise EdgeInputError(f"{path}, line {number}: not a ground-truth row ({exc}); render the clip again with `keras-fer data synth --clip`.") from exc
         self.labels = set(labels)
         self.min_height, self.min_visible = min_height, min_visible
         self.reset()

@@ -11,6 +11,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from .errors import EdgeInputError
 from .frame import Frame, usable
 
 
@@ -23,7 +24,7 @@ class FileSource:
             raise FileNotFoundError(f"{self.path}: no such video file; pass a file, a camera index, a /dev/video* device, a URL or a GStreamer pipeline.")
         self._capture = capture_factory(self.path)
         if not self._capture.isOpened():
-            raise OSError(f"{self.path}: OpenCV cannot decode this video; convert it (e.g. ffmpeg -i IN -c:v mjpeg OUT.avi) or check the file.")
+            raise EdgeInputError(f"{self.path}: OpenCV cannot decode this video; convert it (e.g. ffmpeg -i IN -c:v mjpeg OUT.avi) or check the file.")
         fps = float(self._capture.get(cv2.CAP_PROP_FPS) or 0.0)
         self.fps = fps if 1.0 <= fps <= 1000.0 else 30.0
         total = self._capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0

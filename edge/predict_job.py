@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import EdgeInputError
 from .annotate import annotate
 from .media_files import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from .predictor import Predictor, read_image
@@ -30,18 +31,18 @@ def expand_source(source: str) -> list[tuple[str, str]]:
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES)
         if not files:
-            raise ValueError(f"--source {text}: the folder holds no image or video files ({', '.join(sorted(IMAGE_SUFFIXES))}, ...).")
+            raise EdgeInputError(f"--source {text}: the folder holds no image or video files ({', '.join(sorted(IMAGE_SUFFIXES))}, ...).")
         return [_kind_of(p) for p in files]
     if path.is_file():
         return [_kind_of(path)]
     if any(ch in text for ch in "*?["):
         files = sorted(Path(p) for p in glob.glob(str(path), recursive=True) if Path(p).is_file())
         if not files:
-            raise ValueError(f"--source {text}: the pattern matches no file.")
+            raise EdgeInputError(f"--source {text}: the pattern matches no file.")
         return [_kind_of(p) for p in files]
     if source_kind(text) != "file":
         return [("stream", text)]
-    raise ValueError(f"--source {text}: no such file or folder; pass an image, a folder, a glob such as 'faces/*.jpg', a video, or a camera index.")
+    raise EdgeInputError(f"--source {text}: no such file or folder; pass an image, a folder, a glob such as 'faces/*.jpg', a video, or a camera index.")
 
 
 def _kind_of(path: Path) -> tuple[str, str]:

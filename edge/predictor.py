@@ -19,6 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from .errors import EdgeInputError
 from .align import align_face
 from .bundled_model import bundled_model_path
 from .expression_model import ExpressionModel
@@ -34,7 +35,7 @@ class Predictor:
         """``model``: an exported .tflite (default: the bundled one). ``detect=False`` takes each
         image as one face crop (FER2013-style inputs) and classifies it whole."""
         if max_faces < 1:
-            raise ValueError(f"max_faces={max_faces}; expected 1 or more.")
+            raise EdgeInputError(f"max_faces={max_faces}; expected 1 or more.")
         self.model = ExpressionModel(model if model is not None else bundled_model_path(), threads)
         self.recipe = model_recipe(self.model)
         self.labels = self.model.labels
@@ -46,9 +47,9 @@ class Predictor:
         """The faces in ``image`` (a path, or a BGR/grey uint8 array), most confident detection first."""
         pixels = read_image(image) if isinstance(image, (str, Path)) else np.asarray(image)
         if pixels.ndim not in (2, 3) or pixels.size == 0:
-            raise ValueError(f"image of shape {pixels.shape}; expected (H, W) grey or (H, W, 3) BGR pixels.")
+            raise EdgeInputError(f"image of shape {pixels.shape}; expected (H, W) grey or (H, W, 3) BGR pixels.")
         if self.model.mode != "frame":
-            raise ValueError(f"{self.model.path.name} is a {self.model.mode} sequence model; it classifies streams (Predictor.stream), not single images.")
+            raise EdgeInputError(f"{self.model.path.name} is a {self.model.mode} sequence model; it classifies streams (Predictor.stream), not single images.")
         if not self.detect:
             crop = align_face(pixels, dataclasses.replace(self.recipe, method="none"))
             h, w = pixels.shape[:2]
@@ -102,10 +103,10 @@ def read_image(path) -> np.ndarray:
     """BGR pixels of the image file at ``path``; a ValueError names the file when it cannot be read."""
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"{path}: no such image file.")
+        raise EdgeInputError(f"{path}: no such image file.")
     pixels = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if pixels is None:
-        raise ValueError(f"{path}: not an image OpenCV can read (corrupt, or not PNG/JPEG/BMP/TIFF/WebP).")
+        raise EdgeInputError(f"{path}: not an image OpenCV can read (corrupt, or not PNG/JPEG/BMP/TIFF/WebP).")
     return pixels
 
 

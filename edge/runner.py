@@ -18,6 +18,7 @@ import time
 
 import numpy as np
 
+from .errors import EdgeInputError
 from .face_crop import face_crop, model_recipe
 from .face_inference import infer_together
 from .face_state import FaceState
@@ -38,9 +39,9 @@ class EdgeRunner:
     def __init__(self, model, detector, max_faces: int = 3, detect_every: int = 3, max_gap: float = 0.5, resample: bool = True,
                  smoothing: dict | None = None, tracker: FaceTracker | None = None, carry_state: bool = False):
         if detect_every < 1:
-            raise ValueError(f"detect_every={detect_every}; expected 1 or more (detection every k-th frame).")
+            raise EdgeInputError(f"detect_every={detect_every}; expected 1 or more (detection every k-th frame).")
         if max_faces < 1:
-            raise ValueError(f"max_faces={max_faces}; expected 1 or more.")
+            raise EdgeInputError(f"max_faces={max_faces}; expected 1 or more.")
         self.model, self.detector = model, detector
         self.recipe = model_recipe(model)
         self.detect_every, self.max_gap, self.resample = detect_every, max_gap, resample

@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 
+from .errors import EdgeInputError
 from .expression_model import ExpressionModel
 from .runner import EdgeRunner
 from .source_spec import open_source
@@ -31,7 +32,7 @@ def make_detector(name: str, model_path=None, video: bool = True):
         from .haar import HaarDetector
 
         return HaarDetector()
-    raise ValueError(f"Unknown detector={name!r}; expected one of {DETECTORS}.")
+    raise EdgeInputError(f"Unknown detector={name!r}; expected one of {DETECTORS}.")
 
 
 def check_display() -> None:
@@ -40,9 +41,9 @@ def check_display() -> None:
     import cv2
 
     if any(line.split(":")[-1].strip() == "NONE" for line in cv2.getBuildInformation().splitlines() if line.strip().startswith("GUI:")):
-        raise ValueError("--display: this OpenCV has no GUI (a -headless build); install opencv-python, or use --save out.avi instead.")
+        raise EdgeInputError("--display: this OpenCV has no GUI (a -headless build); install opencv-python, or use --save out.avi instead.")
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        raise ValueError("--display: no desktop session here (DISPLAY and WAYLAND_DISPLAY are unset); run it on the device's desktop "
+        raise EdgeInputError("--display: no desktop session here (DISPLAY and WAYLAND_DISPLAY are unset); run it on the device's desktop "
                          "or over ssh -X, or use --save out.avi instead.")
 
 

@@ -13,6 +13,7 @@ import re
 
 import cv2
 
+from .errors import EdgeInputError
 from .file_source import FileSource
 from .live_source import LiveSource
 
@@ -66,7 +67,7 @@ def open_source(spec, width: int | None = None, height: int | None = None, stall
     """A FileSource or LiveSource for ``spec`` (see the module docstring)."""
     spec = str(spec).strip()
     if not spec:
-        raise ValueError("--source is empty; pass a camera index, /dev/videoN, a URL, a GStreamer pipeline or a video file.")
+        raise EdgeInputError("--source is empty; pass a camera index, /dev/videoN, a URL, a GStreamer pipeline or a video file.")
     kind = source_kind(spec)
     if kind == "file":
         return FileSource(spec)

@@ -7,7 +7,13 @@ import argparse
 import os
 import sys
 
+from keras_fer.edge.errors import EdgeInputError
+from keras_fer.edge.metadata import ModelFileError
 from keras_fer.errors import UsageError
+
+# What the user can fix: a bad model file, option, source or path. Any other ValueError or
+# OSError from the loop is a fault and exits 1 with its type, not as a usage error.
+INPUT_ERRORS = (ModelFileError, EdgeInputError, FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError)
 
 
 def add_edge_parsers(sub) -> None:
@@ -81,7 +87,6 @@ def run_edge_command(args: argparse.Namespace) -> int:
 
 def _bundled():
     from keras_fer.edge.bundled_model import bundled_model_path
-    from keras_fer.edge.metadata import ModelFileError
 
     try:
         return str(bundled_model_path())
@@ -90,7 +95,6 @@ def _bundled():
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from keras_fer.edge.metadata import ModelFileError
     from keras_fer.edge.predict_job import run_predict
 
     _check_counts(args)
@@ -98,7 +102,7 @@ def _predict(args: argparse.Namespace) -> int:
     try:
         summary = run_predict(args.source, model=args.model, fmt=fmt, out=out, save_dir=args.save, detect=not args.no_detect,
                               detector=args.detector, threads=args.threads, max_faces=args.max_faces, max_frames=args.max_frames)
-    except (ModelFileError, FileNotFoundError, ValueError) as exc:
+    except INPUT_ERRORS as exc:
         raise UsageError(str(exc)) from exc
     parts = [f"{summary['faces']} faces in {summary['images']} images" + (f" and {summary['frames']} frames of {summary['videos']} videos/streams" if summary["videos"] else "")]
     if summary["no_face"]:
@@ -128,7 +132,6 @@ def _edge(args: argparse.Namespace) -> int:
     import json
     import tempfile
 
-    from keras_fer.edge.metadata import ModelFileError
     from keras_fer.edge.session import run_session, summary_text
 
     options = dict(detector=args.detector, threads=args.threads, max_faces=args.max_faces, detect_every=args.detect_every,
@@ -157,7 +160,7 @@ def _edge(args: argparse.Namespace) -> int:
                                       on_frame=(lambda f, r: scorer.add(f.index, r)) if scorer else None, **options)
                 if scorer:
                     summary["accuracy"] = scorer.scores()
-    except (ModelFileError, FileNotFoundError, OSError, ValueError) as exc:
+    except INPUT_ERRORS as exc:
         raise UsageError(str(exc)) from exc
     if args.command == "bench" and args.json:
         print(json.dumps(summary))

@@ -112,3 +112,20 @@ def test_predictor_imports_from_the_top_level_without_tensorflow(edge_models):
         """, block_tensorflow=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() in LABELS
+
+
+def test_a_fault_inside_the_loop_is_exit_1_not_a_usage_error(edge_models, clip):
+    """Only what the user can fix is exit 2; a ValueError from deep in the loop is a fault."""
+    code = f"""
+        import sys
+        from keras_fer.edge import runner
+        from keras_fer.cli import main
+        def broken(self, frame, decode_seconds=0.0):
+            raise ValueError("an internal inconsistency")
+        runner.EdgeRunner.process = broken
+        sys.exit(main(["run", "--model", {str(edge_models['frame'])!r}, "--source", {str(clip / 'clip.avi')!r}, "--detector", "haar", "--no-events"]))
+        """
+    result = run_python(code)
+    assert result.returncode == 1 and "ValueError: an internal inconsistency" in result.stderr, result.stderr[-1500:]
+    bad_source = run_cli("run", "--model", str(edge_models["frame"]), "--source", " ", "--detector", "haar")
+    assert bad_source.returncode == 2 and "--source is empty" in bad_source.stderr
