@@ -45,3 +45,30 @@ def test_atomic_file_write_replaces_and_keeps_permissions_sane(tmp_path):
     assert path.read_text() == "2"
     assert path.stat().st_mode & 0o044, "group/other should be able to read results like any other file"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_stale_temporaries_of_a_killed_write_are_removed_and_umask_is_never_changed(tmp_path, monkeypatch):
+    import os
+    import subprocess
+
+    from keras_fer.io import atomic as module
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a pid that no longer runs
+    stale = tmp_path / f".out.{dead.pid}.abc123.tmp"
+    stale.mkdir()
+    (stale / "half.bin").write_bytes(b"x" * 1000)
+    live = tmp_path / f".out.{os.getpid()}.zzz.tmp"  # another write of this process still going
+    live.mkdir()
+    with atomic_directory(tmp_path / "out") as tmp:
+        (tmp / "a.txt").write_text("a")
+    assert not stale.exists() and live.exists() and (tmp_path / "out" / "a.txt").is_file()
+
+    calls = []
+    monkeypatch.setattr(module.os, "umask", lambda *a: calls.append(a) or 0o022)
+    atomic_write_text(tmp_path / "r.txt", "1")
+    assert calls == [], "the umask is read, never set (setting it to 0 opened a race)"
+    monkeypatch.undo()
+    fd = os.open(tmp_path / "probe", os.O_CREAT | os.O_WRONLY, 0o666)
+    os.close(fd)
+    assert (tmp_path / "probe").stat().st_mode & 0o777 == 0o666 & ~module._umask()

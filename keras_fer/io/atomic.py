@@ -54,7 +54,8 @@ def atomic_directory(path: str | os.PathLike, overwrite: bool = False) -> Iterat
     except OSError as exc:
         raise UsageError(f"Cannot create folder {str(path.parent)!r} ({exc.strerror}); choose another output path.") from exc
     _check_parent_writable(path.parent)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    _remove_stale_temporaries(path)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent))
     os.chmod(tmp, 0o777 & ~_umask())
     try:
         yield tmp
@@ -77,7 +78,43 @@ def _check_parent_writable(parent: Path) -> None:
         raise UsageError(f"Folder {str(parent)!r} is not writable; choose another output path.")
 
 
+def _remove_stale_temporaries(path: Path) -> None:
+    """Temporary folders of earlier writes of ``path`` whose process is gone (killed with -9,
+    which no ``finally`` survives): they would otherwise stay, hidden, as large as the output."""
+    for candidate in path.parent.glob(f".{path.name}.*.tmp"):
+        parts = candidate.name[len(path.name) + 2 :].split(".")
+        if not candidate.is_dir() or not parts or not parts[0].isdigit():
+            continue
+        if not _alive(int(parts[0])):
+            shutil.rmtree(candidate, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    """The process umask, read without changing it (os.umask(0) would open a moment in which
+    another thread's files are created world-writable)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    probe = tempfile.mktemp(prefix=".umask-probe-", dir=tempfile.gettempdir())
+    fd = os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o777)
+    try:
+        return 0o777 & ~os.stat(probe).st_mode & 0o777
+    finally:
+        os.close(fd)
+        os.unlink(probe)
