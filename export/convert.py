@@ -18,9 +18,9 @@ import numpy as np
 from keras_fer.errors import UsageError
 
 from .embed import operators
+from .quant_modes import QUANTS
 from .export_forms import export_forms
 
-QUANTS = ("float32", "float16", "dynamic", "int8")
 
 
 def input_name(model) -> str:

@@ -22,6 +22,7 @@ import numpy as np
 from keras_fer.errors import UsageError
 
 from .export_forms import export_forms
+from .quant_modes import QUANTS
 
 
 SIGNATURES = ("encode", "step", "replay")
@@ -157,7 +158,7 @@ def convert_streaming(model, quant: str, sequences=()) -> tuple[bytes, dict]:
     """One .tflite with ``encode`` and ``step`` signatures, and the spec for the metadata."""
     import tensorflow as tf
 
-    if quant not in ("float32", "float16", "dynamic", "int8"):
+    if quant not in QUANTS:
         raise UsageError(f"Unknown quant={quant!r}.")
     with tempfile.TemporaryDirectory() as folder:
         with export_forms(model, enabled=quant == "int8"):  # as convert() does for the windowed file

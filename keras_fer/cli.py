@@ -10,6 +10,7 @@ import traceback
 from keras_fer import __version__
 from keras_fer.cli_edge import add_edge_parsers, run_edge_command
 from keras_fer.errors import UsageError
+from keras_fer.export.quant_modes import QUANTS
 from keras_fer.quiet import NativeStderrFilter, quiet_python_warnings, verbose_requested
 
 EPILOG = "Config: --config FILE plus section.key=value overrides (see configs/default.yaml)."
@@ -112,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
     )
     export.add_argument("--run", required=True, help="run folder written by keras-fer train")
-    export.add_argument("--quant", choices=("float32", "float16", "dynamic", "int8"), help="one quantization (default: export.quant)")
+    export.add_argument("--quant", choices=QUANTS, help="one quantization (default: export.quant)")
     export.add_argument("--all", action="store_true", help="every quantization")
     export.add_argument("--io", choices=("int8", "uint8", "float32"), default="int8", help="int8 model's input/output type (default int8)")
     export.add_argument("--calibration-steps", type=int, help="calibration samples (default: export.calibration_steps, 300)")
@@ -182,7 +183,6 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "export":
         from keras_fer.config import load_config
         from keras_fer.export.exporter import export_run
-        from keras_fer.export.convert import QUANTS
 
         quants = QUANTS if args.all else (args.quant or load_config(os.path.join(args.run, "config.yaml")).export.quant,)
         report = export_run(args.run, quants, args.calibration_steps, args.io, formats=tuple(args.format), card_notes=args.card_notes)

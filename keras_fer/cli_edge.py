@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 
+from keras_fer.edge.detector_names import DETECTORS
 from keras_fer.edge.errors import EdgeInputError
 from keras_fer.edge.metadata import ModelFileError
 from keras_fer.errors import UsageError
@@ -43,9 +44,7 @@ def add_edge_parsers(sub) -> None:
             action.add_argument("--truth", help="ground_truth.jsonl of a synthetic clip: also score recall, id switches and emotion accuracy "
                                 "(automatic for the default rendered clip)")
             action.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-        action.add_argument("--detector", choices=("blazeface", "haar"), default="blazeface", help="face detector (default blazeface)")
-        action.add_argument("--threads", type=int, default=1, help="TFLite interpreter threads (default 1)")
-        action.add_argument("--max-faces", type=int, default=3, help="at most this many faces per frame (default 3)")
+        _edge_settings_arguments(action, max_faces=3)
         action.add_argument("--detect-every", type=int, default=3, help="run the detector every k-th frame; boxes are carried between (default 3)")
         action.add_argument("--max-frames", type=int, help="stop after this many frames")
         action.add_argument("--no-resample", action="store_true", help="feed every frame to temporal models, not only at the rate they were trained at")
@@ -73,13 +72,31 @@ def add_edge_parsers(sub) -> None:
     out.add_argument("--csv", nargs="?", const="-", metavar="FILE", help="CSV to FILE (or stdout without FILE): one column per label")
     predict.add_argument("--save", metavar="DIR", help="write annotated copies (PNG per image, .avi per video) into DIR")
     predict.add_argument("--no-detect", action="store_true", help="the inputs are face crops already (FER2013 style): classify each whole image")
-    predict.add_argument("--detector", choices=("blazeface", "haar"), default="blazeface", help="face detector (default blazeface)")
-    predict.add_argument("--max-faces", type=int, default=10, help="at most this many faces per image or frame (default 10)")
-    predict.add_argument("--threads", type=int, default=1, help="TFLite interpreter threads (default 1)")
+    _edge_settings_arguments(predict, max_faces=10)
     predict.add_argument("--max-frames", type=int, help="videos and cameras: stop after this many frames")
 
 
+def _edge_settings_arguments(parser, max_faces: int) -> None:
+    parser.add_argument("--config", help="YAML file whose edge.* keys (detector, threads, max_faces) set the defaults below")
+    parser.add_argument("--detector", choices=DETECTORS, help="face detector (default: edge.detector, blazeface)")
+    parser.add_argument("--threads", type=int, help="TFLite interpreter threads (default: edge.threads, 1)")
+    parser.add_argument("--max-faces", type=int, help=f"at most this many faces per image or frame (default: edge.max_faces with --config, else {max_faces})")
+    parser.set_defaults(default_max_faces=max_faces)
+
+
+def _resolve_edge_settings(args: argparse.Namespace) -> None:
+    """Flags win; then the edge.* keys of --config; then the defaults (configs/default.yaml)."""
+    from keras_fer.config import EdgeConfig, load_config
+
+    edge = load_config(args.config).edge if args.config else EdgeConfig()
+    args.detector = args.detector or edge.detector
+    args.threads = args.threads if args.threads is not None else edge.threads
+    if args.max_faces is None:
+        args.max_faces = edge.max_faces if args.config else args.default_max_faces
+
+
 def run_edge_command(args: argparse.Namespace) -> int:
+    _resolve_edge_settings(args)
     if args.command == "predict":
         return _predict(args)
     return _edge(args)

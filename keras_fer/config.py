@@ -14,7 +14,10 @@ from typing import Any, Optional
 
 import yaml
 
+from keras_fer.data import sources
+from keras_fer.edge.detector_names import DETECTORS
 from keras_fer.errors import UsageError
+from keras_fer.export.quant_modes import QUANTS
 
 
 @dataclasses.dataclass
@@ -106,7 +109,7 @@ class ExportConfig:
 @dataclasses.dataclass
 class EdgeConfig:
     detector: str = "blazeface"
-    threads: int = 2
+    threads: int = 1
     max_faces: int = 3
 
 
@@ -135,18 +138,20 @@ class Config:
 
 
 # Closed vocabularies: a value outside them is an error at load time, not deep in training.
+# Each comes from what defines it (the reader registry, the export modes, the detectors), so a
+# new reader or mode is accepted here without a second list to keep in step.
 CHOICES: dict[str, tuple[str, ...]] = {
-    "data.format": ("synthetic", "fer2013_csv", "folder", "jaffe", "ckplus", "oulu", "mmi", "au_table", "video_csv"),
+    "data.format": sources.available(),
     "data.align": ("none", "eyes"),
-    "data.detector": ("blazeface", "haar", "mtcnn"),
+    "data.detector": DETECTORS + ("mtcnn",),
     "train.optimizer": ("adam", "adamw", "sgd", "rmsprop"),
     "train.schedule": ("constant", "step", "piecewise", "cosine"),
     "train.target": ("label", "aus", "valence", "valence_arousal"),
     "train.strategy": ("auto", "default", "mirrored", "multi_worker"),
     "train.precision": ("auto", "float32", "mixed_float16"),
     "split.kind": ("fixed", "ratio", "group_ratio", "kfold", "group_kfold", "per_class"),
-    "export.quant": ("float32", "float16", "dynamic", "int8"),
-    "edge.detector": ("blazeface", "haar"),
+    "export.quant": QUANTS,
+    "edge.detector": DETECTORS,
 }
 
 

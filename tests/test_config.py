@@ -115,3 +115,43 @@ def test_edge_counts_below_one_exit_2_naming_the_flag():
     for flag, value in (("--threads", "0"), ("--max-frames", "-1"), ("--detect-every", "0")):
         result = run_cli("bench", "--model", "missing.tflite", flag, value)
         assert result.returncode == 2 and f"{flag}={value}" in result.stderr, (flag, result.stderr)
+
+
+def test_vocabularies_come_from_what_defines_them():
+    """data.format is the reader registry (ferg, which a shipped config names, was missing from
+    a hand-kept list); quant modes and detectors are the constants the CLI, converter and
+    runner use."""
+    from keras_fer.cli import build_parser
+    from keras_fer.data.sources import available
+    from keras_fer.edge.detector_names import DETECTORS
+    from keras_fer.edge.session import make_detector
+    from keras_fer.export.quant_modes import QUANTS
+
+    assert set(CHOICES["data.format"]) == set(available()) and "ferg" in CHOICES["data.format"]
+    assert load_config(None, ["data.format=ferg"]).data.format == "ferg"
+    assert CHOICES["export.quant"] == QUANTS and CHOICES["edge.detector"] == DETECTORS
+    assert set(CHOICES["data.detector"]) == set(DETECTORS) | {"mtcnn"}
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices
+    assert tuple(next(a for a in sub["export"]._actions if a.dest == "quant").choices) == QUANTS
+    for command in ("run", "bench", "predict"):
+        assert tuple(next(a for a in sub[command]._actions if a.dest == "detector").choices) == DETECTORS
+    with pytest.raises(ValueError, match="Unknown detector"):
+        make_detector("nope")
+
+
+def test_run_and_bench_take_edge_settings_from_a_config(tmp_path):
+    from keras_fer.cli import build_parser
+    from keras_fer.cli_edge import _resolve_edge_settings
+
+    config = tmp_path / "edge.yaml"
+    config.write_text("edge: {detector: haar, threads: 3, max_faces: 5}\n")
+    args = build_parser().parse_args(["bench", "--config", str(config)])
+    _resolve_edge_settings(args)
+    assert (args.detector, args.threads, args.max_faces) == ("haar", 3, 5)
+    args = build_parser().parse_args(["bench", "--config", str(config), "--threads", "2"])
+    _resolve_edge_settings(args)
+    assert args.threads == 2  # a flag wins over the file
+    args = build_parser().parse_args(["predict", "--source", "x.jpg"])
+    _resolve_edge_settings(args)
+    assert (args.detector, args.threads, args.max_faces) == ("blazeface", 1, 10)

@@ -129,3 +129,16 @@ def test_a_fault_inside_the_loop_is_exit_1_not_a_usage_error(edge_models, clip):
     assert result.returncode == 1 and "ValueError: an internal inconsistency" in result.stderr, result.stderr[-1500:]
     bad_source = run_cli("run", "--model", str(edge_models["frame"]), "--source", " ", "--detector", "haar")
     assert bad_source.returncode == 2 and "--source is empty" in bad_source.stderr
+
+
+def test_cli_predict_runs_with_tensorflow_blocked(edge_models, tmp_path):
+    _faces(tmp_path, 1)
+    result = run_python(f"""
+        import sys
+        from keras_fer.cli import main
+        code = main(["predict", "--source", {str(tmp_path / 'face0.png')!r}, "--model", {str(edge_models['frame'])!r}, "--no-detect", "--json"])
+        assert "tensorflow" not in sys.modules
+        sys.exit(code)
+        """, block_tensorflow=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert '"label"' in result.stdout
