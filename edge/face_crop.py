@@ -30,13 +30,16 @@ def eye_points(box, keypoints=None):
     return (x + 0.3 * w, y + 0.38 * h), (x + 0.7 * w, y + 0.38 * h)
 
 
-def face_crop(frame: np.ndarray, box, keypoints, recipe: AlignRecipe) -> np.ndarray:
+BOX_SCALE = 1.2  # method 'none': the square cut is this many times the detector's box
+
+
+def face_crop(frame: np.ndarray, box, keypoints, recipe: AlignRecipe, box_scale: float = BOX_SCALE) -> np.ndarray:
     """(S, S, C) uint8 crop, C from the recipe."""
     if recipe.method == "eyes":
         crop = align_face(frame, recipe, eye_points(box, keypoints))
     else:
         x, y, w, h = box
-        side = 1.2 * max(w, h)
+        side = box_scale * max(w, h)
         x0, y0 = int(round(x + w / 2 - side / 2)), int(round(y + h / 2 - side / 2))
         s = max(1, int(round(side)))
         pad = np.zeros((s, s) + frame.shape[2:], frame.dtype)
