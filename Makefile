@@ -54,7 +54,7 @@ pretrained: $(VENV)/.installed-demo
 	cp "$$run/export/MODEL_CARD.md" edge/models/MODEL_CARD.md; \
 	echo "bundled -> edge/models/ (commit it with the card)"
 
-# Two pytest-xdist workers keep the suite inside its 20 minutes on 2 cores (README, Tests:
+# Two pytest-xdist workers keep the suite inside its 20 minutes on 2 cores (docs/guide.md, Development:
 # 11-13.5 min with -n 2; one process took 17.5 min before the two newest learnability tests,
 # which add about 7). TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 2

@@ -50,7 +50,7 @@ def _make(name: str) -> tf.distribute.Strategy:
 def _multi_worker() -> tf.distribute.Strategy:
     config = os.environ.get("TF_CONFIG")
     if not config:
-        raise UsageError("train.strategy=multi_worker needs the TF_CONFIG environment variable (cluster and task); see the README's 'Several machines'.")
+        raise UsageError("train.strategy=multi_worker needs the TF_CONFIG environment variable (cluster and task); see docs/guide.md, 'More than one device'.")
     try:
         json.loads(config)
     except json.JSONDecodeError as exc:

@@ -75,7 +75,7 @@ def test_clip_faces_are_drawn_as_the_dataset_draws_them(tmp_path, monkeypatch):
     """The clip composes its frames with the dataset renderer's supersampling, so a model
     trained on rendered sequences meets the same drawing on the clip. Drawn at the clip's own
     resolution instead, thin lines (brows, mouth, wrinkles) come out one whole pixel wide and
-    the demo model scored 0.78 on five clips where it scores 0.89 now (see the README)."""
+    the demo model scored 0.78 on five clips where it scores 0.89 now (see docs/experiments.md)."""
     from keras_fer.data.synthetic import camera_clip, scene
 
     calls = []

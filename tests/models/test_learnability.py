@@ -1,7 +1,7 @@
 """Headline models learn the easy synthetic setting to >= 95% test accuracy on the CPU.
 
 Deep-Emotion through plain `fit` with Adam; the hybrid CNN-RNN, STC-NLSTM and mobilenet_fer go
-through `keras-fer train`'s library with their `easy` configs, so the configs the README quotes
+through `keras-fer train`'s library with their `easy` configs, so the configs the docs quote
 are the ones checked. Figures print with `pytest -s`.
 """
 
@@ -43,7 +43,7 @@ def _learn(tmp_path_factory, name, epochs, lr=1e-3, sequence=False, image_size=4
 
 
 def test_deep_emotion_learns(tmp_path_factory):
-    # Adam at 1e-3: the paper's 0.005 left this network at chance here (see the README).
+    # Adam at 1e-3: the paper's 0.005 left this network at chance here (see docs/experiments.md).
     assert _learn(tmp_path_factory, "deep_emotion", epochs=40) >= 0.95
 
 

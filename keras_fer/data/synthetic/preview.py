@@ -1,4 +1,4 @@
-"""A picture grid of synthetic samples, one row per emotion (used for the README's figure).
+"""A picture grid of synthetic samples, one row per emotion (used for the user guide's figure).
 
     python -m keras_fer.data.synthetic.preview docs/synthetic_grid.png [--preset fer2013] [--per-class 10]
 """
