@@ -54,14 +54,15 @@ pretrained: $(VENV)/.installed-demo
 	cp "$$run/export/MODEL_CARD.md" edge/models/MODEL_CARD.md; \
 	echo "bundled -> edge/models/ (commit it with the card)"
 
-# Two pytest-xdist workers keep the suite inside its 20 minutes on 2 cores (docs/guide.md, Development:
-# 11-13.5 min with -n 2; one process took 17.5 min before the two newest learnability tests,
-# which add about 7). TEST_WORKERS=0 runs it in one process.
+# Two pytest-xdist workers keep the suite near its 20 minutes on 2 cores (docs/guide.md,
+# Development). --dist worksteal: with the default scheduling all four learnability tests
+# (3-5 min each) queued on one worker while the other sat idle for ten minutes (2026-12-02:
+# 29+ min in total). TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 2
 
 test: $(VENV)/.installed-test
 	$(MAKE) --no-print-directory detector
-	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(if $(filter 0,$(TEST_WORKERS)),,--dist worksteal)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache
