@@ -8,7 +8,6 @@ later run would take for complete; a changed archive gets a new folder.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tarfile
@@ -16,6 +15,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from keras_fer.detector_model import sha256_of
 from keras_fer.errors import UsageError
 from keras_fer.io.paths import home
 
@@ -28,7 +28,7 @@ def is_archive(path: Path) -> bool:
 
 def unpacked(path: Path) -> Path:
     """The folder holding ``path``'s contents, unpacking it on first use."""
-    digest = _sha256(path)
+    digest = sha256_of(path)
     stem = path.name
     for suffix in ARCHIVE_SUFFIXES:
         if stem.lower().endswith(suffix):
@@ -78,11 +78,3 @@ def _check_member(path: Path, name: str) -> None:
     parts = Path(name).parts
     if name.startswith(("/", "\\")) or ".." in parts:
         raise UsageError(f"data.root={str(path)!r}: member {name!r} would unpack outside its folder; refusing the archive.")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
