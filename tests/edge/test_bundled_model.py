@@ -29,7 +29,7 @@ def test_the_bundled_model_carries_its_labels_recipe_and_card():
     assert "FER2013" in card and "Licence" in card and f"{meta['test_metrics']['accuracy']:.4f}" in card
 
 
-def test_predict_and_bench_use_the_bundled_model_without_model(tmp_path):
+def test_predict_uses_the_bundled_model_without_model(tmp_path):
     import cv2
 
     image = tmp_path / "face.png"
@@ -41,7 +41,7 @@ def test_predict_and_bench_use_the_bundled_model_without_model(tmp_path):
 
 
 @pytest.mark.skipif(not ARCHIVE.is_file(), reason="the shared FER2013 archive is not beside the checkout")
-def test_the_bundled_model_keeps_its_accuracy_on_the_held_out_faces(monkeypatch):
+def test_the_bundled_model_keeps_its_accuracy_on_the_held_out_faces():
     import cv2
 
     from keras_fer.data.archive import unpacked
