@@ -19,7 +19,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-NAMES = {"angry": "anger", "disgust": "disgust", "fear": "fear", "happy": "happiness", "neutral": "neutral", "sad": "sadness", "surprise": "surprise"}
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -30,6 +29,7 @@ def main():
     from keras_fer.edge.bundled_model import bundled_model_path
     from keras_fer.edge.expression_model import ExpressionModel
     from keras_fer.edge.face_crop import face_crop, model_recipe
+    from keras_fer.labels import canonical_emotion
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--archive", default=str(ROOT.parent / "shared" / "data" / "fer2013_train.tgz"))
@@ -41,9 +41,9 @@ def main():
     folder = unpacked(Path(args.archive))
     keys = (ROOT / "tests" / "edge" / "fer2013_heldout.txt").read_text().split()
     model = ExpressionModel(bundled_model_path())
-    labels = np.array([model.labels.index(NAMES[Path(k).parent.name]) for k in keys])
+    labels = np.array([model.labels.index(canonical_emotion(Path(k).parent.name)) for k in keys])
     keys = [keys[i] for i in stratified_subset(np.arange(len(keys)), labels, args.faces)]
-    truth = np.array([model.labels.index(NAMES[Path(k).parent.name]) for k in keys])
+    truth = np.array([model.labels.index(canonical_emotion(Path(k).parent.name)) for k in keys])
     faces = [cv2.imread(str(folder / k), cv2.IMREAD_GRAYSCALE) for k in keys]
     direct = np.array([int(np.argmax(p)) for p in model.predict_many([f[:, :, None] for f in faces])])
 

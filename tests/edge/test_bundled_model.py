@@ -46,18 +46,18 @@ def test_the_bundled_model_keeps_its_accuracy_on_the_held_out_faces():
 
     from keras_fer.data.archive import unpacked
     from keras_fer.edge.expression_model import ExpressionModel
+    from keras_fer.labels import canonical_emotion
 
     folder = unpacked(ARCHIVE)
     keys = HELDOUT.read_text().split()
     model = ExpressionModel(bundled_model_path())
     meta = model.meta
-    names = {"angry": "anger", "disgust": "disgust", "fear": "fear", "happy": "happiness", "neutral": "neutral", "sad": "sadness", "surprise": "surprise"}
     truth, predicted = [], []
     for start in range(0, len(keys), 256):
         batch = keys[start : start + 256]
         crops = [cv2.imread(str(folder / key), cv2.IMREAD_GRAYSCALE)[:, :, None] for key in batch]
         predicted += [int(np.argmax(p)) for p in model.predict_many(crops)]
-        truth += [meta["labels"].index(names[Path(key).parent.name]) for key in batch]
+        truth += [meta["labels"].index(canonical_emotion(Path(key).parent.name)) for key in batch]
     accuracy = float(np.mean(np.array(truth) == np.array(predicted)))
     print(f"bundled int8 model on {len(keys)} held-out FER2013 faces: accuracy {accuracy:.4f} (Keras, in the card: {meta['test_metrics']['accuracy']:.4f})")
     assert len(keys) == meta["test_metrics"]["num_samples"]
