@@ -1,14 +1,23 @@
-"""MediaPipe BlazeFace (short range) through the MediaPipe Tasks ``FaceDetector``.
+"""BlazeFace (short range) on our own TFLite interpreter: no MediaPipe runtime, no network.
 
-The model file comes from ``keras-fer models fetch``; nothing downloads here. VIDEO mode
-needs strictly increasing millisecond timestamps, so equal or decreasing ones are nudged
-forward. Call :meth:`close` (or use ``with``): MediaPipe's finaliser is noisy at exit.
+The model file is MediaPipe's ``face_detection_short_range.tflite`` (``keras-fer models
+fetch``; nothing downloads here). MediaPipe's own runtime is not used because its native
+library looks up ``play.googleapis.com`` for usage logging while it runs (issue #23), and
+the edge promise is that nothing but the source touches the network. What MediaPipe's face
+detector graph does around the network is done here, with its published options:
+
+- the frame is letterboxed into 128x128 (aspect kept, zero border), RGB scaled to [-1, 1];
+- 896 SSD anchors of unit size: two per cell of the 16x16 grid (stride 8), six per cell of
+  the 8x8 grid (strides 16, 16, 16 merged), centred on the cells;
+- box and 6 keypoints are offsets / 128 from the anchor centre; scores are the sigmoid of
+  the logit clipped to +-100; anything under ``min_confidence`` is dropped;
+- weighted non-maximum suppression: each kept face is the score-weighted mean of the boxes
+  and keypoints overlapping it by IoU > 0.3 (it keeps the best score); then the letterbox
+  is removed. ``tests/edge/test_blazeface.py`` checks the result against MediaPipe's own.
 """
 
 from __future__ import annotations
 
-import importlib.abc
-import sys
 from pathlib import Path
 
 import cv2
@@ -17,82 +26,111 @@ import numpy as np
 from keras_fer.detector_model import require_detector_model
 
 from .detection import Detection
+from .interpreter import make_interpreter
 
 # One threshold for `data prepare` and the runner: BlazeFace blends overlapping anchors, so the
 # threshold moves the keypoints (0.4 vs 0.5 shifts the eyes by ~0.04 px and crop pixels by up
 # to 10 grey levels), and the runner must crop exactly as training did.
 MIN_CONFIDENCE = 0.4
-
-class _SkipTensorFlow(importlib.abc.MetaPathFinder):
-    def find_spec(self, name, path=None, target=None):
-        if name == "tensorflow" or name.startswith("tensorflow."):
-            raise ModuleNotFoundError(f"No module named {name!r}")
-        return None
+SUPPRESSION_IOU = 0.3  # MediaPipe FaceDetectorOptions.min_suppression_threshold
+SIDE = 128  # the model's input side
+KEYPOINTS = 6  # right eye, left eye, nose tip, mouth, right ear tragion, left ear tragion
 
 
-def _tasks_api():
-    """MediaPipe's Tasks vision API, imported so that it does not pull in TensorFlow.
+def anchor_centres() -> np.ndarray:
+    """(896, 2) anchor centres (x, y) in [0, 1], in the model's output order."""
+    parts = []
+    for stride, per_cell in ((8, 2), (16, 6)):
+        cells = SIDE // stride
+        ys, xs = np.meshgrid(np.arange(cells), np.arange(cells), indexing="ij")
+        centres = np.stack([(xs + 0.5) / cells, (ys + 0.5) / cells], axis=-1).reshape(-1, 2)
+        parts.append(np.repeat(centres, per_cell, axis=0))
+    return np.concatenate(parts).astype(np.float32)
 
-    When TensorFlow is installed (the training world), MediaPipe imports it only for doc
-    decorators (``optional_dependencies.py``), which costs ~3 s and ~650 MB of RSS in every
-    edge process. TensorFlow is hidden for the duration of this one import, unless it is
-    already loaded; MediaPipe then uses its own no-op fallback.
-    """
-    blocker = None if "tensorflow" in sys.modules else _SkipTensorFlow()
-    if blocker is not None:
-        sys.meta_path.insert(0, blocker)
-    try:
-        from mediapipe.tasks.python import BaseOptions
-        from mediapipe.tasks.python.vision import FaceDetector, FaceDetectorOptions, RunningMode
-    finally:
-        if blocker is not None:
-            sys.meta_path.remove(blocker)
-    return BaseOptions, FaceDetector, FaceDetectorOptions, RunningMode
+
+def weighted_nms(boxes: np.ndarray, scores: np.ndarray, keypoints: np.ndarray, threshold: float = SUPPRESSION_IOU):
+    """Blend overlapping candidates. ``boxes`` (N, 4) as xmin, ymin, xmax, ymax; returns a list
+    of (box, score, keypoints), best first."""
+    remaining = np.argsort(-scores, kind="stable")
+    kept = []
+    while len(remaining):
+        top = boxes[remaining[0]]
+        rest = boxes[remaining]
+        ix = np.clip(np.minimum(top[2], rest[:, 2]) - np.maximum(top[0], rest[:, 0]), 0, None)
+        iy = np.clip(np.minimum(top[3], rest[:, 3]) - np.maximum(top[1], rest[:, 1]), 0, None)
+        inter = ix * iy
+        union = (top[2] - top[0]) * (top[3] - top[1]) + (rest[:, 2] - rest[:, 0]) * (rest[:, 3] - rest[:, 1]) - inter
+        iou = np.where(union > 0, inter / np.maximum(union, 1e-12), 0.0)
+        members = remaining[iou > threshold]
+        if len(members) == 0:  # a degenerate (empty) top box overlaps nothing, not even itself
+            members = remaining[:1]
+        weights = scores[members][:, None]
+        kept.append(((boxes[members] * weights).sum(0) / weights.sum(), float(scores[remaining[0]]),
+                     (keypoints[members] * weights[:, :, None]).sum(0) / weights.sum()))
+        remaining = remaining[~np.isin(remaining, members)]
+    return kept
 
 
 class BlazeFaceDetector:
-    def __init__(self, model_path: str | Path | None = None, min_confidence: float = MIN_CONFIDENCE, video: bool = True):
-        BaseOptions, FaceDetector, FaceDetectorOptions, RunningMode = _tasks_api()
+    """``detect(frame_bgr)`` -> faces in frame pixels with 6 keypoints, best first.
+
+    ``video`` is accepted for the detector interface: BlazeFace has no state between frames
+    (MediaPipe's VIDEO mode only orders timestamps), so it changes nothing here.
+    """
+
+    def __init__(self, model_path: str | Path | None = None, min_confidence: float = MIN_CONFIDENCE, video: bool = True, threads: int = 1):
         path = Path(model_path) if model_path else require_detector_model()
-        options = FaceDetectorOptions(
-            base_options=BaseOptions(model_asset_path=str(path)),
-            running_mode=RunningMode.VIDEO if video else RunningMode.IMAGE,
-            min_detection_confidence=min_confidence,
-        )
-        self._detector = FaceDetector.create_from_options(options)
-        self._video = video
-        self._last_ms = -1
+        self._interpreter = make_interpreter(path, threads)
+        inputs, outputs = self._interpreter.get_input_details(), self._interpreter.get_output_details()
+        shapes = sorted(tuple(o["shape"][1:]) for o in outputs)
+        if len(inputs) != 1 or tuple(inputs[0]["shape"]) != (1, SIDE, SIDE, 3) or shapes != [(896, 1), (896, 16)]:
+            raise ValueError(f"{path}: not BlazeFace short range (input {[tuple(i['shape']) for i in inputs]}, outputs {shapes}); "
+                             "run `keras-fer models fetch` for the checked file.")
+        self._input = inputs[0]["index"]
+        by_width = {o["shape"][-1]: o["index"] for o in outputs}
+        self._regressors, self._scores = by_width[16], by_width[1]
+        self._anchors = anchor_centres()
+        self.min_confidence = float(min_confidence)
+        self.video = video
 
     def detect(self, frame_bgr: np.ndarray, timestamp_ms: int | None = None) -> list[Detection]:
-        import mediapipe as mp
-
-        rgb = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB) if frame_bgr.ndim == 3 else cv2.cvtColor(frame_bgr, cv2.COLOR_GRAY2RGB)
-        image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
-        if self._video:
-            ms = self._last_ms + 1 if timestamp_ms is None else max(int(timestamp_ms), self._last_ms + 1)
-            self._last_ms = ms
-            result = self._detector.detect_for_video(image, ms)
-        else:
-            result = self._detector.detect(image)
+        if self._interpreter is None:
+            raise RuntimeError("BlazeFaceDetector is closed.")
         h, w = frame_bgr.shape[:2]
+        rgb = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB) if frame_bgr.ndim == 3 and frame_bgr.shape[2] == 3 else cv2.cvtColor(frame_bgr, cv2.COLOR_GRAY2RGB)
+        scale = min(SIDE / w, SIDE / h)
+        pad_x, pad_y = (SIDE - w * scale) / 2, (SIDE - h * scale) / 2
+        # Corner-aligned (no half-pixel shift): this is what MediaPipe's converter does; with it the
+        # scores and keypoints equal MediaPipe's to float precision.
+        warp = np.array([[scale, 0, pad_x], [0, scale, pad_y]], np.float32)
+        square = cv2.warpAffine(rgb, warp, (SIDE, SIDE), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        self._interpreter.set_tensor(self._input, (square.astype(np.float32) / 127.5 - 1.0)[None])
+        self._interpreter.invoke()
+        raw = self._interpreter.get_tensor(self._regressors)[0]
+        logits = self._interpreter.get_tensor(self._scores)[0, :, 0]
+        scores = 1.0 / (1.0 + np.exp(-np.clip(logits.astype(np.float64), -100.0, 100.0)))
+        keep = np.flatnonzero(scores >= self.min_confidence)
+        if len(keep) == 0:
+            return []
+        raw, scores, anchors = raw[keep] / SIDE, scores[keep], self._anchors[keep]
+        centre = anchors + raw[:, 0:2]
+        half = raw[:, 2:4] / 2
+        boxes = np.concatenate([centre - half, centre + half], axis=1)
+        keypoints = anchors[:, None, :] + raw[:, 4 : 4 + 2 * KEYPOINTS].reshape(-1, KEYPOINTS, 2)
+        # Letterbox removal: model-square [0, 1] -> frame pixels.
+        offset = np.array([pad_x, pad_y], np.float32) / SIDE
+        to_pixels = np.array([w, h], np.float32) / (1 - 2 * offset)
         found = []
-        for det in result.detections:
-            bb = det.bounding_box
-            keypoints = None
-            if det.keypoints:
-                keypoints = np.array([[kp.x * w, kp.y * h] for kp in det.keypoints], np.float32)
-            score = det.categories[0].score if det.categories else 0.0
-            found.append(Detection((float(bb.origin_x), float(bb.origin_y), float(bb.width), float(bb.height)), float(score), keypoints))
+        for box, score, points in weighted_nms(boxes, scores, keypoints):
+            (x0, y0), (x1, y1) = (box[:2] - offset) * to_pixels, (box[2:] - offset) * to_pixels
+            found.append(Detection((float(x0), float(y0), float(x1 - x0), float(y1 - y0)), score, ((points - offset) * to_pixels).astype(np.float32)))
         return found
 
     def reset(self) -> None:
-        """A new stream starts. MediaPipe's graph keeps its own clock for its whole life, so
-        timestamps keep increasing across streams (a smaller one is nudged past the last)."""
+        """A new stream starts: nothing to forget (BlazeFace looks at each frame alone)."""
 
     def close(self) -> None:
-        if self._detector is not None:
-            self._detector.close()
-            self._detector = None
+        self._interpreter = None
 
     def __enter__(self):
         return self

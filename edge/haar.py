@@ -1,4 +1,4 @@
-"""OpenCV's Haar cascade face detector: the fallback when MediaPipe is not available.
+"""OpenCV's Haar cascade face detector: the fallback when the BlazeFace model is not fetched.
 
 Eye centres come from the eye cascade inside the face when it finds two eyes, else from
 the typical positions in a Haar face box (30% and 70% across, 38% down).

@@ -134,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fetch.add_argument("--wheel", help="use this local mediapipe wheel instead of downloading")
 
-    doctor = sub.add_parser("doctor", help="print what this machine has (Python, TF, TFLite, MediaPipe, OpenCV, CPU, GPUs, models)")
+    doctor = sub.add_parser("doctor", help="print what this machine has (Python, TF, TFLite, OpenCV, CPU, GPUs, models)")
     doctor.add_argument("--no-gpu", action="store_true", help="skip the GPU check (it imports TensorFlow)")
     return parser
 

@@ -73,7 +73,6 @@ def doctor_rows(check_gpus: bool = True) -> list[tuple[str, str]]:
         ("TensorFlow", tf_version),
         ("Keras", _version("keras")),
         ("TFLite interpreter", tflite_backend()),
-        ("MediaPipe", _version("mediapipe")),
         ("OpenCV", _opencv()),
         ("NumPy", _version("numpy")),
         ("CPU", _cpu()),

@@ -20,7 +20,7 @@ def test_doctor_works_on_an_edge_only_install():
     assert rows["TFLite interpreter"].startswith(("ai_edge_litert", "tflite_runtime"))
     assert "Haar cascades present" in rows["OpenCV"]
     assert rows["Face detector model"].endswith("(missing)")
-    for key in ("Python", "MediaPipe", "CPU", "NumPy", "keras-fer"):
+    for key in ("Python", "CPU", "NumPy", "keras-fer"):
         assert rows[key]
 
 

@@ -30,7 +30,7 @@ def test_the_wheel_installs_and_runs_outside_the_checkout(tmp_path, detector_mod
     assert any(n.endswith("LICENSE") for n in names)
 
     # A fresh venv with the wheel installed for real; the heavy dependencies (TensorFlow,
-    # MediaPipe) come from this venv's site-packages through a .pth line, to keep it fast.
+    # OpenCV) come from this venv's site-packages through a .pth line, to keep it fast.
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     python = venv / "bin" / "python"

@@ -1,7 +1,9 @@
-"""BlazeFace finds the synthetic faces, without TensorFlow, on the cached model."""
+"""BlazeFace finds the synthetic faces, without TensorFlow or MediaPipe's runtime, on the cached
+model; its decoding equals MediaPipe's own; nothing it runs in opens a socket."""
 
 import json
 
+import numpy as np
 import pytest
 
 from tests.conftest import run_python
@@ -55,3 +57,76 @@ def test_blazeface_recall_on_the_synthetic_clip(detector_model, tmp_path):
     print(f"BlazeFace recall on faces >= 80 px: {result['recall']:.3f} ({result['hits']}/{result['faces']})")
     assert result["faces"] > 200
     assert result["recall"] >= 0.9
+
+
+def test_anchors_follow_the_model_grid():
+    from keras_fer.edge.blazeface import anchor_centres
+
+    anchors = anchor_centres()
+    assert anchors.shape == (896, 2)
+    np.testing.assert_allclose(anchors[:2], [[1 / 32, 1 / 32]] * 2)  # two anchors per 8 px cell
+    np.testing.assert_allclose(anchors[2], [3 / 32, 1 / 32])
+    np.testing.assert_allclose(anchors[512:518], [[1 / 16, 1 / 16]] * 6)  # six per 16 px cell
+    np.testing.assert_allclose(anchors[-1], [15 / 16, 15 / 16])
+
+
+def test_weighted_nms_blends_overlaps_by_score_and_keeps_the_rest():
+    from keras_fer.edge.blazeface import weighted_nms
+
+    boxes = np.array([[0.0, 0.0, 1.0, 1.0], [0.1, 0.0, 1.1, 1.0], [5.0, 5.0, 6.0, 6.0]])
+    scores = np.array([0.6, 0.9, 0.7])
+    points = np.array([[[0.0, 0.0]], [[1.0, 1.0]], [[5.0, 5.0]]])
+    kept = weighted_nms(boxes, scores, points, threshold=0.3)
+    assert [round(score, 3) for _, score, _ in kept] == [0.9, 0.7]  # best first, each keeps its own best score
+    np.testing.assert_allclose(kept[0][0], [0.06, 0.0, 1.06, 1.0])  # (0.6 * 0 + 0.9 * 0.1) / 1.5
+    np.testing.assert_allclose(kept[0][2], [[0.6, 0.6]])
+    np.testing.assert_allclose(kept[1][0], boxes[2])
+
+
+def _frames():
+    from keras_fer.data.synthetic.action_units import sample_expression
+    from keras_fer.data.synthetic.identity import sample_identity
+    from keras_fer.data.synthetic.painter import Pose
+    from keras_fer.data.synthetic.scene import FaceSpec, compose
+
+    rng = np.random.default_rng(1)
+    frames = []
+    for i, (height, width) in enumerate([(480, 640), (360, 360), (300, 520), (640, 360)]):
+        specs = [FaceSpec(sample_identity(3 + i, 0), sample_expression(rng, "happiness"), Pose(width // 3, height // 2, 45 + 12 * i))]
+        if i % 2:
+            specs.append(FaceSpec(sample_identity(11 + i, 0), sample_expression(rng, "anger"), Pose(2 * width // 3 + 20, height // 2, 55)))
+        frames.append(compose(np.full((height, width, 3), 140, np.uint8), specs, rng)[0])
+    return frames
+
+
+def test_decoding_equals_mediapipes_own(detector_model):
+    """MediaPipe's FaceDetector on the same file and frames is the reference: same faces, same
+    scores and keypoints (to float precision), boxes within its integer rounding."""
+    pytest.importorskip("mediapipe")
+    import cv2
+    from mediapipe.tasks.python import BaseOptions
+    from mediapipe.tasks.python.vision import FaceDetector, FaceDetectorOptions, RunningMode
+
+    import mediapipe as mp
+    from keras_fer.edge.blazeface import MIN_CONFIDENCE, BlazeFaceDetector
+
+    options = FaceDetectorOptions(base_options=BaseOptions(model_asset_path=str(detector_model)), running_mode=RunningMode.IMAGE,
+                                  min_detection_confidence=MIN_CONFIDENCE)
+    reference = FaceDetector.create_from_options(options)
+    ours = BlazeFaceDetector(detector_model)
+    compared = 0
+    try:
+        for frame in _frames():
+            h, w = frame.shape[:2]
+            theirs = reference.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)))).detections
+            found = ours.detect(frame)
+            assert len(found) == len(theirs) >= 1
+            for mine, other in zip(found, theirs):
+                assert mine.score == pytest.approx(other.categories[0].score, abs=1e-4)
+                np.testing.assert_allclose(mine.keypoints, [[p.x * w, p.y * h] for p in other.keypoints], atol=0.05)
+                bb = other.bounding_box
+                np.testing.assert_allclose(mine.box, [bb.origin_x, bb.origin_y, bb.width, bb.height], atol=1.0)
+                compared += 1
+    finally:
+        reference.close()
+    assert compared >= 6
