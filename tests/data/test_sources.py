@@ -130,6 +130,26 @@ def test_folder_quirks_corrupt_empty_and_unknown_label(tmp_path):
     assert len(read_source(cfg(format="folder", root=str(root), label_aliases={"joyful": "happiness"})).records) == 1
 
 
+def test_links_dangling_and_looping_are_listed_not_silently_dropped(tmp_path):
+    grey = np.full((16, 16), 128, np.uint8)
+    root = tmp_path / "jaffe"
+    _png(root / "a" / "KA.HA1.29.png", grey)
+    _png(tmp_path / "elsewhere" / "KM.SA1.9.png", grey)
+    (root / "more").symlink_to(tmp_path / "elsewhere")  # a dataset spread by links: followed
+    (root / "a" / "back").symlink_to(root)  # a loop
+    (root / "a" / "KL.AN1.1.png").symlink_to(tmp_path / "gone.png")  # dangling
+    data = read_source(cfg(format="jaffe", root=str(root)))
+    assert sorted(r.key for r in data.records) == ["a/KA.HA1.29.png", "more/KM.SA1.9.png"]
+    assert sorted(data.skipped) == [("a/KL.AN1.1.png", "dangling symlink: its target does not exist"),
+                                    ("a/back", "symlinked folder already listed (a loop or a second link); not followed")]
+
+    folder = tmp_path / "faces"
+    _png(folder / "happy" / "a.png", grey)
+    (folder / "happy" / "b.png").symlink_to(tmp_path / "gone.png")
+    data = read_source(cfg(format="folder", root=str(folder)))
+    assert len(data.records) == 1 and data.skipped == [("happy/b.png", "dangling symlink: its target does not exist")]
+
+
 def test_image_depths_and_corrupt_files(tmp_path):
     deep = (np.arange(100, dtype=np.uint16).reshape(10, 10) * 600)
     rgba = np.zeros((10, 10, 4), np.uint8)

@@ -23,7 +23,9 @@ def read_class_folders(config) -> SourceData:
     for split, base in groups:
         for class_dir in sorted((p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.name):
             label = label_of(class_dir.name, config)
-            files = sorted((f for f in class_dir.iterdir() if f.is_file()), key=lambda f: natural_key(f.name))
+            entries = sorted(class_dir.iterdir(), key=lambda f: natural_key(f.name))
+            files = [f for f in entries if f.is_file()]
+            skipped += [(str(f.relative_to(root)), "dangling symlink: its target does not exist") for f in entries if f.is_symlink() and not f.exists()]
             images = [f for f in files if f.suffix.lower() in IMAGE_SUFFIXES]
             skipped += [(str(f.relative_to(root)), "not an image file") for f in files if f.suffix.lower() not in IMAGE_SUFFIXES and not f.name.startswith(".")]
             if not images:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -39,13 +40,48 @@ def label_of(name: str, config, where: str | None = None) -> str:
         raise UsageError(f"{where}: {exc}") from exc
 
 
+def walk_files(root: Path):
+    """Every file below ``root``, in natural order of relative path, and what was not listed.
+
+    Symlinked folders are followed (a dataset spread over disks by links is normal), each
+    real folder once: a link back to a folder already walked (a loop, or a second link to the
+    same place) is not followed. Returns ``(files, skipped)`` with ``skipped`` the
+    ``(relative path, reason)`` of such links, of dangling links and of unreadable folders.
+    """
+    files, skipped, seen = [], [], set()
+
+    def visit(folder: Path) -> None:
+        real = os.path.realpath(folder)
+        if real in seen:
+            skipped.append((folder.relative_to(root).as_posix(), "symlinked folder already listed (a loop or a second link); not followed"))
+            return
+        seen.add(real)
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            skipped.append((folder.relative_to(root).as_posix() or ".", f"folder not readable ({exc.strerror})"))
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_dir():
+                visit(path)
+            elif entry.is_file():
+                files.append(path)
+            elif entry.is_symlink():
+                skipped.append((path.relative_to(root).as_posix(), "dangling symlink: its target does not exist"))
+
+    visit(root)
+    return sorted(files, key=lambda p: natural_key(p.relative_to(root).as_posix())), skipped
+
+
 def named_images(root: Path, pattern: re.Pattern, expected: str):
     """Image files anywhere below ``root`` whose file name matches ``pattern`` (JAFFE, FERG: the
     label and subject are in the name), in natural order of their relative paths. Returns
-    ``[(relative path, path, match)]`` and the ``(relative path, reason)`` of images skipped
-    because their name is not ``expected``."""
-    found, skipped = [], []
-    for path in sorted((p for p in root.rglob("*") if p.is_file()), key=lambda p: natural_key(p.relative_to(root).as_posix())):
+    ``[(relative path, path, match)]`` and the ``(relative path, reason)`` of what was skipped:
+    images whose name is not ``expected``, dangling links, symlink loops (:func:`walk_files`)."""
+    found = []
+    files, skipped = walk_files(root)
+    for path in files:
         if path.suffix.lower() not in IMAGE_SUFFIXES:
             continue
         rel = path.relative_to(root).as_posix()
