@@ -58,6 +58,7 @@ def train(config=None, resume: str | Path | None = None, progress: bool = True, 
         folder = open_run_dir(resume)
         config = load_config(folder / "config.yaml")
         check_checkpoints(folder, read_state(folder), [stage.name for stage in resolve_stages(config.train)])
+        (folder / "checkpoints").mkdir(exist_ok=True)  # a run killed before its first epoch, or one copied without it
         log(f"Resuming {folder}")
     elif not is_chief():
         # Other workers of a multi-worker cluster train in step; the chief alone writes the run.

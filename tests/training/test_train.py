@@ -130,3 +130,11 @@ def test_failed_starts_leave_no_run_folder_and_bad_checkpoints_are_named_at_resu
     state.write_text(state.read_text()[:40])
     resumed = run_cli("train", "--quiet", "--resume", str(tmp_path / "ok"))
     assert resumed.returncode == 2 and "state.json is corrupt" in resumed.stderr and "config.yaml" in resumed.stderr
+    # A run killed before its first epoch (or its config.yaml copied alone) has no checkpoints/
+    # yet: resume starts it from scratch (it used to train an epoch, then fail to save it).
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    (fresh / "config.yaml").write_text((tmp_path / "ok" / "config.yaml").read_text())
+    resumed = run_cli("train", "--quiet", "--resume", str(fresh))
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert (fresh / "model.keras").is_file() and (fresh / "checkpoints" / "state.json").is_file()
