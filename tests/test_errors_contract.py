@@ -1,0 +1,51 @@
+"""docs/errors.md is the contract for bad input: every row runs here, in-process, and must
+give its exit code with the quoted text in the message."""
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "errors.md"
+ROW = re.compile(r"^\| (?P<input>[^|]+) \| `keras-fer (?P<command>[^`]+)` \| (?P<exit>\d) \| `(?P<message>[^`]+)` \|$")
+
+
+def _rows():
+    rows = [ROW.match(line) for line in DOC.read_text().splitlines()]
+    return [pytest.param(m["command"], int(m["exit"]), m["message"], id=m["input"]) for m in rows if m]
+
+
+def test_the_table_has_rows():
+    assert len(_rows()) >= 20
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory):
+    from keras_fer.config import load_config
+
+    tmp = tmp_path_factory.mktemp("probes")
+    (tmp / "notes.txt").write_text("not an image, a video or a model\n")
+    header = "emotion,pixels,Usage\n"
+    (tmp / "negative.csv").write_text(header + "-1," + " ".join(["7"] * 2304) + ",Training\n")
+    (tmp / "tiny.csv").write_text(header + "0,1 2 3 4,Training\n")
+    (tmp / "latin1.csv").write_bytes(header.encode() + b"0,1 2\xff 3,Training\n")
+    run = tmp / "run"
+    (run / "checkpoints").mkdir(parents=True)
+    (run / "config.yaml").write_text(load_config(None, []).to_yaml())
+    (run / "checkpoints" / "state.json").write_text('{"stage": 0, "epo')
+    return tmp
+
+
+@pytest.mark.parametrize("command, code, message", _rows())
+def test_bad_input_gets_its_documented_exit_code_and_message(command, code, message, scratch, capsys):
+    from keras_fer.cli import main
+
+    argv = shlex.split(command.replace("{tmp}", str(scratch)))
+    try:
+        got = main(argv)
+    except SystemExit as exc:  # argparse's own errors
+        got = exc.code
+    err = capsys.readouterr().err
+    assert got == code, f"keras-fer {command}: exit {got}, documented {code}\n{err[-1500:]}"
+    assert message.replace("{tmp}", str(scratch)) in err, f"keras-fer {command}: message not as documented\n{err[-1500:]}"
