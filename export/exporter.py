@@ -27,14 +27,19 @@ SEQUENCE_MODELS_WINDOWED = "windowed"
 
 
 def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_type: str = "int8", max_test: int = 3000, formats=("tflite",), log=print,
-               card_notes: str | None = None) -> dict:
-    """Convert, verify and report; ``card_notes`` (a Markdown file) leads RUN/export/MODEL_CARD.md."""
+               card_notes: str | None = None, flip_average: bool | None = None) -> dict:
+    """Convert, verify and report; ``card_notes`` (a Markdown file) leads RUN/export/MODEL_CARD.md.
+
+    ``flip_average`` (default: the run's ``export.flip_average``) exports the model averaged
+    with its mirror image; the test metrics in the metadata and the card are then measured
+    again on the whole test split with the averaged model (metrics.json keeps training's)."""
     from keras_fer.config import load_config
     from keras_fer.data.pipeline import representative_dataset
     from keras_fer.data.prepare import prepare, recipe_of
     from keras_fer.data.splits import load_split, stratified_subset
-    from keras_fer.evaluation.evaluate import predict
+    from keras_fer.evaluation.evaluate import predict, score
     from keras_fer.models import load_model
+    from keras_fer.models.flip_average import with_flip_average
     from keras_fer.training.run_dir import open_run_dir
 
     folder = open_run_dir(run)
@@ -51,6 +56,9 @@ def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_t
     if steps < 100:
         log(f"warning: export.calibration_steps={steps} is below 100; int8 ranges may be poorly estimated.")
     model = load_model(folder / "model.keras")
+    flip_average = config.export.flip_average if flip_average is None else flip_average
+    if flip_average:
+        model = with_flip_average(model)
     prepared = prepare(config.data, progress=False)
     fold = load_split(folder / "split.json", prepared.keys).folds[0]
     calibration_idx = fold["val"] if len(fold["val"]) else fold["train"]
@@ -60,9 +68,12 @@ def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_t
     inputs = np.asarray(prepared.images[test_idx[prepared.labels[test_idx] >= 0]], np.float32)
     inputs = inputs[:, 0] if prepared.images.shape[1] == 1 else inputs
     metrics = json.loads((folder / "metrics.json").read_text())
+    if flip_average:
+        classes = list(metrics.get("classes") or prepared.classes)
+        metrics = dict(metrics, **score(*predict(model, prepared, fold["test"]), classes), flip_average=True, without_flip_average=metrics)
     out_dir = folder / "export"
     out_dir.mkdir(exist_ok=True)
-    report = {"run": str(folder), "model": config.model.name, "keras_fer": __version__, "calibration_samples": len(calibration), "quants": {}}
+    report = {"run": str(folder), "model": config.model.name, "keras_fer": __version__, "calibration_samples": len(calibration), "flip_average": bool(flip_average), "quants": {}}
     sizes = {}
     for quant in (("float32",) + tuple(q for q in quants if q != "float32")) if "tflite" in formats else ():
         started = time.perf_counter()
@@ -100,7 +111,7 @@ def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_t
     atomic_write_text(out_dir / "report.md", report_markdown(report))
     if report["quants"]:
         quant = "int8" if "int8" in report["quants"] else next(iter(report["quants"]))
-        report["model_card"] = str(atomic_write_text(out_dir / "MODEL_CARD.md", model_card(folder, report, quant, card_text)))
+        report["model_card"] = str(atomic_write_text(out_dir / "MODEL_CARD.md", model_card(folder, report, quant, card_text, metrics)))
     return report
 
 
@@ -143,6 +154,7 @@ def _metadata(model, config, prepared, metrics, quant, detail, recipe) -> dict:
         "quant": quant,
         "dataset": prepared.meta.get("dataset"),
         "test_metrics": {k: metrics[k] for k in ("accuracy", "mean_class_accuracy", "macro_f1", "num_samples") if k in metrics},
+        "flip_average": bool(metrics.get("flip_average", False)),
     }
 
 

@@ -13,9 +13,11 @@ import subprocess
 from pathlib import Path
 
 
-def model_card(folder: Path, report: dict, quant: str, notes: str | None = None) -> str:
+def model_card(folder: Path, report: dict, quant: str, notes: str | None = None, metrics: dict | None = None) -> str:
+    """``metrics``: the test metrics of the exported model (default: the run's metrics.json)."""
     folder = Path(folder)
-    metrics = json.loads((folder / "metrics.json").read_text())
+    metrics = metrics or json.loads((folder / "metrics.json").read_text())
+    plain = metrics.get("without_flip_average")
     config = (folder / "config.yaml").read_text()
     split = json.loads((folder / "split.json").read_text())["folds"][0] if (folder / "split.json").is_file() else {}
     exported = report["quants"][quant]
@@ -31,12 +33,17 @@ def model_card(folder: Path, report: dict, quant: str, notes: str | None = None)
               f"- Against the Keras model on {exported['num_samples']} stratified test faces: top-1 agreement {exported['agreement']:.3f}, "
               f"accuracy {exported['keras_accuracy']:.4f} (Keras) -> {exported['tflite_accuracy']:.4f} ({quant}).",
               f"- Latency on the export machine, one face, p50 / p99: {exported['latency_ms_1_thread']['p50']} / {exported['latency_ms_1_thread']['p99']} ms "
-              f"at 1 thread, {exported['latency_ms_2_threads']['p50']} / {exported['latency_ms_2_threads']['p99']} ms at 2.", ""]
+              f"at 1 thread, {exported['latency_ms_2_threads']['p50']} / {exported['latency_ms_2_threads']['p99']} ms at 2."]
+    if plain:
+        lines.append(f"- Flip averaging is inside the file: each face and its mirror image go through the network and the probabilities "
+                     f"are averaged (twice the inference). Without it the same network scores accuracy {plain['accuracy']:.4f}, "
+                     f"mean class {plain['mean_class_accuracy']:.4f} on the same test faces.")
+    lines.append("")
     if split:
         lines += ["## Data split", "", "| part | faces |", "|---|---|"] + [f"| {part} | {len(keys):,} |" for part, keys in split.items()] + [""]
     lines += [f"## Accuracy on the held-out test split ({metrics.get('num_samples', 0):,} faces)", "",
               f"Accuracy **{metrics['accuracy']:.4f}**, mean class accuracy **{metrics['mean_class_accuracy']:.4f}**, macro-F1 **{metrics['macro_f1']:.4f}** "
-              f"(the Keras model; best epoch {metrics.get('best', {}).get('epoch')} of training by {metrics.get('best', {}).get('monitor')}).", "",
+              f"(the Keras model{' with flip averaging' if plain else ''}; best epoch {metrics.get('best', {}).get('epoch')} of training by {metrics.get('best', {}).get('monitor')}).", "",
               "| class | precision | recall | F1 | test faces |", "|---|---|---|---|---|"]
     for name in classes:
         c = metrics["per_class"][name]

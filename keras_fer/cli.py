@@ -120,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", nargs="+", default=["tflite"], choices=("tflite", "saved_model", "onnx"),
                         help="tflite (default); saved_model for TF-TRT on a Jetson; onnx (needs keras-fer[onnx])")
     export.add_argument("--card-notes", metavar="FILE", help="Markdown (data, licence, intended use, known failures) that opens RUN/export/MODEL_CARD.md")
+    export.add_argument("--flip-average", action=argparse.BooleanOptionalAction, default=None,
+                        help="still-image models: the file averages each face with its mirror image (default: the run's export.flip_average)")
 
     add_edge_parsers(sub)
 
@@ -186,7 +188,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from keras_fer.training.run_dir import open_run_dir
 
         quants = QUANTS if args.all else (args.quant or load_config(open_run_dir(args.run) / "config.yaml").export.quant,)
-        report = export_run(args.run, quants, args.calibration_steps, args.io, formats=tuple(args.format), card_notes=args.card_notes)
+        report = export_run(args.run, quants, args.calibration_steps, args.io, formats=tuple(args.format), card_notes=args.card_notes,
+                            flip_average=args.flip_average)
         for quant, r in report["quants"].items():
             verdict = "MISSED " + "; ".join(r["misses"]) if r["misses"] else "targets met"
             print(f"{quant:8s} {r['size_bytes'] / 1024:8.0f} KB  agreement {r['agreement']:.3f}  acc {r['keras_accuracy']:.3f} -> {r['tflite_accuracy']:.3f}  "

@@ -104,6 +104,7 @@ class SplitConfig:
 class ExportConfig:
     quant: str = "int8"
     calibration_steps: int = 300
+    flip_average: bool = False
 
 
 @dataclasses.dataclass

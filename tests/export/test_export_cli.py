@@ -41,6 +41,27 @@ def test_export_all_quants_of_a_run(tmp_path):
     assert meta["labels"] == classes and meta["model"] == "frame_cnn" and meta["quant"] == "int8"
     assert meta["input"]["dtype"] == "int8" and meta["input"]["height"] == 32 and meta["align"]["size"] == 32
     assert meta["test_metrics"]["accuracy"] == json.loads((tmp_path / "r" / "metrics.json").read_text())["accuracy"]
+    assert meta["flip_average"] is False
+
+    # Flip averaging baked into the file: a face and its mirror image give the same output.
+    result = run_cli("export", "--run", str(tmp_path / "r"), "--quant", "float32", "--calibration-steps", "20", "--flip-average")
+    assert result.returncode == 0, result.stderr[-2000:]
+    path = tmp_path / "r" / "export" / "frame_cnn_float32.tflite"
+    meta = read_metadata(path)
+    assert meta["flip_average"] is True and meta["test_metrics"]["num_samples"] == metrics["num_samples"]
+    import numpy as np
+
+    from keras_fer.edge.interpreter import make_interpreter
+
+    interpreter = make_interpreter(path)
+    face = np.random.default_rng(0).uniform(0, 255, (1, 32, 32, 1)).astype(np.float32)
+    outputs = []
+    for x in (face, face[:, :, ::-1].copy()):
+        interpreter.set_tensor(interpreter.get_input_details()[0]["index"], x)
+        interpreter.invoke()
+        outputs.append(interpreter.get_tensor(interpreter.get_output_details()[0]["index"]).copy())
+    np.testing.assert_allclose(outputs[0], outputs[1], atol=1e-5)
+    assert "Flip averaging is inside the file" in (tmp_path / "r" / "export" / "MODEL_CARD.md").read_text()
 
 
 def test_saved_model_and_onnx_carry_the_metadata(tmp_path):
