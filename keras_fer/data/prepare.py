@@ -143,6 +143,11 @@ def _jobs(source, data_config) -> list[dict]:
 def _run(jobs, data_config, recipe, workers):
     payload = [(job["record"], job["pick"], data_config.video_fps) for job in jobs]
     workers = (os.cpu_count() or 1) if workers is None else max(1, workers)
+    if data_config.align != "none" and data_config.detector == "mtcnn":
+        # MTCNN runs on TensorFlow: a worker forked from a process whose TensorFlow is already
+        # running (train, the test suite) deadlocks on its first call, and TensorFlow threads
+        # itself anyway. One process.
+        workers = 1
     if workers == 1 or len(jobs) < 16:
         _init(recipe, data_config.detector)
         try:
