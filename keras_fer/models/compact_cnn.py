@@ -1,10 +1,9 @@
 """``compact_cnn``: the small still-image CNN that keras-fer ships for real faces.
 
 Not a paper's network: a VGG-style stack (Simonyan & Zisserman 2015) cut to the budget of a
-2-core CPU for training and about 1 ms per face int8 on the device. One 3x3 convolution with
-batch normalisation per stage at 48 and 24 px, two at 12 px (where most of the expression
-detail of a 48 px face lives), one at 6 px, then a 3x3 map flattened into a small FC head so
-that the classifier keeps where on the face a feature is (mouth vs. eyes). Cotter 2019 shows
+2-core CPU for training and under 1 ms per face int8 on the device. One 3x3 convolution with
+batch normalisation at 48 px, two at each of 24, 12 and 6 px, then a 3x3 map flattened into
+a small FC head so that the classifier keeps where on the face a feature is (mouth vs. eyes). Cotter 2019 shows
 small VGG-like nets reach the high 60s on FER2013; the measured figures are in
 docs/benchmarks.md.
 
@@ -26,9 +25,9 @@ def compact_cnn(
     input_shape=(48, 48, 1),
     num_classes: int = 7,
     filters=(32, 64, 128, 256),  # ours: one stage per resolution, 48 -> 24 -> 12 -> 6 px
-    convs=(1, 1, 2, 1),  # ours: convolutions per stage (measured on 2 cores: 183 s per FER2013 epoch)
+    convs=(1, 2, 2, 2),  # ours: convolutions per stage; (1, 1, 2, 1) trained 1.6x faster but reached 0.547 (docs/experiments.md)
     fc_units: int = 256,
-    dropout: float = 0.5,
+    dropout: float = 0.4,
 ):
     if len(filters) != len(convs):
         raise ValueError(f"compact_cnn: filters={list(filters)} and convs={list(convs)} must have one entry per stage.")
