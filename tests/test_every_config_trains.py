@@ -26,11 +26,18 @@ KNOWN_BROKEN = {
 }
 
 
-def _tiny(path: Path, tmp_path: Path):
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    """One prepared-data cache for the module: configs that ask for the same data (the STC-NLSTM
+    CK+ and Oulu configs, MTCNN-aligned, minutes each) prepare it once."""
+    return tmp_path_factory.mktemp("config-cache")
+
+
+def _tiny(path: Path, tmp_path: Path, cache: Path):
     config = load_config(path, [])
     sequences = config.data.sequence_length > 1
     grouped = config.split.kind.startswith("group")  # leave-subjects-out needs >= 4 subjects for 2 folds with a validation part
-    overrides = ["train.epochs=1", f"run.dir={tmp_path / 'runs'}", f"data.cache_dir={tmp_path / 'cache'}",
+    overrides = ["train.epochs=1", f"run.dir={tmp_path / 'runs'}", f"data.cache_dir={cache}",
                  f"data.num_samples={48 if sequences else 120 if grouped else 70}"]
     if config.data.format != "synthetic":
         overrides += ["data.format=synthetic", f"data.preset={STAND_IN.get(config.data.format, config.data.format)}", "data.root=null"]
@@ -50,10 +57,10 @@ def _params():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", _params())
-def test_every_config_trains_one_epoch_on_its_synthetic_stand_in(path, tmp_path):
+def test_every_config_trains_one_epoch_on_its_synthetic_stand_in(path, tmp_path, cache):
     from keras_fer.training.trainer import train
 
     name = path.relative_to(ROOT / "configs").as_posix()
-    result = train(_tiny(path, tmp_path), progress=False, log=lambda *a, **k: None)
+    result = train(_tiny(path, tmp_path, cache), progress=False, log=lambda *a, **k: None)
     assert (result.folder / "model.keras").is_file() or any(result.folder.glob("fold-*/model.keras"))
     assert result.metrics, name
