@@ -23,7 +23,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from keras_fer.detector_model import require_detector_model
+from keras_fer.detector_file import require_detector_model
 
 from .detection import Detection
 from .interpreter import make_interpreter

@@ -32,7 +32,7 @@ def run_cli(*args: str, env: dict | None = None, timeout: int = 300) -> subproce
 @pytest.fixture
 def detector_model():
     """The cached BlazeFace model; missing is a failure under CI (make test fetches it first)."""
-    from keras_fer.detector_model import detector_model_status
+    from keras_fer.detector_file import detector_model_status
 
     path, status = detector_model_status()
     if status != "ok":

@@ -26,13 +26,15 @@ def test_blazeface_finds_a_rendered_face_with_tensorflow_blocked(detector_model)
             found = detector.detect(image, 0)
             empty = detector.detect(frame, 33)
         print(json.dumps({"found": [[*d.box, d.score, d.keypoints[:2].tolist()] for d in found], "empty": len(empty),
-                          "box": marks["box"].tolist(), "eyes": marks["eyes"].tolist(), "tf": "tensorflow" in sys.modules}))
+                          "box": marks["box"].tolist(), "eyes": marks["eyes"].tolist(), "tf": "tensorflow" in sys.modules,
+                          "fetcher": "keras_fer.detector_model" in sys.modules}))
         """,
         block_tensorflow=True,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert not out["tf"] and out["empty"] == 0
+    assert not out["fetcher"], "the edge runtime must not import the module that shells out to pip"
     assert len(out["found"]) == 1
     x, y, w, h, score, eyes = out["found"][0]
     gx, gy, gw, gh = out["box"]
