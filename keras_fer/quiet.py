@@ -23,6 +23,7 @@ NOISE = re.compile(
     rb"This TensorFlow binary is optimized|oneDNN custom operations are on|TF-TRT Warning|computation_placer|"
     rb"tfg_optimizer|Created TensorFlow Lite XNNPACK delegate|fully_quantize: \d|Estimated count of arithmetic ops|"
     rb"tf_tfl_flatbuffer_helpers|Ignored output_format|Ignored drop_control_dependency|gl_context|inference_feedback_manager|"
+    rb"remapper failed: NOT_FOUND: Op type not registered ''|when importing GraphDef to MLIR module in GrapplerHook|"
     rb"All log messages before absl|^W0000 |^I0000 |^E0000 00:00:\d+\.\d+ +\d+ (cuda|gpu)"
 )
 _MODULES = r"(tensorflow|keras|tf_keras|ai_edge_litert|tflite_runtime|mediapipe|google\.protobuf|absl|tf2onnx|onnx)(\..*)?"
