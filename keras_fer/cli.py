@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"keras-fer {__version__}")
-    parser.add_argument("--verbose", action="store_true", help="show TensorFlow's, LiteRT's and MediaPipe's own log lines and warnings (also KERAS_FER_DEBUG=1)")
+    parser.add_argument("--verbose", action="store_true", help="show TensorFlow's and LiteRT's own log lines and warnings (also KERAS_FER_DEBUG=1)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     data = sub.add_parser("data", help="render, prepare and inspect datasets")
