@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from keras_fer.data.records import Record, SourceData
 from keras_fer.data.sources import register_source
-from keras_fer.data.sources.common import IMAGE_SUFFIXES, SPLIT_NAMES, label_of, natural_key, present_labels, require_root, subject_of
+from keras_fer.data.sources.common import DANGLING, IMAGE_SUFFIXES, SPLIT_NAMES, label_of, natural_key, present_labels, require_root, subject_of
 
 
 @register_source("folder")
@@ -25,7 +25,7 @@ def read_class_folders(config) -> SourceData:
             label = label_of(class_dir.name, config)
             entries = sorted(class_dir.iterdir(), key=lambda f: natural_key(f.name))
             files = [f for f in entries if f.is_file()]
-            skipped += [(str(f.relative_to(root)), "dangling symlink: its target does not exist") for f in entries if f.is_symlink() and not f.exists()]
+            skipped += [(str(f.relative_to(root)), DANGLING) for f in entries if f.is_symlink() and not f.exists()]
             images = [f for f in files if f.suffix.lower() in IMAGE_SUFFIXES]
             skipped += [(str(f.relative_to(root)), "not an image file") for f in files if f.suffix.lower() not in IMAGE_SUFFIXES and not f.name.startswith(".")]
             if not images:

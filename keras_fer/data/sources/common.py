@@ -40,6 +40,9 @@ def label_of(name: str, config, where: str | None = None) -> str:
         raise UsageError(f"{where}: {exc}") from exc
 
 
+DANGLING = "dangling symlink: its target does not exist"
+
+
 def walk_files(root: Path):
     """Every file below ``root``, in natural order of relative path, and what was not listed.
 
@@ -68,7 +71,7 @@ def walk_files(root: Path):
             elif entry.is_file():
                 files.append(path)
             elif entry.is_symlink():
-                skipped.append((path.relative_to(root).as_posix(), "dangling symlink: its target does not exist"))
+                skipped.append((path.relative_to(root).as_posix(), DANGLING))
 
     visit(root)
     return sorted(files, key=lambda p: natural_key(p.relative_to(root).as_posix())), skipped
