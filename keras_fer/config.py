@@ -82,6 +82,7 @@ class TrainConfig:
     monitor: str = "auto"
     early_stopping: int = 0
     class_weights: bool = False
+    class_weight_power: float = 1.0
     stages: list = dataclasses.field(default_factory=list)
     strategy: str = "auto"
     precision: str = "auto"
@@ -183,6 +184,7 @@ RANGES: dict[str, tuple] = {
     "train.warmup_epochs": (0, None),
     "train.label_smoothing": (0.0, 0.99),
     "train.early_stopping": (0, None),
+    "train.class_weight_power": (0.0, 1.0),
     "split.folds": (2, None),
     "split.repeats": (1, None),
     "split.per_class": (1, None),

@@ -245,7 +245,7 @@ def _class_weights(config, prepared, train_idx, stage, frames):
         return None
     if stage.train.target != "label" or frames:
         raise UsageError("train.class_weights applies to one label per sample; it is not available for per-frame outputs or non-label targets.")
-    return class_weights(prepared.labels[train_idx], len(prepared.classes))
+    return class_weights(prepared.labels[train_idx], len(prepared.classes), stage.train.class_weight_power)
 
 
 def _finish(config, prepared, fold, folder, state, best_path, strategy) -> RunResult:

@@ -84,8 +84,15 @@ def test_targets_and_class_weights():
     aus = targets_of(prepared, "aus")
     assert aus[0, :3].tolist() == [0.0, 1.0, -1.0]
     assert targets_of(prepared, "valence_arousal").shape == (24, 2)
-    weights = class_weights(np.array([0, 0, 0, 1, 2, 2]), 4)
-    assert weights[0] == pytest.approx(6 / (4 * 3)) and weights[1] == pytest.approx(1.5) and weights[3] == 0.0
+    labels = np.array([0, 0, 0, 0, 1, 2, 2])
+    full = class_weights(labels, 4)
+    # balanced: every present class carries the same total weight; the absent one none
+    assert 4 * full[0] == pytest.approx(full[1]) == pytest.approx(2 * full[2]) and full[3] == 0.0
+    half = class_weights(labels, 4, power=0.5)
+    assert half[1] / half[0] == pytest.approx(2.0) and half[1] / half[2] == pytest.approx(2 ** 0.5)
+    assert class_weights(labels, 4, power=0.0)[1] == pytest.approx(1.0)
+    for weights in (full, half):  # the mean weight over the samples stays 1: same loss scale
+        assert np.mean([weights[c] for c in labels]) == pytest.approx(1.0)
     unlabelled = dataclasses.replace(prepared, labels=np.full(24, -1))
     from keras_fer.errors import UsageError
 
