@@ -1,4 +1,6 @@
-"""MSPP-norm (Yu et al. 2018): multi-scale spatial pyramid max-pooling per frame, then L2 norm.
+"""MSPP-norm (Yu et al. 2018): multi-scale spatial pyramid max-pooling per frame, then an L2 norm
+(the pooling is the paper's; the L2 normalisation is ours, to keep the five layers' features
+on one scale before their LSTMs).
 
 Levels [8, 4, 2] turn each frame's (H, W, 64) map into (64 + 16 + 4) x 64 = 5,376 values.
 Pooling is per frame with 2D ops (TFLite has no builtin 3D pooling); a map whose side is

@@ -3,7 +3,7 @@ nested LSTM for facial expression recognition") and the paper's baselines.
 
 Table 2: I(64,64,18)-C(3,64)-BN-P2-C(3,64)-BN-P2-C(3,64)-C(3,64)-P2-C(3,64), 3x3x3 convs,
 (1,2,2) pooling (here per frame, as 2D pooling, for TFLite). Every conv layer's output goes
-through MSPP-norm ([8, 4, 2]); one T-LSTM (two stacked LSTM levels) per conv layer models
+through MSPP ([8, 4, 2]; the L2 norm after it is ours); one T-LSTM (two stacked LSTM levels) per conv layer models
 time; a C-LSTM runs across the five T-LSTM outputs (the nested LSTM); softmax. Xavier
 (Glorot) initialisation. Baselines from the paper: ``stc`` (the 3D CNN and softmax),
 ``stc_lstm`` (the last conv layer into one LSTM), ``stc_slstm`` (sum fusion of all layers'
