@@ -47,6 +47,7 @@ class DataConfig:
 @dataclasses.dataclass
 class AugmentConfig:
     flip: bool = True
+    vflip: bool = False
     rotations: list = dataclasses.field(default_factory=list)
     max_rotation: float = 0.0
     rotation_prob: float = 1.0

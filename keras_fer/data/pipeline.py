@@ -91,7 +91,7 @@ def representative_dataset(prepared, indices, steps: int):
 
 
 def _active(augment) -> bool:
-    return bool(augment.flip or augment.rotations or augment.max_rotation or augment.shift or augment.zoom or augment.brightness or augment.contrast)
+    return bool(augment.flip or augment.vflip or augment.rotations or augment.max_rotation or augment.shift or augment.zoom or augment.brightness or augment.contrast)
 
 
 def augment_frames(frames, augment, key):
@@ -102,7 +102,7 @@ def augment_frames(frames, augment, key):
 def augment_batch(batch, augment, key):
     """Per-sample random transforms for a batch (B, H, W, C) or (B, T, H, W, C).
 
-    Every frame of a sequence shares its sample's flip, rotation, shift, zoom, brightness and
+    Every frame of a sequence shares its sample's flips, rotation, shift, zoom, brightness and
     contrast. ``key`` (2 ints) seeds the stateless draws.
     """
     x = tf.cast(batch, tf.float32)
@@ -119,6 +119,9 @@ def augment_batch(batch, augment, key):
     if augment.flip:
         flip = draw(0) < 0.5
         x = tf.where(flip[:, None, None, None, None], tf.reverse(x, axis=[3]), x)
+    if augment.vflip:
+        flip = draw(7) < 0.5
+        x = tf.where(flip[:, None, None, None, None], tf.reverse(x, axis=[2]), x)
     angle = tf.zeros([n])
     if augment.rotations:
         choices = tf.constant([a * s for a in augment.rotations for s in (1.0, -1.0)], tf.float32)

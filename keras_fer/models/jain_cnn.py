@@ -18,17 +18,20 @@ from __future__ import annotations
 
 import keras
 
+from keras_fer.models.per_image_standardize import PerImageStandardize
+
 layers = keras.layers
 
 FILTERS = (8, 16, 32, 64, 128, 256)
 KERNELS = (5, 5, 3, 3, 3, 3)
 
 
-def jain_frame_cnn(input_shape, fc_units: int = 200, dropout: float = 0.5, l2: float = 1e-4, name: str = "frame_cnn") -> keras.Model:
-    """Image (H, W, C) in 0..255 -> a ``fc_units`` feature vector."""
+def jain_frame_cnn(input_shape, fc_units: int = 200, dropout: float = 0.5, l2: float = 1e-4, name: str = "frame_cnn", standardize: bool = False) -> keras.Model:
+    """Image (H, W, C) in 0..255 -> a ``fc_units`` feature vector. ``standardize``: each image
+    to mean 0, std 1 (the paper's mean/std normalisation) instead of scaling to 0..1."""
     reg = keras.regularizers.L2(l2)
     inputs = keras.Input(input_shape, name="frame")
-    x = layers.Rescaling(1.0 / 255.0, name="scale")(inputs)
+    x = PerImageStandardize(name="standardize")(inputs) if standardize else layers.Rescaling(1.0 / 255.0, name="scale")(inputs)
     taps = []
     for i, (filters, kernel) in enumerate(zip(FILTERS, KERNELS), start=1):
         x = layers.Conv2D(filters, kernel, padding="same", activation="relu", kernel_regularizer=reg, kernel_initializer="he_normal", name=f"conv{i}")(x)

@@ -17,12 +17,15 @@ def epoch_seed(seed: int, stage: int, epoch: int) -> int:
     return int(np.random.SeedSequence([seed, stage, epoch]).generate_state(1)[0])
 
 
-def frames_view(prepared, indices, k: int):
-    """The last ``k`` frames of each listed sequence as still images, with the sequence's labels."""
+def frames_view(prepared, indices, k: int, at: str = "last"):
+    """``k`` frames of each listed sequence as still images, with the sequence's labels: the
+    last ``k`` (onset-to-apex sets such as CK+) or the ``k`` round the middle (``at="middle"``,
+    onset-apex-offset sets such as MMI)."""
     indices = np.asarray(indices, int)
     t = prepared.images.shape[1]
     k = min(k, t)
-    images = np.asarray(prepared.images[indices][:, t - k:]).reshape((-1, 1) + prepared.images.shape[2:])
+    start = t - k if at == "last" else (t - k) // 2
+    images = np.asarray(prepared.images[indices][:, start:start + k]).reshape((-1, 1) + prepared.images.shape[2:])
 
     def repeat(values):
         return np.repeat(np.asarray(values)[indices], k, axis=0)
@@ -37,7 +40,7 @@ def stage_dataset(prepared, indices, *, stage, config, training: bool, global_ba
     """A batched stream for ``stage``; ``frames_per_output`` > 0 repeats each label per frame
     for models that predict every frame (Sharma & Jain)."""
     if stage.frames:
-        prepared, indices = frames_view(prepared, indices, stage.frames)
+        prepared, indices = frames_view(prepared, indices, stage.frames, stage.frames_at)
     ds = make_dataset(prepared, indices, training=training, batch_size=global_batch, augment=config.augment if training else None,
                       target=stage.train.target, seed=seed, deterministic=config.data.deterministic,
                       drop_remainder=replicas > 1)

@@ -4,7 +4,9 @@
 run's (epochs, learning_rate, optimizer, ...) plus two of its own:
 
 - ``frames: k`` trains on still frames: the last ``k`` frames of every training sequence,
-  each with its sequence's label, through the model built for one image;
+  each with its sequence's label, through the model built for one image; ``frames_at:
+  middle`` takes the ``k`` frames round the middle instead, for sets whose apex is
+  mid-sequence (MMI runs neutral, apex, neutral);
 - ``freeze: [names]`` keeps the named layers or sub-models (searched inside wrappers such
   as ``TimeDistributed``) fixed.
 
@@ -24,7 +26,8 @@ from keras_fer.config import TrainConfig, _check_type
 from keras_fer.errors import UsageError
 from keras_fer.models.layer_tree import walk_layers
 
-STAGE_ONLY = ("frames", "freeze", "name")
+STAGE_ONLY = ("frames", "frames_at", "freeze", "name")
+FRAMES_AT = ("last", "middle")
 
 
 @dataclasses.dataclass
@@ -33,6 +36,7 @@ class Stage:
     train: TrainConfig
     frames: int = 0
     freeze: tuple = ()
+    frames_at: str = "last"
 
 
 def resolve_stages(train: TrainConfig) -> list[Stage]:
@@ -52,7 +56,10 @@ def resolve_stages(train: TrainConfig) -> list[Stage]:
         freeze = spec.get("freeze") or []
         if not isinstance(freeze, list) or not all(isinstance(n, str) for n in freeze):
             raise UsageError(f"train.stages[{i}].freeze must be a list of layer names, got {freeze!r}.")
-        stages.append(Stage(str(spec.get("name", f"stage{i + 1}")), stage_train, frames, tuple(freeze)))
+        frames_at = spec.get("frames_at", "last")
+        if frames_at not in FRAMES_AT:
+            raise UsageError(f"train.stages[{i}].frames_at={frames_at!r}; expected one of {list(FRAMES_AT)}.")
+        stages.append(Stage(str(spec.get("name", f"stage{i + 1}")), stage_train, frames, tuple(freeze), frames_at))
     return stages
 
 

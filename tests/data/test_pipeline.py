@@ -114,3 +114,14 @@ def test_representative_dataset_is_unaugmented_batch_one_and_bounded():
     samples = [x.numpy() for x in representative_dataset(prepared, np.arange(30), steps=12)]
     assert len(samples) == 12 and samples[0].shape == (1, 16, 16, 1)
     assert np.array_equal(np.concatenate(samples), prepared.images[:12, 0].astype(np.float32))
+
+
+def test_vertical_flip_turns_the_face_upside_down_and_only_when_asked():
+    frame = np.zeros((31, 31, 1), np.float32)
+    frame[2, 15] = 255  # a dot near the top
+    tops = {bool(augment_frames(frame, AugmentConfig(flip=False, vflip=True), np.array([k, 0])).numpy()[2, 15, 0] > 0) for k in range(8)}
+    assert tops == {True, False}, "about half the draws move the dot to the bottom"
+    for k in range(8):
+        out = augment_frames(frame, AugmentConfig(flip=False, vflip=True), np.array([k, 0])).numpy()
+        assert out[2, 15, 0] > 0 or out[28, 15, 0] > 0
+        assert augment_frames(frame, AugmentConfig(flip=True), np.array([k, 0])).numpy()[2, 15, 0] > 0, "flip alone is horizontal"

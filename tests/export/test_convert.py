@@ -177,3 +177,18 @@ def test_calibration_is_keyed_by_the_signature_input_name(monkeypatch):
     model = _tiny("deep_emotion")
     convert_module.convert(model, "int8", [np.zeros((1, 48, 48, 1), np.float32)] * 3)
     assert seen and all(set(sample) == {convert_module.input_name(model)} for sample in seen)
+
+
+@pytest.mark.slow
+def test_per_image_standardisation_converts_to_integer_builtins():
+    """Jain et al.'s mean/std normalisation runs inside the exported file (MEAN, RSQRT), int8."""
+    from keras_fer.export.convert import convert, float_islands
+    from keras_fer.export.embed import operators
+    from keras_fer.models import build
+
+    model = build("hybrid_cnn_rnn", (32, 32, 1), 3, fc_units=8, standardize=True)
+    rng = np.random.default_rng(0)
+    data, _ = convert(model, "int8", [rng.uniform(0, 255, (1, 32, 32, 1)).astype(np.float32) for _ in range(8)])
+    ops = {o["op"] for o in operators(data)}
+    assert {"MEAN", "RSQRT"} <= ops and not any(op.startswith("Flex") or op == "CUSTOM" for op in ops), ops
+    assert float_islands(data) == []

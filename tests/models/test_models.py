@@ -139,6 +139,25 @@ def test_irnn_starts_at_a_scaled_identity():
     assert np.allclose(recurrent, 0.5 * np.eye(150))
     assert model.get_layer("irnn1").cell.activation.__name__ == "relu"
     assert model.get_layer("per_frame").layer.name == "frame_cnn", "staged training freezes the CNN by this name"
+    irnns = [layer for layer in model.layers if layer.name.startswith("irnn")]
+    assert len(irnns) == 6, "Jain et al., Table 3: six IRNN layers did best"
+
+
+def test_per_image_standardize_gives_each_frame_zero_mean_unit_std_and_survives_saving(tmp_path):
+    import keras
+
+    model = build("hybrid_cnn_rnn", (32, 32, 1), 3, fc_units=8, standardize=True)
+    layer = model.get_layer("frame_cnn").get_layer("standardize")
+    rng = np.random.default_rng(0)
+    images = np.stack([rng.uniform(0, 60, (32, 32, 1)), rng.uniform(100, 255, (32, 32, 1)), np.full((32, 32, 1), 80.0)]).astype("float32")
+    out = layer(images).numpy()
+    assert np.allclose(out[:2].mean(axis=(1, 2, 3)), 0, atol=1e-4) and np.allclose(out[:2].std(axis=(1, 2, 3)), 1, atol=1e-2)
+    assert np.all(np.isfinite(out[2])) and np.allclose(out[2], 0), "a flat image stays flat, no division by zero"
+    # brightness and contrast changes of a face no longer reach the CNN
+    np.testing.assert_allclose(layer(images[:1] * 0.5 + 20).numpy(), out[:1], atol=1e-2)
+    model.save(tmp_path / "m.keras")
+    again = keras.saving.load_model(tmp_path / "m.keras")
+    np.testing.assert_allclose(again(images).numpy(), model(images).numpy(), atol=1e-5)
 
 
 def test_jain_cnn_keeps_the_signal_at_initialisation():

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from keras_fer.config import TrainConfig
+from keras_fer.data.prepared import Prepared
 from keras_fer.errors import UsageError
 from keras_fer.models import build
 from keras_fer.training.stages import freeze, named_layers, resolve_stages, transfer_weights
@@ -48,3 +49,19 @@ def test_mobilenet_backbone_moves_from_still_frames_into_the_temporal_model():
         np.testing.assert_array_equal(wa, wb)
     freeze(sequence, ["backbone"])
     assert not named_layers(sequence)["backbone"].trainable and named_layers(sequence)["gru"].trainable
+
+
+def test_frames_at_middle_takes_the_apex_of_an_onset_apex_offset_sequence():
+    from keras_fer.training.inputs import frames_view
+
+    images = np.arange(2 * 7, dtype=np.uint8).reshape(2, 7, 1, 1, 1)  # frame t of sequence i holds 7 i + t
+    prepared = Prepared(images=images, labels=np.array([0, 1]), classes=("a", "b"), keys=np.array(["s0", "s1"]), subjects=np.array(["", ""]),
+                        splits=np.array(["", ""]), aus=np.zeros((2, 1), np.float32), valence=np.zeros(2, np.float32), arousal=np.zeros(2, np.float32), meta={})
+    last, _ = frames_view(prepared, [1], 3)
+    middle, _ = frames_view(prepared, [1], 3, "middle")
+    assert last.images.ravel().tolist() == [11, 12, 13] and middle.images.ravel().tolist() == [9, 10, 11]
+    assert middle.labels.tolist() == [1, 1, 1]
+    cnn, = resolve_stages(dataclasses.replace(TrainConfig(), stages=[{"frames": 3, "frames_at": "middle"}]))
+    assert cnn.frames_at == "middle"
+    with pytest.raises(UsageError, match="frames_at='apex'"):
+        resolve_stages(dataclasses.replace(TrainConfig(), stages=[{"frames": 3, "frames_at": "apex"}]))
