@@ -77,11 +77,16 @@ def bilstm(input_shape=(10, 30), num_classes: int = 7, units: int = 80):  # Shar
 
 
 @register_model("cnn_lstm")
-def cnn_lstm(input_shape=(10, 48, 48, 1), num_classes: int = 7, units: int = 120):
+def cnn_lstm(input_shape=(10, 48, 48, 1), num_classes: int = 7, units: int = 120, bidirectional: bool = False):
+    """The frame CNN's features into an LSTM; ``bidirectional`` runs ``units`` cells each way
+    (the BiLSTM of the paper, fed with CNN features instead of its 30 per-frame inputs)."""
     if len(input_shape) != 4:
         raise ValueError(f"cnn_lstm takes image sequences (T, H, W, C); got input_shape={input_shape}.")
     inputs = keras.Input(input_shape, name="frames")
     x = FrameBatched(_frame_encoder(tuple(input_shape[1:])), name="per_frame")(inputs)
-    x = layers.LSTM(units, return_sequences=True, unroll=True, name="lstm")(x)
+    if bidirectional:
+        x = layers.Bidirectional(layers.LSTM(units, return_sequences=True, unroll=True), name="bilstm")(x)
+    else:
+        x = layers.LSTM(units, return_sequences=True, unroll=True, name="lstm")(x)
     outputs = FrameBatched(layers.Dense(num_classes, activation="softmax"), name="frame_classes")(x)
     return keras.Model(inputs, outputs, name="cnn_lstm")
