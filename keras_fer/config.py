@@ -31,6 +31,7 @@ class DataConfig:
     label_aliases: dict = dataclasses.field(default_factory=dict)
     labels_file: Optional[str] = None
     contempt: bool = True
+    action_units: list = dataclasses.field(default_factory=list)
     video_fps: Optional[float] = None
     align: str = "none"
     detector: str = "blazeface"

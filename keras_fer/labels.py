@@ -85,9 +85,6 @@ ACTION_UNITS: dict[int, str] = {
 }
 AU_IDS: tuple[int, ...] = tuple(ACTION_UNITS)
 
-# The 12 AUs of BP4D's FERA/AU-detection protocol (Zhang et al. 2014), as Yu et al. use 11 of them.
-BP4D_AUS: tuple[int, ...] = (1, 2, 4, 6, 7, 10, 12, 14, 15, 17, 23, 24)
-
 
 def canonical_emotion(name: str, extra_aliases: dict[str, str] | None = None) -> str:
     """Map a dataset's label name (any case, ``_``/``-`` ignored) onto a canonical emotion."""

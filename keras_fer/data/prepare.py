@@ -58,6 +58,7 @@ def prepare(data_config, workers: int | None = None, progress: bool = True, refr
     if not kept:
         raise UsageError(f"data prepare: no sample of {source.name} survived ({len(problems)} problems; first: {problems[0] if problems else 'none'}).")
     classes = source.labels
+    action_units = tuple(data_config.action_units) or AU_IDS
     prepared = Prepared(
         images=np.stack([frames for _, frames in kept]),
         labels=np.array([classes.index(job["label"]) if job["label"] in classes else -1 for job, _ in kept], np.int32),
@@ -65,7 +66,7 @@ def prepare(data_config, workers: int | None = None, progress: bool = True, refr
         keys=np.array([job["key"] for job, _ in kept]),
         subjects=np.array([str(job["subject"]) if job["subject"] is not None else "" for job, _ in kept]),
         splits=np.array([job["split"] or "" for job, _ in kept]),
-        aus=np.array([[job["aus"].get(au, np.nan) for au in AU_IDS] for job, _ in kept], np.float32),
+        aus=np.array([[job["aus"].get(au, np.nan) for au in action_units] for job, _ in kept], np.float32),
         valence=np.array([np.nan if job["valence"] is None else job["valence"] for job, _ in kept], np.float32),
         arousal=np.array([np.nan if job["arousal"] is None else job["arousal"] for job, _ in kept], np.float32),
         meta={
@@ -73,6 +74,7 @@ def prepare(data_config, workers: int | None = None, progress: bool = True, refr
             "kind": source.kind,
             "recipe": recipe.to_dict(),
             "sequence_length": data_config.sequence_length,
+            "action_units": list(action_units),
             "generator": f"keras-fer {__version__}",
             "samples": len(kept),
             "skipped_by_reader": [list(item) for item in source.skipped],

@@ -25,7 +25,7 @@ class Prepared:
     keys: np.ndarray
     subjects: np.ndarray
     splits: np.ndarray  # "train" / "val" / "test" when the data fixes it, else ""
-    aus: np.ndarray  # (N, len(AU_IDS)) float; nan unknown, -1 masked (BP4D 9)
+    aus: np.ndarray  # (N, number of AUs: meta['action_units'], else AU_IDS) float; nan unknown, -1 masked (BP4D 9)
     valence: np.ndarray
     arousal: np.ndarray
     meta: dict

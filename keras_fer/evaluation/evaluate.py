@@ -30,7 +30,7 @@ def predict(model, prepared, indices, target: str = "label", batch_size: int = 6
     return targets_of(prepared, target)[indices], np.asarray(outputs, np.float64)
 
 
-def score(y_true, outputs, classes, target: str = "label") -> dict:
+def score(y_true, outputs, classes, target: str = "label", action_units=AU_IDS) -> dict:
     if target == "label":
         frame_accuracy = None
         if outputs.ndim == 3:  # (N, T, K): Sharma & Jain sum the frame probabilities
@@ -41,7 +41,7 @@ def score(y_true, outputs, classes, target: str = "label") -> dict:
             metrics["frame_accuracy"] = frame_accuracy
         return metrics
     if target == "aus":
-        return au_metrics(y_true, outputs, [f"AU{a}" for a in AU_IDS][: outputs.shape[1]])
+        return au_metrics(y_true, outputs, [f"AU{a}" for a in action_units][: outputs.shape[1]])
     names = ["valence"] if target == "valence" else ["valence", "arousal"]
     return regression_metrics(y_true, outputs, names)
 
@@ -52,7 +52,7 @@ def evaluate_model(model, prepared, indices, target: str = "label", out_dir: str
     y_true, outputs = predict(model, prepared, indices, target, batch_size)
     if len(y_true) == 0:
         return {"num_samples": 0}
-    metrics = score(y_true, outputs, classes, target)
+    metrics = score(y_true, outputs, classes, target, prepared.meta.get("action_units", AU_IDS))
     if out_dir is not None and target == "label":
         plot_confusion(metrics["confusion"], classes, Path(out_dir) / "confusion.png")
         curves = one_vs_rest_curves(y_true, sequence_prediction(outputs))

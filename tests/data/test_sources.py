@@ -297,3 +297,42 @@ def test_folder_reader_takes_a_tgz_unpacked_once_and_refuses_escaping_members(tm
         read_source(cfg(format="folder", root=str(broken)))
     assert not (tmp_path / "escape.jpg").exists()
     assert not list((tmp_path / "home" / "archives").glob(".*.tmp")), "a failed unpack leaves no temporary folder"
+
+
+def test_au_table_reads_tasks_as_clips_ending_at_the_frame_they_label(tmp_path):
+    """BP4D style: frames in subject/task folders; with sequence_length T each task is cut
+    into clips of T frames aligned to its last frame, a clip's targets are its last frame's AUs,
+    the split column carries the fixed partition, data.action_units picks the AUs."""
+    rows = ["file,subject,split,AU01,AU12,AU24"]
+    for task, n in (("T1", 7), ("T2", 2)):
+        for i in range(n):
+            _png(tmp_path / "F001" / task / f"{i + 1}.png", np.full((12, 12), i * 10, np.uint8))
+            rows.append(f"F001/{task}/{i + 1}.png,F001,{'Development' if task == 'T2' else 'train'},{i % 2},{int(i == 6)},9")
+    (tmp_path / "aus.csv").write_text("\n".join(rows) + "\n")
+    data = read_source(cfg(format="au_table", root=str(tmp_path / "aus.csv"), sequence_length=3, action_units=[12, 1]))
+    assert data.kind == "sequence"
+    # T1 has 7 frames: clips 2-4 and 5-7, frame 1 left out and counted
+    assert [r.key for r in data.records] == ["F001/T1@4.png", "F001/T1@7.png", "F001/T2@2.png"]
+    assert [p.name for p in data.records[1].paths] == ["5.png", "6.png", "7.png"]
+    assert data.records[1].aus == {1: 0, 12: 1} and 24 not in data.records[0].aus
+    assert [r.split for r in data.records] == ["train", "train", "val"]
+    assert len(data.records[2].paths) == 2, "a task shorter than T gives one clip of what it has"
+    assert data.warnings and "1 frames" in data.warnings[0]
+    with pytest.raises(UsageError, match=r"AU \[5\]"):
+        read_source(cfg(format="au_table", root=str(tmp_path / "aus.csv"), action_units=[1, 5]))
+    (tmp_path / "aus.csv").write_text("file,split,AU01\nF001/T1/1.png,holdout,1\n")
+    with pytest.raises(UsageError, match="row 2, column split: 'holdout'"):
+        read_source(cfg(format="au_table", root=str(tmp_path / "aus.csv")))
+
+
+def test_au_clips_prepare_with_the_chosen_action_units_in_order(tmp_path):
+    from keras_fer.config import load_config
+    from keras_fer.data.prepare import prepare
+
+    config = load_config(None, ["data.format=synthetic", "data.preset=bp4d", "data.num_samples=24", "data.sequence_length=6",
+                                "data.image_size=24", "data.channels=3", f"data.cache_dir={tmp_path}", "data.action_units=[12, 1, 4]"])
+    prepared = prepare(config.data, progress=False)
+    assert prepared.images.shape[1:] == (6, 24, 24, 3) and prepared.aus.shape[1] == 3
+    assert prepared.meta["action_units"] == [12, 1, 4]
+    assert set(np.unique(prepared.aus)) <= {-1.0, 0.0, 1.0}
+    assert set(prepared.splits) == {"train", "val", "test"}

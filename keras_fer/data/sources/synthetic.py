@@ -24,6 +24,7 @@ _READS_AS = {
     "easy": ("folder", "", {"subject_pattern": r"^(S\d+)_"}),
     "easy_sequences": ("mmi", "", {}),
     "clip_sequences": ("mmi", "", {}),
+    "bp4d": ("au_table", "aus.csv", {}),
 }
 
 
@@ -51,12 +52,14 @@ def read_synthetic(config):
     fmt, file_name, options = _READS_AS[config.preset]
     inner = dataclasses.replace(config, format=fmt, root=str(root / file_name if file_name else root), **options)
     data = read_source(inner)
-    _attach_truth(data.records, root)
+    _attach_truth(data.records, root, keep_aus=fmt == "au_table")
     data.name = f"synthetic:{config.preset}"
     return data
 
 
-def _attach_truth(records, root: Path) -> None:
+def _attach_truth(records, root: Path, keep_aus: bool = False) -> None:
+    """AU intensities, valence and arousal from annotations.csv; ``keep_aus`` leaves the AU
+    occurrences an AU table gave a clip (its last frame's) in place."""
     with open(root / "annotations.csv", newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     by_file = {row["file"]: row for row in rows}
@@ -66,6 +69,7 @@ def _attach_truth(records, root: Path) -> None:
         if not candidates:
             continue
         row = next((r for r in candidates if r["apex"] == "1"), candidates[-1])
-        record.aus = {au: float(row[f"AU{au:02d}"]) for au in AU_IDS}
+        if not keep_aus:
+            record.aus = {au: float(row[f"AU{au:02d}"]) for au in AU_IDS}
         record.valence, record.arousal = float(row["valence"]), float(row["arousal"])
         record.subject = record.subject or row["subject"]

@@ -187,6 +187,31 @@ PRESETS: dict[str, Preset] = {
         frames=(8, 12),
         one_per_subject=True,
     ),
+    # BP4D (Zhang et al. 2014): spontaneous colour video of tasks that elicit emotions, frame-level
+    # AU occurrence; subject / task folders and an AU table split by subject into BP4D's
+    # train / development / test partition (writers/au_frames.py). Smaller frames than BP4D's
+    # 1040x1392, the face filling more of them.
+    "bp4d": Preset(
+        name="bp4d",
+        writer="au_frames",
+        size=(128, 96),
+        channels=3,
+        class_counts={"anger": 1, "disgust": 1, "fear": 1, "happiness": 1, "sadness": 1, "surprise": 1},
+        num=48,
+        images_per_subject=6,
+        face_fill=0.6,
+        strength=(0.4, 1.0),
+        drop_prob=0.1,
+        spurious_prob=0.1,
+        roll_deg=8.0,
+        yaw_deg=10.0,
+        scale_jitter=0.08,
+        shift=0.04,
+        degradation=Degradation(light=0.15, noise=2.0, blur=0.5, jpeg=(80, 95)),
+        sequence="onset_apex_offset",
+        frames=(20, 40),
+        one_per_subject=True,
+    ),
 }
 
 
