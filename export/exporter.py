@@ -15,6 +15,7 @@ import numpy as np
 
 from keras_fer import __version__
 from keras_fer.errors import UsageError
+from keras_fer.evaluation.frame_aggregation import per_frame_outputs
 from keras_fer.io import atomic_write_bytes, atomic_write_text
 
 from .convert import QUANTS, convert, float_islands
@@ -40,7 +41,7 @@ def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_t
     from keras_fer.evaluation.evaluate import predict, score
     from keras_fer.models import load_model
     from keras_fer.models.flip_average import with_flip_average
-    from keras_fer.training.run_dir import open_run_dir
+    from keras_fer.io.run_dir import open_run_dir
 
     folder = open_run_dir(run)
     for quant in quants:
@@ -148,7 +149,7 @@ def _metadata(model, config, prepared, metrics, quant, detail, recipe) -> dict:
                   "sequence_length": shape[1] if sequence else 1, "dtype": np.dtype(detail["dtype"]).name,
                   "scale": float(scale), "zero_point": int(zero), "pixel_range": [0, 255]},
         "mode": SEQUENCE_MODELS_WINDOWED if sequence else "frame",
-        "per_frame_outputs": len(model.outputs[0].shape) == 3,
+        "per_frame_outputs": per_frame_outputs(model),
         "align": recipe.to_dict(),
         "fps": config.data.video_fps,
         "quant": quant,

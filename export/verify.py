@@ -55,9 +55,9 @@ def latency_ms(model, sample: np.ndarray, threads: int, runs: int = 50) -> tuple
 
 
 def compare(keras_out: np.ndarray, lite_out: np.ndarray, labels: np.ndarray) -> dict:
-    from keras_fer.models.sharma_jain import sequence_prediction
+    from keras_fer.evaluation.frame_aggregation import sum_frame_probabilities
 
-    k, t = sequence_prediction(keras_out), sequence_prediction(lite_out)
+    k, t = sum_frame_probabilities(keras_out), sum_frame_probabilities(lite_out)
     diff = np.abs(k - t)
     return {
         "agreement": float(np.mean(k.argmax(1) == t.argmax(1))),

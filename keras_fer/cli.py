@@ -185,7 +185,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "export":
         from keras_fer.config import load_config
         from keras_fer.export.exporter import export_run
-        from keras_fer.training.run_dir import open_run_dir
+        from keras_fer.io.run_dir import open_run_dir
 
         quants = QUANTS if args.all else (args.quant or load_config(open_run_dir(args.run) / "config.yaml").export.quant,)
         report = export_run(args.run, quants, args.calibration_steps, args.io, formats=tuple(args.format), card_notes=args.card_notes,

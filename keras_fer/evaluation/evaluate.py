@@ -15,7 +15,7 @@ from keras_fer.data.pipeline import make_dataset, targets_of
 from keras_fer.evaluation.metrics import au_metrics, classification_metrics, one_vs_rest_curves, regression_metrics
 from keras_fer.evaluation.plots import plot_confusion, plot_roc_pr
 from keras_fer.labels import AU_IDS
-from keras_fer.models.sharma_jain import sequence_prediction
+from keras_fer.evaluation.frame_aggregation import per_frame_outputs, sum_frame_probabilities
 
 
 def predict(model, prepared, indices, target: str = "label", batch_size: int = 64):
@@ -30,12 +30,12 @@ def predict(model, prepared, indices, target: str = "label", batch_size: int = 6
     return targets_of(prepared, target)[indices], np.asarray(outputs, np.float64)
 
 
-def score(y_true, outputs, classes, target: str = "label", action_units=AU_IDS) -> dict:
+def score(y_true, outputs, classes, target: str = "label", action_units=AU_IDS, per_frame: bool = False) -> dict:
     if target == "label":
         frame_accuracy = None
-        if outputs.ndim == 3:  # (N, T, K): Sharma & Jain sum the frame probabilities
+        if per_frame:  # (N, T, K): Sharma & Jain sum the frame probabilities
             frame_accuracy = float(np.mean(outputs.argmax(-1) == np.asarray(y_true)[:, None]))
-            outputs = sequence_prediction(outputs)
+            outputs = sum_frame_probabilities(outputs)
         metrics = classification_metrics(y_true, outputs, classes)
         if frame_accuracy is not None:
             metrics["frame_accuracy"] = frame_accuracy
@@ -52,10 +52,10 @@ def evaluate_model(model, prepared, indices, target: str = "label", out_dir: str
     y_true, outputs = predict(model, prepared, indices, target, batch_size)
     if len(y_true) == 0:
         return {"num_samples": 0}
-    metrics = score(y_true, outputs, classes, target, prepared.meta.get("action_units", AU_IDS))
+    metrics = score(y_true, outputs, classes, target, prepared.meta.get("action_units", AU_IDS), per_frame_outputs(model))
     if out_dir is not None and target == "label":
         plot_confusion(metrics["confusion"], classes, Path(out_dir) / "confusion.png")
-        curves = one_vs_rest_curves(y_true, sequence_prediction(outputs))
+        curves = one_vs_rest_curves(y_true, sum_frame_probabilities(outputs))
         if curves:
             plot_roc_pr(curves, classes, Path(out_dir) / "roc.png")
     return metrics

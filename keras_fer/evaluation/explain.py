@@ -144,10 +144,10 @@ def explain_image(model, x: np.ndarray, classes, out_path, patch: int = 8, strid
 
 
 def _probs(model, batch) -> np.ndarray:
-    from keras_fer.models.sharma_jain import sequence_prediction
+    from keras_fer.evaluation.frame_aggregation import sum_frame_probabilities
 
     # Per-frame outputs (Sharma & Jain) count as the sequence's summed probabilities.
-    return sequence_prediction(model.predict(batch.astype(np.float32), verbose=0, batch_size=64))
+    return sum_frame_probabilities(model.predict(batch.astype(np.float32), verbose=0, batch_size=64))
 
 
 def explain_run(run, images, out=None, patch: int = 8, stride: int = 4) -> list[dict]:
@@ -159,7 +159,7 @@ def explain_run(run, images, out=None, patch: int = 8, stride: int = 4) -> list[
     from keras_fer.data.prepare import recipe_of
     from keras_fer.models import load_model
     from keras_fer.errors import UsageError
-    from keras_fer.training.run_dir import open_run_dir
+    from keras_fer.io.run_dir import open_run_dir
 
     folder = open_run_dir(run)
     if not (folder / "model.keras").is_file():

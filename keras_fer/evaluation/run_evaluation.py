@@ -15,7 +15,7 @@ import numpy as np
 from keras_fer.config import load_config, parse_override, set_key
 from keras_fer.errors import UsageError
 from keras_fer.io import atomic_write_text
-from keras_fer.training.run_dir import open_run_dir
+from keras_fer.io.run_dir import open_run_dir
 
 
 def evaluate_run(run: str | Path, overrides=(), config_path=None, out_name: str | None = None) -> dict:

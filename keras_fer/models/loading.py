@@ -1,13 +1,17 @@
-"""Load a saved ``model.keras``: the custom layers and losses must be registered first."""
+"""Load a saved ``model.keras``: the custom layers must be registered first.
+
+Loading is for inference unless ``compile=True``: a compiled model also needs its loss
+registered, and the losses belong to training (``keras_fer.training.losses``), which the
+trainer imports before it resumes a checkpoint with its optimizer state.
+"""
 
 from __future__ import annotations
 
 
-def load_model(path, compile: bool = True):
+def load_model(path, compile: bool = False):
     import keras
 
     from keras_fer.models.registry import _load_all
-    from keras_fer.training import losses  # noqa: F401  (registers masked_binary_crossentropy)
 
     _load_all()
     return keras.models.load_model(path, compile=compile)

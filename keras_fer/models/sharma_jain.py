@@ -3,30 +3,19 @@
 
 Inputs are either face images, (T, H, W, C), or per-frame feature vectors, (T, F) such as 30
 geometric landmark features. The recurrent models predict every frame (their protocol
-trains on frames with the sequence's label); :func:`sequence_prediction` sums the frame
-probabilities and normalises them into the sequence's prediction. Sizes the paper leaves
+trains on frames with the sequence's label); evaluation sums the frame probabilities and
+normalises them into the sequence's prediction (keras_fer/evaluation/frame_aggregation.py). Sizes the paper leaves
 open (the frame CNN's layers, the plain RNN's width) are our choices, marked below.
 """
 
 from __future__ import annotations
 
 import keras
-import numpy as np
 
 from keras_fer.models.frame_batched import FrameBatched
 from keras_fer.models.registry import register_model
 
 layers = keras.layers
-
-
-def sequence_prediction(frame_probs: np.ndarray) -> np.ndarray:
-    """(B, T, K) per-frame probabilities -> (B, K): summed over frames, normalised.
-    (B, K) outputs of sequence-level models pass through unchanged."""
-    frame_probs = np.asarray(frame_probs, np.float64)
-    if frame_probs.ndim == 2:
-        return frame_probs
-    summed = frame_probs.sum(axis=1)
-    return summed / np.maximum(summed.sum(axis=1, keepdims=True), 1e-12)
 
 
 def _frame_encoder(frame_shape, name="frame_cnn") -> keras.Model:

@@ -9,22 +9,15 @@ before the state that points at it, so a kill between the two at worst repeats o
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-from keras_fer.io import atomic_write_text
+from keras_fer.io import atomic_file, atomic_write_text
 
 
 def save_model_atomic(model, path: str | Path) -> Path:
-    path = Path(path)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.keras")
-    try:
+    with atomic_file(path, suffix=".keras") as tmp:
         model.save(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+    return Path(path)
 
 
 def write_state(folder: Path, state: dict) -> None:

@@ -30,9 +30,10 @@ def aggregate(fold_metrics: list[dict]) -> dict:
     return out
 
 
-def run_folds(config, prepared, split, folder: Path, progress: bool = True, log=print):
-    from keras_fer.training.trainer import RunResult, train_fold
-
+def run_folds(config, prepared, split, folder: Path, train_fold, log=print) -> dict:
+    """Train every unfinished fold with ``train_fold(config, prepared, fold, folder)`` (the
+    trainer's, passed in so this module does not import the trainer that calls it) and
+    return the aggregated metrics, also written to ``folder/metrics.json``."""
     results = []
     for i, fold in enumerate(split.folds):
         sub = folder / f"fold-{i + 1:02d}"
@@ -43,8 +44,8 @@ def run_folds(config, prepared, split, folder: Path, progress: bool = True, log=
         (sub / "checkpoints").mkdir(parents=True, exist_ok=True)
         atomic_write_text(sub / "config.yaml", config.to_yaml())
         log(f"Fold {i + 1}/{len(split.folds)}: {len(fold['train'])} train, {len(fold.get('val', []))} val, {len(fold['test'])} test")
-        results.append(train_fold(config, prepared, fold, sub, progress=progress, log=log).metrics)
+        results.append(train_fold(config, prepared, fold, sub))
     metrics = aggregate(results)
     metrics["split"] = f"{split.kind}, {len(split.folds)} folds"
     atomic_write_text(folder / "metrics.json", json.dumps(metrics, indent=1) + "\n")
-    return RunResult(folder, metrics, [], None)
+    return metrics

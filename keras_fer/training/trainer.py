@@ -26,15 +26,16 @@ from keras_fer.data.splits import load_split, resolve_split, save_split
 from keras_fer.errors import UsageError
 from keras_fer.evaluation.evaluate import evaluate_model
 from keras_fer.evaluation.plots import plot_history
-from keras_fer.io import atomic_write_text
+from keras_fer.io import atomic_file, atomic_write_text
 from keras_fer.models import build, load_model
+from keras_fer.training.cross_validation import run_folds
 from keras_fer.training.custom_loop import make_epoch_runner
 from keras_fer.training.checkpoints import save_model_atomic, write_history_csv, write_state
 from keras_fer.training.inputs import epoch_seed, labelled, num_outputs, stage_dataset, stage_input_shape
 from keras_fer.training.losses import loss_and_metrics, monitor_of
 from keras_fer.training.optimizers import current_learning_rate, make_optimizer
 from keras_fer.training.progress import EpochProgress
-from keras_fer.training.run_dir import check_checkpoints, discard_unstarted, new_run_dir, open_run_dir, read_state
+from keras_fer.io.run_dir import check_checkpoints, discard_unstarted, new_run_dir, open_run_dir, read_state
 from keras_fer.training.stages import freeze, resolve_stages, transfer_weights
 from keras_fer.training.strategy import is_chief, make_strategy, resolve_precision
 
@@ -84,9 +85,10 @@ def _train_run(config, folder: Path, progress: bool, log) -> RunResult:
         split = resolve_split(prepared, config.split, config.train.seed)
         save_split(split, prepared.keys, split_path)
     if len(split.folds) > 1:
-        from keras_fer.training.cross_validation import run_folds
+        def fold_metrics(config, prepared, fold, sub):
+            return train_fold(config, prepared, fold, sub, progress=progress, log=log).metrics
 
-        return run_folds(config, prepared, split, folder, progress=progress, log=log)
+        return RunResult(folder, run_folds(config, prepared, split, folder, fold_metrics, log=log), [], None)
     return train_fold(config, prepared, split.folds[0], folder, progress=progress, log=log)
 
 
@@ -197,7 +199,7 @@ def _stage_model(config, prepared, stages, s, state, folder, strategy):
     checkpoint = folder / "checkpoints" / f"{stage.name}.keras"
     with strategy.scope():
         if state["stage"] == s and state["epoch"] > 0 and checkpoint.is_file():
-            model = load_model(checkpoint)
+            model = load_model(checkpoint, compile=True)  # the optimizer's state resumes too
         else:
             keras.utils.set_random_seed(config.train.seed + s)
             model = build(config.model.name, stage_input_shape(prepared, stage), num_outputs(prepared, stage.train.target), **config.model.options)
@@ -256,8 +258,8 @@ def _finish(config, prepared, fold, folder, state, best_path, strategy) -> RunRe
     test_idx = fold.get("test", [])
     chief = is_chief()
     if chief:
-        shutil.copyfile(best_path, folder / ".model.keras.tmp")
-        (folder / ".model.keras.tmp").replace(folder / "model.keras")
+        with atomic_file(folder / "model.keras", suffix=".keras") as tmp:
+            shutil.copyfile(best_path, tmp)
         plot_history(state["history"], folder / "curves.png")
     metrics = evaluate_model(model, prepared, test_idx, target, out_dir=folder if chief else None) if len(test_idx) else {"num_samples": 0}
     metrics["split"] = "test"

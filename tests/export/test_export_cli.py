@@ -92,5 +92,5 @@ def test_sequence_run_exports_a_streaming_artifact(tmp_path):
     from keras_fer.edge import read_metadata
 
     meta = read_metadata(tmp_path / "h" / "export" / "hybrid_cnn_rnn_float32_stream.tflite")
-    assert meta["mode"] == "streaming" and meta["streaming"]["state_sizes"] == [16]
+    assert meta["mode"] == "streaming" and meta["streaming"]["state_sizes"] == [16] * 6  # one state per IRNN layer (6 by default, Table 3)
     assert read_metadata(tmp_path / "h" / "export" / "hybrid_cnn_rnn_float32.tflite")["mode"] == "windowed"

@@ -186,10 +186,10 @@ def test_stc_nlstm_follows_table_2():
 
 
 def test_sequence_prediction_sums_frame_probabilities():
-    from keras_fer.models.sharma_jain import sequence_prediction
+    from keras_fer.evaluation.frame_aggregation import sum_frame_probabilities
 
     frames = np.array([[[0.6, 0.4], [0.2, 0.8], [0.3, 0.7]]])
-    assert np.allclose(sequence_prediction(frames), [[1.1 / 3, 1.9 / 3]])
+    assert np.allclose(sum_frame_probabilities(frames), [[1.1 / 3, 1.9 / 3]])
 
 
 def test_unknown_names_and_options():

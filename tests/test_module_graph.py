@@ -1,0 +1,93 @@
+"""The house's import rules (#20 item 5), read from the source: no import cycles between our
+modules (function-level imports count), models load without the training package, and
+evaluation and export use run folders without importing training."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+# import name -> folder, as setup.cfg's package_dir maps them
+PACKAGES = {"keras_fer": ROOT / "keras_fer", "keras_fer.export": ROOT / "export", "keras_fer.edge": ROOT / "edge"}
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for prefix, folder in PACKAGES.items():
+        for path in folder.rglob("*.py"):
+            parts = [p for p in path.relative_to(folder).with_suffix("").parts if p != "__init__"]
+            found[".".join([prefix, *parts])] = path
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+
+    def owner(name: str):
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                targets.update(owner(a.name) for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join(anchor + ([node.module] if node.module else []))
+                targets.update(owner(f"{base}.{a.name}") for a in node.names)
+        # a module importing its own package's __init__ (or a parent's) is not an edge of interest
+        graph[name] = {t for t in targets if t and t != name and not name.startswith(t + ".")}
+    return graph
+
+
+def _cycles(graph) -> list[list[str]]:
+    index, low, stack, on_stack, out = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                on_stack.discard(top)
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                out.append(sorted(component))
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    return out
+
+
+def test_the_graph_sees_our_modules():
+    graph = _graph()
+    assert "keras_fer.training.trainer" in graph and "keras_fer.export.exporter" in graph and "keras_fer.edge.runner" in graph
+    assert "keras_fer.training.cross_validation" in graph["keras_fer.training.trainer"]
+
+
+def test_no_import_cycles():
+    assert _cycles(_graph()) == []
+
+
+def test_models_evaluation_and_export_do_not_import_training():
+    graph = _graph()
+    offenders = {name: sorted(t for t in targets if t.startswith("keras_fer.training"))
+                 for name, targets in graph.items()
+                 if name.startswith(("keras_fer.models", "keras_fer.evaluation", "keras_fer.export", "keras_fer.edge", "keras_fer.io"))}
+    assert {k: v for k, v in offenders.items() if v} == {}
