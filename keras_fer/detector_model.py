@@ -1,15 +1,24 @@
 """The face-detector model file: where it lives, and fetching it once at set-up.
 
-MediaPipe's BlazeFace short-range model ships inside the ``mediapipe==0.10.21`` wheel on
-the package index (MediaPipe 1.x ships no models). ``keras-fer models fetch`` downloads
-that wheel with pip, takes the one file out, checks its sha256 and caches it under
-``$KERAS_FER_HOME`` (default ``~/.cache/keras-fer``). Nothing downloads at run time.
+MediaPipe's BlazeFace short-range model ships inside MediaPipe 0.10.x wheels on the package
+index (MediaPipe 1.x ships no models). ``keras-fer models fetch`` downloads one such wheel
+with pip (``--no-deps``, never installed), takes the one file out, checks its sha256 and
+caches it under ``$KERAS_FER_HOME`` (default ``~/.cache/keras-fer``). Nothing downloads at
+run time.
+
+Which wheel depends on the machine, because not every release has every platform's wheel:
+0.10.21 has none for Linux aarch64 (Raspberry Pi OS 64-bit, JetPack), so an aarch64 host
+asks for 0.10.18's ``manylinux2014_aarch64`` wheel, whose copy of the file is the same bytes
+(sha256 checked here on 2026-12-02, and on every fetch). Offline devices fetch with
+``--wheel FILE``: a wheel downloaded on any machine with the ``pip download`` line that
+:func:`download_command` gives.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import platform
 import subprocess
 import sys
 import tempfile
@@ -20,10 +29,40 @@ from keras_fer.detector_file import FILENAME, SHA256, SIZE, detector_model_path,
 from keras_fer.errors import UsageError
 from keras_fer.io import atomic_write_bytes
 
-WHEEL_REQUIREMENT = "mediapipe==0.10.21"
 WHEEL_MEMBER = "mediapipe/modules/face_detection/face_detection_short_range.tflite"
-# Any platform's wheel holds the same file; these are tried after the host's own tags.
-FALLBACK_PLATFORMS = (("manylinux_2_28_x86_64", "3.11"), ("manylinux_2_28_aarch64", "3.11"), ("macosx_11_0_universal2", "3.11"))
+# (requirement, pip platform tag or None for the host's own, python version) per machine, in
+# the order tried. Every wheel listed holds the same model file (the sha256 check enforces it).
+SOURCES = {
+    "x86_64": (("mediapipe==0.10.21", None, None), ("mediapipe==0.10.21", "manylinux_2_28_x86_64", "3.11")),
+    "aarch64": (("mediapipe==0.10.18", "manylinux2014_aarch64", "3.11"),),
+    "other": (("mediapipe==0.10.21", None, None), ("mediapipe==0.10.21", "manylinux_2_28_x86_64", "3.11"),
+              ("mediapipe==0.10.18", "manylinux2014_aarch64", "3.11"), ("mediapipe==0.10.21", "macosx_11_0_universal2", "3.11")),
+}
+WHEEL_REQUIREMENT = SOURCES["x86_64"][0][0]
+
+
+def machine_kind(machine: str | None = None) -> str:
+    """``x86_64``, ``aarch64`` (Linux arm64: Pi OS 64-bit, JetPack) or ``other``."""
+    machine = (machine or platform.machine()).lower()
+    if machine in ("x86_64", "amd64"):
+        return "x86_64"
+    if machine in ("aarch64", "arm64") and sys.platform.startswith("linux"):
+        return "aarch64"
+    return "other"
+
+
+def download_command(kind: str | None = None, folder: str = ".") -> list[str]:
+    """The ``pip download`` that fetches the first wheel for ``kind`` (this machine's by
+    default) into ``folder``: run it anywhere, then ``keras-fer models fetch --wheel FILE``."""
+    requirement, plat, python = SOURCES[kind or machine_kind()][0]
+    return _pip_download(folder, requirement, plat, python)
+
+
+def _pip_download(folder, requirement: str, plat: str | None, python: str | None) -> list[str]:
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check", "-q", "-d", str(folder)]
+    if plat:
+        command += ["--platform", plat, "--python-version", python]
+    return command + [requirement]
 
 
 def fetch_detector_model(wheel: str | os.PathLike | None = None, log=print) -> Path:
@@ -48,17 +87,16 @@ def fetch_detector_model(wheel: str | os.PathLike | None = None, log=print) -> P
 
 
 def _download_wheel(folder: Path, log) -> Path:
-    base = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check", "-q", "-d", str(folder)]
-    attempts = [[]] + [["--platform", plat, "--python-version", py] for plat, py in FALLBACK_PLATFORMS]
     errors = []
-    for extra in attempts:
-        result = subprocess.run(base + extra + [WHEEL_REQUIREMENT], capture_output=True, text=True)
+    for requirement, plat, python in SOURCES[machine_kind()]:
+        result = subprocess.run(_pip_download(folder, requirement, plat, python), capture_output=True, text=True, check=False)
         wheels = sorted(folder.glob("mediapipe-*.whl"))
         if result.returncode == 0 and wheels:
             log(f"downloaded {wheels[0].name}")
             return wheels[0]
-        errors.append(result.stderr.strip().splitlines()[-1:] or ["(no output)"])
-    raise RuntimeError(f"pip could not download {WHEEL_REQUIREMENT} from the package index: {errors[-1][0]}")
+        errors.append(f"{requirement} ({plat or 'this machine'}): " + (result.stderr.strip().splitlines() or ["no output"])[-1])
+    raise RuntimeError(f"pip could not download a MediaPipe wheel holding {FILENAME} from the package index: {'; '.join(errors)}. "
+                       f"On a machine that can, run `{' '.join(download_command())}`, copy the wheel here and pass it with `keras-fer models fetch --wheel FILE`.")
 
 
 def _extract(wheel: Path) -> bytes:

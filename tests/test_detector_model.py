@@ -1,6 +1,8 @@
 """`keras-fer models fetch`: the BlazeFace file out of the mediapipe wheel, checked by sha256."""
 
+import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +59,37 @@ def test_cli_fetch_error_exit_code(tmp_path):
     wheel = _fake_wheel(tmp_path / "bad.whl", b"nope")
     result = run_cli("models", "fetch", "--wheel", str(wheel), env={"KERAS_FER_HOME": str(tmp_path / "h")})
     assert result.returncode == 2 and "sha256" in result.stderr
+
+
+def test_each_machine_asks_pip_for_a_wheel_that_exists_for_it(tmp_path, monkeypatch, detector_model):
+    """mediapipe 0.10.21 has no Linux aarch64 wheel: a Pi or a Jetson asks for 0.10.18's
+    manylinux2014_aarch64 wheel (same model file; checked by sha256 on every fetch), an x86
+    machine for 0.10.21 for itself; the error names the offline route."""
+    assert dm.machine_kind("x86_64") == "x86_64" and dm.machine_kind("AMD64") == "x86_64"
+    monkeypatch.setattr(dm.sys, "platform", "linux")
+    assert dm.machine_kind("aarch64") == "aarch64" and dm.machine_kind("armv7l") == "other"
+    commands = []
+
+    def fake_pip(command, **_kwargs):
+        commands.append(command)
+        folder = Path(command[command.index("-d") + 1])
+        if "manylinux2014_aarch64" in command:
+            _fake_wheel(folder / "mediapipe-0.10.18-cp311-cp311-manylinux2014_aarch64.whl", detector_model.read_bytes())
+            return subprocess.CompletedProcess(command, 0, "", "")
+        return subprocess.CompletedProcess(command, 1, "", "ERROR: No matching distribution found")
+
+    monkeypatch.setattr(dm.subprocess, "run", fake_pip)
+    monkeypatch.setattr(dm.platform, "machine", lambda: "aarch64")
+    monkeypatch.setenv("KERAS_FER_HOME", str(tmp_path / "pi"))
+    path = dm.fetch_detector_model(log=lambda *_: None)
+    assert dm.sha256_of(path) == dm.SHA256
+    assert len(commands) == 1 and commands[0][-1] == "mediapipe==0.10.18" and "--platform" in commands[0]
+    assert dm.download_command()[-3:] == ["--python-version", "3.11", "mediapipe==0.10.18"]
+
+    commands.clear()
+    monkeypatch.setattr(dm.platform, "machine", lambda: "x86_64")
+    monkeypatch.setenv("KERAS_FER_HOME", str(tmp_path / "pc"))
+    with pytest.raises(RuntimeError, match=r"models fetch --wheel FILE") as failure:
+        dm.fetch_detector_model(log=lambda *_: None)
+    assert [c[-1] for c in commands] == ["mediapipe==0.10.21", "mediapipe==0.10.21"] and "--platform" not in commands[0]
+    assert "mediapipe==0.10.21 (this machine)" in str(failure.value)
