@@ -59,12 +59,20 @@ def main():
     detector.close()
     hit = np.array([d is not None for d in found])
     recipe = model_recipe(model)
-    print(f"{len(keys)} held-out faces, each enlarged to {side} px in a {side + 2 * pad} px frame; the detector found {hit.sum()}")
-    print(f"the dataset's own crops: accuracy {np.mean(direct == truth):.4f} on all, {np.mean(direct[hit] == truth[hit]):.4f} on the found ones")
+    print(
+        f"{len(keys)} held-out faces, each enlarged to {side} px in a {side + 2 * pad} px frame; the detector found {hit.sum()}"
+    )
+    print(
+        f"the dataset's own crops: accuracy {np.mean(direct == truth):.4f} on all, {np.mean(direct[hit] == truth[hit]):.4f} on the found ones"
+    )
     print("| crop scale (x detector box) | accuracy on found faces | vs own crops |")
     print("|---|---|---|")
     for scale in args.scales:
-        crops = [face_crop(frame, d.box, d.keypoints, recipe, box_scale=scale) for frame, d in zip(frames, found) if d is not None]
+        crops = [
+            face_crop(frame, d.box, d.keypoints, recipe, box_scale=scale)
+            for frame, d in zip(frames, found)
+            if d is not None
+        ]
         predicted = np.array([int(np.argmax(p)) for p in model.predict_many(crops)])
         accuracy = float(np.mean(predicted == truth[hit]))
         print(f"| {scale:.2f} | {accuracy:.4f} | {accuracy - np.mean(direct[hit] == truth[hit]):+.4f} |")

@@ -71,7 +71,16 @@ def main(argv=None) -> int:
         for label, overrides in (
             ("images 48x48", ["data.preset=fer2013", f"data.num_samples={args.num}"]),
             ("images 64x64", ["data.preset=fer2013", f"data.num_samples={args.num}", "data.image_size=64"]),
-            ("sequences 18x64x64", ["data.preset=ckplus", "data.num_samples=200", "data.image_size=64", "data.sequence_length=18", "data.align=eyes"]),
+            (
+                "sequences 18x64x64",
+                [
+                    "data.preset=ckplus",
+                    "data.num_samples=200",
+                    "data.image_size=64",
+                    "data.sequence_length=18",
+                    "data.align=eyes",
+                ],
+            ),
         ):
             config = load_config(None, overrides + augment + [f"data.cache_dir={tmp}"])
             read_source(config.data)  # renders the synthetic data, so prepare is timed alone
@@ -79,7 +88,9 @@ def main(argv=None) -> int:
             prepared = prepare(config.data, progress=False)
             prep_seconds = time.perf_counter() - start
             faces = len(prepared) * prepared.sequence_length
-            ds = make_dataset(prepared, np.arange(len(prepared)), training=True, batch_size=64, augment=config.augment, repeat=True)
+            ds = make_dataset(
+                prepared, np.arange(len(prepared)), training=True, batch_size=64, augment=config.augment, repeat=True
+            )
             rows.append((label, _pipeline_rate(ds), faces / prep_seconds, config.data.align))
     model48 = _model_rate(48)
     print(f"tf.data training pipeline with augmentation, {os.cpu_count()} cores (frames per second)")
@@ -87,7 +98,9 @@ def main(argv=None) -> int:
     for label, rate, prep, align in rows:
         print(f"{label:<22}{rate:>10.0f}{prep:>20.0f}{align:>8}")
     print(f"reference: Deep-Emotion-sized CNN training at 48x48: {model48:.0f} images/s")
-    print(f"pipeline / model at 48x48: {rows[0][1] / model48:.1f}x (goal >= 5x); 48x48 pipeline goal >= 10,000/s: {'met' if rows[0][1] >= 10_000 else 'NOT met'}")
+    print(
+        f"pipeline / model at 48x48: {rows[0][1] / model48:.1f}x (goal >= 5x); 48x48 pipeline goal >= 10,000/s: {'met' if rows[0][1] >= 10_000 else 'NOT met'}"
+    )
     print("(prepare: reading the files, detection when align=eyes, alignment, caching; both cores)")
     return 0
 

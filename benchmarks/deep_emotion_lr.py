@@ -67,7 +67,9 @@ def run(variant, data, epochs: int, batch: int, seed: int):
         x, xv = 2 * x - 255, 2 * xv - 255
     keras.utils.set_random_seed(seed)
     model = build("deep_emotion", (48, 48, 1), num_classes, **options)
-    model.compile(optimizer=keras.optimizers.Adam(lr, **adam), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(lr, **adam), loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     w0 = model.get_layer("conv1").kernel.numpy().copy()
     model.fit(x[:batch], y[:batch], batch_size=batch, epochs=1, verbose=0)
     first_step = float(np.linalg.norm(model.get_layer("conv1").kernel.numpy() - w0) / np.linalg.norm(w0))
@@ -100,15 +102,20 @@ def main():
     quiet_python_warnings()
     data = load(Path(args.archive), args.train, args.val, seed=0)
     majority = float(np.mean(data[1][1] == np.bincount(data[0][1]).argmax()))
-    print(f"{args.train} training / {args.val} validation FER2013 faces (stratified), {args.epochs} epochs, batch {args.batch}; majority class {majority:.3f}")
-    print(f"| variant | change | seed | val acc | dead fc1 | theta drift | first-step dW/W conv1 | train s |")
+    print(
+        f"{args.train} training / {args.val} validation FER2013 faces (stratified), {args.epochs} epochs, batch {args.batch}; majority class {majority:.3f}"
+    )
+    print("| variant | change | seed | val acc | dead fc1 | theta drift | first-step dW/W conv1 | train s |")
     print("|---|---|---|---|---|---|---|---|")
     for variant in VARIANTS:
         if args.only and variant[0] not in args.only:
             continue
         for seed in args.seeds:
             acc, dead, drift, step, seconds = run(variant, data, args.epochs, args.batch, seed)
-            print(f"| {variant[0]} | {variant[1]} | {seed} | {acc:.3f} | {dead:.2f} | {drift:.3f} | {step:.3f} | {seconds:.0f} |", flush=True)
+            print(
+                f"| {variant[0]} | {variant[1]} | {seed} | {acc:.3f} | {dead:.2f} | {drift:.3f} | {step:.3f} | {seconds:.0f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -29,7 +29,12 @@ def _assign(found, faces) -> dict:
     """Greedy one-to-one matching, best overlap first, so a hidden face behind a nearer
     one cannot take the nearer face's detection."""
     pairs = sorted(
-        ((d.iou(f["box"]), fi, di) for fi, f in enumerate(faces) for di, d in enumerate(found) if plausible_match(f["box"], d.box)),
+        (
+            (d.iou(f["box"]), fi, di)
+            for fi, f in enumerate(faces)
+            for di, d in enumerate(found)
+            if plausible_match(f["box"], d.box)
+        ),
         reverse=True,
     )
     matched, used = {}, set()
@@ -108,7 +113,9 @@ def main(argv=None) -> int:
     n, k = result["partial"]
     print(f"{'>=80, partly hidden':<18}{n:>8}{k:>8}{(k / n if n else float('nan')):>9.3f}")
     print(f"recall on fully visible faces >= 80 px: {result['recall']:.3f}  (target >= 0.90)")
-    print(f"false positives per frame: {result['false_positives_per_frame']:.3f}; detector: {result['ms_per_frame']:.2f} ms/frame")
+    print(
+        f"false positives per frame: {result['false_positives_per_frame']:.3f}; detector: {result['ms_per_frame']:.2f} ms/frame"
+    )
     return 0
 
 

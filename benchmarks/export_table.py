@@ -20,12 +20,33 @@ from keras_fer.export.quant_modes import QUANTS
 
 def rows_of(report: dict):
     for quant, r in report["quants"].items():
-        yield (report["model"], quant, r["size_bytes"] / 1024, r["latency_ms_1_thread"]["p50"], r["latency_ms_1_thread"]["p99"], r["agreement"],
-               r["keras_accuracy"], r["tflite_accuracy"], ", ".join(r["float_islands"]) or "-", "; ".join(r["misses"]) or "met")
+        yield (
+            report["model"],
+            quant,
+            r["size_bytes"] / 1024,
+            r["latency_ms_1_thread"]["p50"],
+            r["latency_ms_1_thread"]["p99"],
+            r["agreement"],
+            r["keras_accuracy"],
+            r["tflite_accuracy"],
+            ", ".join(r["float_islands"]) or "-",
+            "; ".join(r["misses"]) or "met",
+        )
     for quant, r in (report.get("streaming") or {}).items():
         if isinstance(r, dict):
             ms = r["latency_ms_per_frame_1_thread"]
-            yield (report["model"], f"{quant} stream", r["size_bytes"] / 1024, ms["p50"], ms["p99"], r["agreement"], r["keras_accuracy"], r["tflite_accuracy"], "per frame", "-")
+            yield (
+                report["model"],
+                f"{quant} stream",
+                r["size_bytes"] / 1024,
+                ms["p50"],
+                ms["p99"],
+                r["agreement"],
+                r["keras_accuracy"],
+                r["tflite_accuracy"],
+                "per frame",
+                "-",
+            )
 
 
 def main():
@@ -43,13 +64,26 @@ def main():
             from keras_fer.export.exporter import export_run
 
             reports.append(export_run(run, QUANTS, args.calibration_steps, log=lambda *_: None))
-    header = ("model", "quant", "KB", "p50 ms", "p99 ms", "agree", "Keras acc", "TFLite acc", "float islands", "targets")
+    header = (
+        "model",
+        "quant",
+        "KB",
+        "p50 ms",
+        "p99 ms",
+        "agree",
+        "Keras acc",
+        "TFLite acc",
+        "float islands",
+        "targets",
+    )
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for report in reports:
         for row in rows_of(report):
             model, quant, kb, p50, p99, agree, keras_acc, lite_acc, islands, misses = row
-            print(f"| {model} | {quant} | {kb:.0f} | {p50:.3f} | {p99:.3f} | {agree:.3f} | {keras_acc:.3f} | {lite_acc:.3f} | {islands} | {misses} |")
+            print(
+                f"| {model} | {quant} | {kb:.0f} | {p50:.3f} | {p99:.3f} | {agree:.3f} | {keras_acc:.3f} | {lite_acc:.3f} | {islands} | {misses} |"
+            )
 
 
 if __name__ == "__main__":

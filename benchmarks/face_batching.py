@@ -54,8 +54,15 @@ def measure(path: str, faces=(1, 2, 3, 4), threads=(1, 2), repeats: int = 300) -
                 _frame_time(model, crops, windows, 20)  # warm-up (and the resize to n faces)
             one_each = _frame_time(single, crops, windows, repeats)
             together = _frame_time(batched, crops, windows, repeats)
-            rows.append({"threads": n_threads, "faces": n, "one_call_per_face_ms": one_each, "one_call_per_frame_ms": together,
-                         "ratio": one_each / together})
+            rows.append(
+                {
+                    "threads": n_threads,
+                    "faces": n,
+                    "one_call_per_face_ms": one_each,
+                    "one_call_per_frame_ms": together,
+                    "ratio": one_each / together,
+                }
+            )
     return rows
 
 
@@ -68,12 +75,16 @@ def main() -> None:
 
     probe = ExpressionModel(args.model)
     if not probe.takes_a_batch:
-        raise SystemExit(f"{args.model}: its inputs take one face only (exported before batching); export the run again.")
+        raise SystemExit(
+            f"{args.model}: its inputs take one face only (exported before batching); export the run again."
+        )
     print(f"{args.model} ({probe.mode}); model ms per frame, median of {args.repeats}")
     print("| threads | faces | one call per face ms | one call per frame ms | per face / per frame |")
     print("|---|---|---|---|---|")
     for row in measure(args.model, repeats=args.repeats):
-        print(f"| {row['threads']} | {row['faces']} | {row['one_call_per_face_ms']:.3f} | {row['one_call_per_frame_ms']:.3f} | {row['ratio']:.2f}x |")
+        print(
+            f"| {row['threads']} | {row['faces']} | {row['one_call_per_face_ms']:.3f} | {row['one_call_per_frame_ms']:.3f} | {row['ratio']:.2f}x |"
+        )
 
 
 if __name__ == "__main__":

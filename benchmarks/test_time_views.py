@@ -46,7 +46,10 @@ def main():
         views = []
         for dx, dy in ((0, 0), (2, 0), (-2, 0), (0, 2), (0, -2)):
             shifted = np.roll(x, (dy, dx), axis=(1, 2))
-            views += [model.predict(shifted, batch_size=256, verbose=0), model.predict(shifted[:, :, ::-1], batch_size=256, verbose=0)]
+            views += [
+                model.predict(shifted, batch_size=256, verbose=0),
+                model.predict(shifted[:, :, ::-1], batch_size=256, verbose=0),
+            ]
         cells = [scores(views[0], y), scores((views[0] + views[1]) / 2, y), scores(np.mean(views, 0), y)]
         print(f"| {part} | {len(y)} | " + " | ".join(f"{a:.4f} (mean class {m:.4f})" for a, m in cells) + " |")
 

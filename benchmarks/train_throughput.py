@@ -18,10 +18,20 @@ import sys
 import textwrap
 
 SHAPES = {
-    "deep_emotion": (48, 48, 1), "frame_cnn": (48, 48, 1), "mobilenet_fer": (96, 96, 1), "regression_cnn": (64, 64, 1),
-    "hybrid_cnn_rnn": (8, 64, 64, 1), "mobilenet_fer_temporal": (8, 96, 96, 1), "cnn_lstm": (10, 48, 48, 1),
-    "rnn": (10, 30), "lstm": (10, 30), "bilstm": (10, 30),
-    "stc": (18, 64, 64, 1), "stc_lstm": (18, 64, 64, 1), "stc_slstm": (18, 64, 64, 1), "stc_nlstm": (18, 64, 64, 1),
+    "deep_emotion": (48, 48, 1),
+    "frame_cnn": (48, 48, 1),
+    "mobilenet_fer": (96, 96, 1),
+    "regression_cnn": (64, 64, 1),
+    "hybrid_cnn_rnn": (8, 64, 64, 1),
+    "mobilenet_fer_temporal": (8, 96, 96, 1),
+    "cnn_lstm": (10, 48, 48, 1),
+    "rnn": (10, 30),
+    "lstm": (10, 30),
+    "bilstm": (10, 30),
+    "stc": (18, 64, 64, 1),
+    "stc_lstm": (18, 64, 64, 1),
+    "stc_slstm": (18, 64, 64, 1),
+    "stc_nlstm": (18, 64, 64, 1),
 }
 
 CHILD = textwrap.dedent("""
@@ -50,8 +60,12 @@ CHILD = textwrap.dedent("""
 
 
 def measure(name, shape, samples, batch, repeats):
-    result = subprocess.run([sys.executable, "-c", CHILD, name, json.dumps(shape), str(samples), str(batch), str(repeats)],
-                            capture_output=True, text=True, env={"TF_CPP_MIN_LOG_LEVEL": "3", **__import__("os").environ})
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, name, json.dumps(shape), str(samples), str(batch), str(repeats)],
+        capture_output=True,
+        text=True,
+        env={"TF_CPP_MIN_LOG_LEVEL": "3", **__import__("os").environ},
+    )
     if result.returncode:
         return {"error": result.stderr.strip().splitlines()[-1]}
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -73,7 +87,9 @@ def main():
         if "error" in r:
             print(f"{name:26s} {str(shape):18s} error: {r['error']}")
             continue
-        print(f"{name:26s} {str(shape):18s} {r['params']:>11,d} {r['samples_per_s']:>10.1f} {r['samples_per_s'] / reference['samples_per_s']:>7.3f} {r['peak_rss_mb']:>12.0f}")
+        print(
+            f"{name:26s} {str(shape):18s} {r['params']:>11,d} {r['samples_per_s']:>10.1f} {r['samples_per_s'] / reference['samples_per_s']:>7.3f} {r['peak_rss_mb']:>12.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -43,19 +43,49 @@ PLAIN = textwrap.dedent("""
 
 
 def plain_epochs(name, size, samples, epochs):
-    out = subprocess.run([sys.executable, "-c", PLAIN, name, str(size), str(samples), str(epochs), json.dumps(OPTIONS.get(name, {}))],
-                         capture_output=True, text=True, check=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    out = subprocess.run(
+        [sys.executable, "-c", PLAIN, name, str(size), str(samples), str(epochs), json.dumps(OPTIONS.get(name, {}))],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def trainer_epochs(name, size, samples, epochs, folder):
     total = round(samples / RATIOS[0])  # so both sides fit on `samples` an epoch
-    overrides = [f"data.num_samples={total}", f"data.image_size={size}", "data.preset=easy", "data.format=synthetic",
-                 f"model.name={name}", *(f"model.options.{k}={v}" for k, v in OPTIONS.get(name, {}).items()),
-                 "split.kind=ratio", f"split.ratios={list(RATIOS)}", "train.batch_size=32", "train.optimizer=adam", "train.learning_rate=0.001",
-                 f"train.epochs={epochs}", f"run.dir={folder}", f"run.name={name}", f"data.cache_dir={folder}/cache"]
-    subprocess.run([sys.executable, "-c", "import sys; from keras_fer.cli import main; sys.exit(main(sys.argv[1:]))", "train", "--quiet", *overrides], capture_output=True, text=True, check=True,
-                   env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    overrides = [
+        f"data.num_samples={total}",
+        f"data.image_size={size}",
+        "data.preset=easy",
+        "data.format=synthetic",
+        f"model.name={name}",
+        *(f"model.options.{k}={v}" for k, v in OPTIONS.get(name, {}).items()),
+        "split.kind=ratio",
+        f"split.ratios={list(RATIOS)}",
+        "train.batch_size=32",
+        "train.optimizer=adam",
+        "train.learning_rate=0.001",
+        f"train.epochs={epochs}",
+        f"run.dir={folder}",
+        f"run.name={name}",
+        f"data.cache_dir={folder}/cache",
+    ]
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from keras_fer.cli import main; sys.exit(main(sys.argv[1:]))",
+            "train",
+            "--quiet",
+            *overrides,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
     with open(os.path.join(folder, name, "history.csv")) as handle:
         return [float(row["seconds"]) for row in csv.DictReader(handle)]
 

@@ -37,7 +37,7 @@ class AlignRecipe:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, values: dict) -> "AlignRecipe":
+    def from_dict(cls, values: dict) -> AlignRecipe:
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in values.items() if k in known})
 
@@ -68,10 +68,19 @@ def align_face(image: np.ndarray, recipe: AlignRecipe, eyes=None) -> np.ndarray:
         if eyes is None:
             raise ValueError("align method 'eyes' needs the two eye centres")
         matrix = eye_transform(eyes[0], eyes[1], recipe)
-        crop = cv2.warpAffine(image, matrix, (recipe.size, recipe.size), flags=cv2.INTER_AREA if matrix[0, 0] ** 2 + matrix[1, 0] ** 2 < 1 else cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        crop = cv2.warpAffine(
+            image,
+            matrix,
+            (recipe.size, recipe.size),
+            flags=cv2.INTER_AREA if matrix[0, 0] ** 2 + matrix[1, 0] ** 2 < 1 else cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_CONSTANT,
+            borderValue=0,
+        )
     else:
         h, w = image.shape[:2]
-        crop = cv2.resize(image, (recipe.size, recipe.size), interpolation=cv2.INTER_AREA if h >= recipe.size else cv2.INTER_LINEAR)
+        crop = cv2.resize(
+            image, (recipe.size, recipe.size), interpolation=cv2.INTER_AREA if h >= recipe.size else cv2.INTER_LINEAR
+        )
     if recipe.channels == 1 and crop.ndim == 3:
         crop = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     elif recipe.channels == 3 and crop.ndim == 2:

@@ -19,5 +19,7 @@ def annotate(image: np.ndarray, results, stats_text: str | None = None) -> np.nd
             text += f" {face.label} {float(np.max(face.probs)):.2f}"
         cv2.putText(out, text, (x, max(12, y - 6)), cv2.FONT_HERSHEY_SIMPLEX, 0.5, colour, 1, cv2.LINE_AA)
     if stats_text:
-        cv2.putText(out, stats_text, (8, out.shape[0] - 10), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 255), 1, cv2.LINE_AA)
+        cv2.putText(
+            out, stats_text, (8, out.shape[0] - 10), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 255), 1, cv2.LINE_AA
+        )
     return out

@@ -65,8 +65,13 @@ def weighted_nms(boxes: np.ndarray, scores: np.ndarray, keypoints: np.ndarray, t
         if len(members) == 0:  # a degenerate (empty) top box overlaps nothing, not even itself
             members = remaining[:1]
         weights = scores[members][:, None]
-        kept.append(((boxes[members] * weights).sum(0) / weights.sum(), float(scores[remaining[0]]),
-                     (keypoints[members] * weights[:, :, None]).sum(0) / weights.sum()))
+        kept.append(
+            (
+                (boxes[members] * weights).sum(0) / weights.sum(),
+                float(scores[remaining[0]]),
+                (keypoints[members] * weights[:, :, None]).sum(0) / weights.sum(),
+            )
+        )
         remaining = remaining[~np.isin(remaining, members)]
     return kept
 
@@ -78,14 +83,22 @@ class BlazeFaceDetector:
     (MediaPipe's VIDEO mode only orders timestamps), so it changes nothing here.
     """
 
-    def __init__(self, model_path: str | Path | None = None, min_confidence: float = MIN_CONFIDENCE, video: bool = True, threads: int = 1):
+    def __init__(
+        self,
+        model_path: str | Path | None = None,
+        min_confidence: float = MIN_CONFIDENCE,
+        video: bool = True,
+        threads: int = 1,
+    ):
         path = Path(model_path) if model_path else require_detector_model()
         self._interpreter = make_interpreter(path, threads)
         inputs, outputs = self._interpreter.get_input_details(), self._interpreter.get_output_details()
         shapes = sorted(tuple(o["shape"][1:]) for o in outputs)
         if len(inputs) != 1 or tuple(inputs[0]["shape"]) != (1, SIDE, SIDE, 3) or shapes != [(896, 1), (896, 16)]:
-            raise ValueError(f"{path}: not BlazeFace short range (input {[tuple(i['shape']) for i in inputs]}, outputs {shapes}); "
-                             "run `keras-fer models fetch` for the checked file.")
+            raise ValueError(
+                f"{path}: not BlazeFace short range (input {[tuple(i['shape']) for i in inputs]}, outputs {shapes}); "
+                "run `keras-fer models fetch` for the checked file."
+            )
         self._input = inputs[0]["index"]
         by_width = {o["shape"][-1]: o["index"] for o in outputs}
         self._regressors, self._scores = by_width[16], by_width[1]
@@ -97,13 +110,19 @@ class BlazeFaceDetector:
         if self._interpreter is None:
             raise RuntimeError("BlazeFaceDetector is closed.")
         h, w = frame_bgr.shape[:2]
-        rgb = cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB) if frame_bgr.ndim == 3 and frame_bgr.shape[2] == 3 else cv2.cvtColor(frame_bgr, cv2.COLOR_GRAY2RGB)
+        rgb = (
+            cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2RGB)
+            if frame_bgr.ndim == 3 and frame_bgr.shape[2] == 3
+            else cv2.cvtColor(frame_bgr, cv2.COLOR_GRAY2RGB)
+        )
         scale = min(SIDE / w, SIDE / h)
         pad_x, pad_y = (SIDE - w * scale) / 2, (SIDE - h * scale) / 2
         # Corner-aligned (no half-pixel shift): this is what MediaPipe's converter does; with it the
         # scores and keypoints equal MediaPipe's to float precision.
         warp = np.array([[scale, 0, pad_x], [0, scale, pad_y]], np.float32)
-        square = cv2.warpAffine(rgb, warp, (SIDE, SIDE), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        square = cv2.warpAffine(
+            rgb, warp, (SIDE, SIDE), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0
+        )
         self._interpreter.set_tensor(self._input, (square.astype(np.float32) / 127.5 - 1.0)[None])
         self._interpreter.invoke()
         raw = self._interpreter.get_tensor(self._regressors)[0]
@@ -123,7 +142,13 @@ class BlazeFaceDetector:
         found = []
         for box, score, points in weighted_nms(boxes, scores, keypoints):
             (x0, y0), (x1, y1) = (box[:2] - offset) * to_pixels, (box[2:] - offset) * to_pixels
-            found.append(Detection((float(x0), float(y0), float(x1 - x0), float(y1 - y0)), score, ((points - offset) * to_pixels).astype(np.float32)))
+            found.append(
+                Detection(
+                    (float(x0), float(y0), float(x1 - x0), float(y1 - y0)),
+                    score,
+                    ((points - offset) * to_pixels).astype(np.float32),
+                )
+            )
         return found
 
     def reset(self) -> None:

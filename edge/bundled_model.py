@@ -17,6 +17,8 @@ def bundled_model_path() -> Path:
     """The shipped int8 model; a clear error when this install lacks it."""
     path = Path(__file__).resolve().parent / "models" / BUNDLED_MODEL
     if not path.is_file():
-        raise ModelFileError(f"This keras-fer install has no bundled model ({path} is missing); pass --model MODEL.tflite "
-                             "(written by `keras-fer export`) or reinstall keras-fer.")
+        raise ModelFileError(
+            f"This keras-fer install has no bundled model ({path} is missing); pass --model MODEL.tflite "
+            "(written by `keras-fer export`) or reinstall keras-fer."
+        )
     return path

@@ -22,8 +22,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .errors import EdgeInputError
 from .detection import box_iou
+from .errors import EdgeInputError
 
 
 def plausible_match(face_box, box) -> bool:
@@ -44,7 +44,9 @@ class ClipScorer:
                     row = json.loads(line)
                     self.truth[int(row["frame"])] = row["faces"]
                 except (ValueError, KeyError, TypeError) as exc:
-                    raise EdgeInputError(f"{path}, line {number}: not a ground-truth row ({exc}); render the clip again with `keras-fer data synth --clip`.") from exc
+                    raise EdgeInputError(
+                        f"{path}, line {number}: not a ground-truth row ({exc}); render the clip again with `keras-fer data synth --clip`."
+                    ) from exc
         self.labels = set(labels)
         self.min_height, self.min_visible = min_height, min_visible
         self.reset()
@@ -69,8 +71,15 @@ class ClipScorer:
         # CLEAR MOT rule, Bernardin & Stiefelhagen 2008): when two people cross, the box the
         # tracker carries over the hidden one can overlap the face in front better than that
         # face's own box, and re-pairing by overlap would count a switch the tracker never made.
-        pairs = sorted(((box_iou(f["box"], r.box), i, j) for i, f in enumerate(faces) for j, r in enumerate(results)
-                        if f["visible"] >= 0.5 and plausible_match(f["box"], r.box)), reverse=True)
+        pairs = sorted(
+            (
+                (box_iou(f["box"], r.box), i, j)
+                for i, f in enumerate(faces)
+                for j, r in enumerate(results)
+                if f["visible"] >= 0.5 and plausible_match(f["box"], r.box)
+            ),
+            reverse=True,
+        )
         kept = [(i, j) for _, i, j in pairs if self._last_id.get(faces[i]["track"]) == results[j].track]
         matched, used = {}, set()
         for i, j in kept + [(i, j) for _, i, j in pairs]:
@@ -126,5 +135,8 @@ class ClipScorer:
             "emotion_accuracy_all_faces": round(self.correct_all / self.scored_all, 4) if self.scored_all else None,
             "emotion_scored_all_faces": self.scored_all,
             "not_yet_labelled": self.unlabelled,
-            "emotion_by_person": {str(track): {"scored": n, "accuracy": round(right / n, 4)} for track, (n, right) in sorted(self.by_person.items())},
+            "emotion_by_person": {
+                str(track): {"scored": n, "accuracy": round(right / n, 4)}
+                for track, (n, right) in sorted(self.by_person.items())
+            },
         }

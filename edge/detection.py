@@ -22,7 +22,9 @@ def box_iou(a, b) -> float:
 class Detection:
     box: tuple  # x, y, w, h in pixels
     score: float
-    keypoints: np.ndarray | None = None  # (K, 2) pixels; BlazeFace: right eye, left eye, nose, mouth, right ear, left ear
+    keypoints: np.ndarray | None = (
+        None  # (K, 2) pixels; BlazeFace: right eye, left eye, nose, mouth, right ear, left ear
+    )
 
     def iou(self, other_box) -> float:
         return box_iou(self.box, other_box)

@@ -28,11 +28,18 @@ class EventWriter:
         for face in results:
             if face.label is None:
                 continue  # a windowed model's buffer is still filling
-            lines.append(json.dumps({
-                "t": round(float(t), 4), "frame": int(frame), "track": int(face.track),
-                "box": [round(float(v), 1) for v in face.box], "label": face.label,
-                "probs": {name: round(float(p), 4) for name, p in zip(self.labels, face.probs)},
-            }))
+            lines.append(
+                json.dumps(
+                    {
+                        "t": round(float(t), 4),
+                        "frame": int(frame),
+                        "track": int(face.track),
+                        "box": [round(float(v), 1) for v in face.box],
+                        "label": face.label,
+                        "probs": {name: round(float(p), 4) for name, p in zip(self.labels, face.probs)},
+                    }
+                )
+            )
         if lines:
             self._handle.write("\n".join(lines) + "\n")
             self._handle.flush()

@@ -56,8 +56,10 @@ class ExpressionModel:
         spec = self.meta.get("input") or {}
         self.mode = self.meta.get("mode", "frame")
         if self.mode not in MODES or not self.labels or not spec:
-            raise ModelFileError(f"{self.path}: metadata has mode={self.mode!r}, {len(self.labels)} labels and input={spec!r}; "
-                                 f"expected a mode in {MODES}, labels and an input spec. Export the run again with this keras-fer.")
+            raise ModelFileError(
+                f"{self.path}: metadata has mode={self.mode!r}, {len(self.labels)} labels and input={spec!r}; "
+                f"expected a mode in {MODES}, labels and an input spec. Export the run again with this keras-fer."
+            )
         self.height, self.width, self.channels = int(spec["height"]), int(spec["width"]), int(spec["channels"])
         self.sequence_length = int(spec.get("sequence_length") or 1)
         self.fps = self.meta.get("fps")
@@ -72,8 +74,10 @@ class ExpressionModel:
 
     # -- set-up and checks -----------------------------------------------------------------
     def _mismatch(self, found, expected) -> ModelFileError:
-        return ModelFileError(f"{self.path}: the model's input is {[int(v) for v in found]} but its metadata says {[int(v) for v in expected]}; "
-                              "the file was altered or mixed up; export the run again.")
+        return ModelFileError(
+            f"{self.path}: the model's input is {[int(v) for v in found]} but its metadata says {[int(v) for v in expected]}; "
+            "the file was altered or mixed up; export the run again."
+        )
 
     def _setup_plain(self, spec) -> None:
         inputs, outputs = self.interpreter.get_input_details(), self.interpreter.get_output_details()
@@ -89,13 +93,17 @@ class ExpressionModel:
         self._batched, self._allocated = self.batch_faces and _takes_a_batch(self._in), 1
         classes = int(self._out["shape"][-1])
         if classes != len(self.labels):
-            raise ModelFileError(f"{self.path}: the model outputs {classes} values but the metadata names {len(self.labels)} labels; export the run again.")
+            raise ModelFileError(
+                f"{self.path}: the model outputs {classes} values but the metadata names {len(self.labels)} labels; export the run again."
+            )
 
     def _setup_streaming(self) -> None:
         signatures = self.interpreter.get_signature_list()
         if not {"encode", "step"} <= set(signatures):
-            raise ModelFileError(f"{self.path}: metadata says streaming but the file has signatures {sorted(signatures)}; "
-                                 "expected 'encode' and 'step'. Use the _stream.tflite that `keras-fer export` wrote.")
+            raise ModelFileError(
+                f"{self.path}: metadata says streaming but the file has signatures {sorted(signatures)}; "
+                "expected 'encode' and 'step'. Use the _stream.tflite that `keras-fer export` wrote."
+            )
         self._encode = self.interpreter.get_signature_runner("encode")
         self._step = self.interpreter.get_signature_runner("step")
         self._frame_detail = self._encode.get_input_details()["frame"]
@@ -114,7 +122,9 @@ class ExpressionModel:
             self._replay_out = self._replay.get_output_details()["output"]
             steps = int(self._window_detail["shape"][1])
             if steps != self.sequence_length:
-                raise self._mismatch(self._window_detail["shape"], [1, self.sequence_length, int(self._window_detail["shape"][2])])
+                raise self._mismatch(
+                    self._window_detail["shape"], [1, self.sequence_length, int(self._window_detail["shape"][2])]
+                )
         self._replay_batched = self.batch_faces and self._replay is not None and _takes_a_batch(self._window_detail)
         self._per_frame = self._replay is not None and len(self._replay_out["shape"]) == 3
 
@@ -129,8 +139,10 @@ class ExpressionModel:
         if crop.ndim == 2:
             crop = crop[:, :, None]
         if crop.shape != (self.height, self.width, self.channels):
-            raise ValueError(f"crop of shape {crop.shape}; this model takes {(self.height, self.width, self.channels)} "
-                             "(align with the recipe in its metadata)")
+            raise ValueError(
+                f"crop of shape {crop.shape}; this model takes {(self.height, self.width, self.channels)} "
+                "(align with the recipe in its metadata)"
+            )
         return crop.astype(np.float32)
 
     def _postprocess(self, output: np.ndarray) -> np.ndarray:
@@ -149,7 +161,9 @@ class ExpressionModel:
 
     def _invoke(self, batch: np.ndarray) -> np.ndarray:
         if len(batch) != self._allocated:  # resized only when the number of faces changes
-            self.interpreter.resize_tensor_input(self._in["index"], [len(batch)] + [int(v) for v in self._in["shape"][1:]])
+            self.interpreter.resize_tensor_input(
+                self._in["index"], [len(batch)] + [int(v) for v in self._in["shape"][1:]]
+            )
             self.interpreter.allocate_tensors()
             self._allocated = len(batch)
         self.interpreter.set_tensor(self._in["index"], _quantize(batch, self._in))
@@ -163,7 +177,9 @@ class ExpressionModel:
         inputs = [self._model_input(x) for x in crops_or_windows]
         if not inputs:
             return []
-        outputs = self._invoke(np.stack(inputs)) if self._batched else np.concatenate([self._invoke(x[None]) for x in inputs])
+        outputs = (
+            self._invoke(np.stack(inputs)) if self._batched else np.concatenate([self._invoke(x[None]) for x in inputs])
+        )
         return [self._postprocess(o) for o in outputs]
 
     def predict(self, crop_or_window: np.ndarray) -> np.ndarray:
@@ -197,11 +213,15 @@ class ExpressionModel:
         results = [None] * len(windows)
         full = [i for i, w in enumerate(windows) if self._replay is not None and len(w) == self.sequence_length]
         if full:
-            stacked = np.stack([np.concatenate([np.asarray(f, np.float32).reshape(1, -1) for f in windows[i]]) for i in full])
+            stacked = np.stack(
+                [np.concatenate([np.asarray(f, np.float32).reshape(1, -1) for f in windows[i]]) for i in full]
+            )
             if self._replay_batched:
                 outputs = self._replay(window=_quantize(stacked, self._window_detail))["output"]
             else:
-                outputs = np.concatenate([self._replay(window=_quantize(w[None], self._window_detail))["output"] for w in stacked])
+                outputs = np.concatenate(
+                    [self._replay(window=_quantize(w[None], self._window_detail))["output"] for w in stacked]
+                )
             for i, output in zip(full, outputs):
                 results[i] = self._postprocess(_dequantize(output, self._replay_out))
         for i, features in enumerate(windows):

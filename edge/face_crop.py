@@ -15,7 +15,9 @@ from .align import AlignRecipe, align_face
 
 def model_recipe(model) -> AlignRecipe:
     """The alignment recipe in ``model``'s metadata, sized to its input."""
-    recipe = AlignRecipe.from_dict(model.meta.get("align") or {"method": "none", "size": model.height, "channels": model.channels})
+    recipe = AlignRecipe.from_dict(
+        model.meta.get("align") or {"method": "none", "size": model.height, "channels": model.channels}
+    )
     if (recipe.size, recipe.channels) != (model.height, model.channels):
         recipe = dataclasses.replace(recipe, size=model.height, channels=model.channels)
     return recipe

@@ -16,6 +16,12 @@ class FacePrediction:
     t: float = 0.0
 
     def to_dict(self) -> dict:
-        return {"frame": self.frame, "t": round(float(self.t), 4), "track": self.track, "box": [round(float(v), 1) for v in self.box],
-                "label": self.label, "probs": {name: round(float(p), 4) for name, p in self.probs.items()},
-                "detector_score": None if self.detector_score is None else round(float(self.detector_score), 4)}
+        return {
+            "frame": self.frame,
+            "t": round(float(self.t), 4),
+            "track": self.track,
+            "box": [round(float(v), 1) for v in self.box],
+            "label": self.label,
+            "probs": {name: round(float(p), 4) for name, p in self.probs.items()},
+            "detector_score": None if self.detector_score is None else round(float(self.detector_score), 4),
+        }

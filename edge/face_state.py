@@ -16,16 +16,23 @@ A gap longer than ``max_gap`` seconds (the face was lost and found again) starts
 
 from __future__ import annotations
 
-import numpy as np
-
 from collections import deque
+
+import numpy as np
 
 from .buffers import FrameBuffer
 from .smoothing import LabelSmoother
 
 
 class FaceState:
-    def __init__(self, model, max_gap: float = 0.5, resample: bool = True, smoothing: dict | None = None, carry_state: bool = False):
+    def __init__(
+        self,
+        model,
+        max_gap: float = 0.5,
+        resample: bool = True,
+        smoothing: dict | None = None,
+        carry_state: bool = False,
+    ):
         self.model, self.max_gap, self.carry_state = model, max_gap, carry_state
         fps = model.fps if resample else None
         self.period = 1.0 / float(fps) if fps else 0.0

@@ -21,10 +21,14 @@ class FileSource:
     def __init__(self, path, capture_factory=cv2.VideoCapture, max_bad_in_a_row: int = 30):
         self.path = str(path)
         if not Path(self.path).is_file():
-            raise FileNotFoundError(f"{self.path}: no such video file; pass a file, a camera index, a /dev/video* device, a URL or a GStreamer pipeline.")
+            raise FileNotFoundError(
+                f"{self.path}: no such video file; pass a file, a camera index, a /dev/video* device, a URL or a GStreamer pipeline."
+            )
         self._capture = capture_factory(self.path)
         if not self._capture.isOpened():
-            raise EdgeInputError(f"{self.path}: OpenCV cannot decode this video; convert it (e.g. ffmpeg -i IN -c:v mjpeg OUT.avi) or check the file.")
+            raise EdgeInputError(
+                f"{self.path}: OpenCV cannot decode this video; convert it (e.g. ffmpeg -i IN -c:v mjpeg OUT.avi) or check the file."
+            )
         fps = float(self._capture.get(cv2.CAP_PROP_FPS) or 0.0)
         self.fps = fps if 1.0 <= fps <= 1000.0 else 30.0
         total = self._capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0

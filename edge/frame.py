@@ -16,5 +16,11 @@ class Frame:
 
 def usable(image) -> bool:
     """A decodable, non-empty 8-bit image with 1 or 3 channels (grey is widened by the caller)."""
-    return (isinstance(image, np.ndarray) and image.dtype == np.uint8 and image.ndim in (2, 3)
-            and image.size > 0 and min(image.shape[:2]) >= 8 and (image.ndim == 2 or image.shape[2] in (1, 3)))
+    return (
+        isinstance(image, np.ndarray)
+        and image.dtype == np.uint8
+        and image.ndim in (2, 3)
+        and image.size > 0
+        and min(image.shape[:2]) >= 8
+        and (image.ndim == 2 or image.shape[2] in (1, 3))
+    )

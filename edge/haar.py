@@ -19,7 +19,9 @@ def _cascade(name: str) -> cv2.CascadeClassifier:
     path = os.path.join(folder, name)
     cascade = cv2.CascadeClassifier(path)
     if cascade.empty():
-        raise RuntimeError(f"OpenCV has no {name} (looked in {folder!r}); install opencv-contrib-python<5, whose wheels ship the cascades.")
+        raise RuntimeError(
+            f"OpenCV has no {name} (looked in {folder!r}); install opencv-contrib-python<5, whose wheels ship the cascades."
+        )
     return cascade
 
 
@@ -31,7 +33,9 @@ class HaarDetector:
 
     def detect(self, frame: np.ndarray, timestamp_ms: int | None = None) -> list[Detection]:
         grey = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
-        boxes = self._faces.detectMultiScale(grey, self.scale_factor, self.min_neighbors, minSize=(self.min_size, self.min_size))
+        boxes = self._faces.detectMultiScale(
+            grey, self.scale_factor, self.min_neighbors, minSize=(self.min_size, self.min_size)
+        )
         return [Detection(tuple(float(v) for v in box), 1.0, self._eye_points(grey, box)) for box in boxes]
 
     def _eye_points(self, grey: np.ndarray, box) -> np.ndarray:

@@ -8,7 +8,11 @@ import importlib
 
 def interpreter_class():
     """(Interpreter class, module name) of the first runtime found."""
-    for module, attribute in (("ai_edge_litert.interpreter", "Interpreter"), ("tflite_runtime.interpreter", "Interpreter"), ("tensorflow", "lite")):
+    for module, attribute in (
+        ("ai_edge_litert.interpreter", "Interpreter"),
+        ("tflite_runtime.interpreter", "Interpreter"),
+        ("tensorflow", "lite"),
+    ):
         try:
             found = importlib.import_module(module)
         except ImportError:

@@ -22,8 +22,15 @@ from .frame import Frame, usable
 class LiveSource:
     live = True
 
-    def __init__(self, opener, name: str = "live source", backoff: float = 0.25, max_backoff: float = 30.0,
-                 stall_seconds: float = 5.0, log=None):
+    def __init__(
+        self,
+        opener,
+        name: str = "live source",
+        backoff: float = 0.25,
+        max_backoff: float = 30.0,
+        stall_seconds: float = 5.0,
+        log=None,
+    ):
         """``opener()`` returns a cv2.VideoCapture-like object (``isOpened``, ``read``, ``release``)."""
         self.name, self._opener = name, opener
         self.backoff, self.max_backoff, self.stall_seconds = backoff, max_backoff, stall_seconds

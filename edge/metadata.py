@@ -21,7 +21,11 @@ class ModelFileError(ValueError):
 
 
 def schema():
-    for module in ("ai_edge_litert.schema_py_generated", "tflite_runtime.schema_py_generated", "tensorflow.lite.python.schema_py_generated"):
+    for module in (
+        "ai_edge_litert.schema_py_generated",
+        "tflite_runtime.schema_py_generated",
+        "tensorflow.lite.python.schema_py_generated",
+    ):
         try:
             return importlib.import_module(module)
         except ImportError:
@@ -41,7 +45,9 @@ def read_metadata(path) -> dict:
 
 def metadata_from_bytes(data: bytes, name: str = "model") -> dict:
     if len(data) < 8 or data[4:8] != b"TFL3":
-        raise ModelFileError(f"{name}: not a TFLite model (no TFL3 identifier); pass the .tflite that `keras-fer export` wrote.")
+        raise ModelFileError(
+            f"{name}: not a TFLite model (no TFL3 identifier); pass the .tflite that `keras-fer export` wrote."
+        )
     fb = schema()
     try:
         model = fb.Model.GetRootAs(data, 0)
@@ -51,6 +57,10 @@ def metadata_from_bytes(data: bytes, name: str = "model") -> dict:
                 raw = model.Buffers(entry.Buffer()).DataAsNumpy()
                 return json.loads(bytes(raw).decode("utf-8"))
     except (IndexError, ValueError, UnicodeDecodeError, TypeError, AttributeError, struct.error) as exc:
-        raise ModelFileError(f"{name}: the TFLite file is corrupt or truncated ({type(exc).__name__}: {exc}); export it again.") from exc
-    raise ModelFileError(f"{name}: a TFLite model without keras-fer metadata; export it with `keras-fer export --run RUN` "
-                         "(the runner needs its labels, input spec and alignment recipe).")
+        raise ModelFileError(
+            f"{name}: the TFLite file is corrupt or truncated ({type(exc).__name__}: {exc}); export it again."
+        ) from exc
+    raise ModelFileError(
+        f"{name}: a TFLite model without keras-fer metadata; export it with `keras-fer export --run RUN` "
+        "(the runner needs its labels, input spec and alignment recipe)."
+    )

@@ -14,14 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import EdgeInputError
 from .annotate import annotate
+from .errors import EdgeInputError
 from .media_files import IMAGE_SUFFIXES, VIDEO_SUFFIXES
-from .predictor import Predictor, read_image
 from .prediction_writer import PredictionWriter
+from .predictor import Predictor, read_image
 from .runner import FaceResult
 from .source_spec import source_kind
-
 
 
 def expand_source(source: str) -> list[tuple[str, str]]:
@@ -29,9 +28,13 @@ def expand_source(source: str) -> list[tuple[str, str]]:
     text = str(source)
     path = Path(text).expanduser()
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES)
+        files = sorted(
+            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES
+        )
         if not files:
-            raise EdgeInputError(f"--source {text}: the folder holds no image or video files ({', '.join(sorted(IMAGE_SUFFIXES))}, ...).")
+            raise EdgeInputError(
+                f"--source {text}: the folder holds no image or video files ({', '.join(sorted(IMAGE_SUFFIXES))}, ...)."
+            )
         return [_kind_of(p) for p in files]
     if path.is_file():
         return [_kind_of(path)]
@@ -42,15 +45,29 @@ def expand_source(source: str) -> list[tuple[str, str]]:
         return [_kind_of(p) for p in files]
     if source_kind(text) != "file":
         return [("stream", text)]
-    raise EdgeInputError(f"--source {text}: no such file or folder; pass an image, a folder, a glob such as 'faces/*.jpg', a video, or a camera index.")
+    raise EdgeInputError(
+        f"--source {text}: no such file or folder; pass an image, a folder, a glob such as 'faces/*.jpg', a video, or a camera index."
+    )
 
 
 def _kind_of(path: Path) -> tuple[str, str]:
     return ("video" if path.suffix.lower() in VIDEO_SUFFIXES else "image"), str(path)
 
 
-def run_predict(source, model=None, fmt: str = "text", out=None, save_dir=None, detect: bool = True, detector: str = "blazeface",
-                threads: int = 1, max_faces: int = 10, max_frames: int | None = None, smoothing: dict | None = None, log=print) -> dict:
+def run_predict(
+    source,
+    model=None,
+    fmt: str = "text",
+    out=None,
+    save_dir=None,
+    detect: bool = True,
+    detector: str = "blazeface",
+    threads: int = 1,
+    max_faces: int = 10,
+    max_frames: int | None = None,
+    smoothing: dict | None = None,
+    log=print,
+) -> dict:
     """Classify every face in ``source``; rows go to ``out`` (a file, or stdout) in ``fmt``. Returns the summary."""
     inputs = expand_source(source)
     started = time.perf_counter()
@@ -92,7 +109,10 @@ def _image(predictor, path, writer, summary, save_dir, single: bool) -> None:
 
         target = Path(save_dir) / f"{Path(path).stem}.png"
         target.parent.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(str(target), annotate(pixels if pixels.ndim == 3 else cv2.cvtColor(pixels, cv2.COLOR_GRAY2BGR), _drawable(faces)))
+        cv2.imwrite(
+            str(target),
+            annotate(pixels if pixels.ndim == 3 else cv2.cvtColor(pixels, cv2.COLOR_GRAY2BGR), _drawable(faces)),
+        )
 
 
 def _stream(predictor, item, writer, summary, save_dir, max_frames, smoothing) -> None:
@@ -107,7 +127,11 @@ def _stream(predictor, item, writer, summary, save_dir, max_frames, smoothing) -
                 if saver is None:
                     from .video_saver import VideoSaver
 
-                    name = Path(item).stem if Path(item).suffix else f"stream_{''.join(c if c.isalnum() else '_' for c in item)}"
+                    name = (
+                        Path(item).stem
+                        if Path(item).suffix
+                        else f"stream_{''.join(c if c.isalnum() else '_' for c in item)}"
+                    )
                     saver = VideoSaver(Path(save_dir) / f"{name}.avi")
                 saver.write(annotate(frame.image, _drawable(faces)))
         summary["videos"] += 1
@@ -117,4 +141,7 @@ def _stream(predictor, item, writer, summary, save_dir, max_frames, smoothing) -
 
 
 def _drawable(faces) -> list:
-    return [FaceResult(f.track if f.track is not None else i, f.box, f.label, np.array(list(f.probs.values()))) for i, f in enumerate(faces)]
+    return [
+        FaceResult(f.track if f.track is not None else i, f.box, f.label, np.array(list(f.probs.values())))
+        for i, f in enumerate(faces)
+    ]

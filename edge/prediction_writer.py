@@ -32,7 +32,11 @@ class PredictionWriter:
             fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
             self._handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
         if fmt == "csv":
-            self._write_line(self._csv_line(["file", "frame", "t", "track", "x", "y", "w", "h", "label", "detector_score", *self.labels]))
+            self._write_line(
+                self._csv_line(
+                    ["file", "frame", "t", "track", "x", "y", "w", "h", "label", "detector_score", *self.labels]
+                )
+            )
 
     def write(self, file: str, face) -> None:
         row = {"file": file, **face.to_dict()}
@@ -40,8 +44,23 @@ class PredictionWriter:
             self._write_line(json.dumps(row))
         elif self.fmt == "csv":
             x, y, w, h = row["box"]
-            self._write_line(self._csv_line([file, row["frame"], row["t"], "" if row["track"] is None else row["track"], x, y, w, h, row["label"],
-                                             "" if row["detector_score"] is None else row["detector_score"], *(row["probs"].get(n, "") for n in self.labels)]))
+            self._write_line(
+                self._csv_line(
+                    [
+                        file,
+                        row["frame"],
+                        row["t"],
+                        "" if row["track"] is None else row["track"],
+                        x,
+                        y,
+                        w,
+                        h,
+                        row["label"],
+                        "" if row["detector_score"] is None else row["detector_score"],
+                        *(row["probs"].get(n, "") for n in self.labels),
+                    ]
+                )
+            )
         else:
             where = f"{file}" + (f" frame {row['frame']} track {row['track']}" if row["track"] is not None else "")
             box = " ".join(f"{v:g}" for v in row["box"])

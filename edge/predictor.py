@@ -19,9 +19,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from .errors import EdgeInputError
 from .align import align_face
 from .bundled_model import bundled_model_path
+from .errors import EdgeInputError
 from .expression_model import ExpressionModel
 from .face_crop import face_crop, model_recipe
 from .face_prediction import FacePrediction
@@ -31,7 +31,15 @@ from .source_spec import open_source
 
 
 class Predictor:
-    def __init__(self, model=None, detector: str = "blazeface", threads: int = 1, max_faces: int = 10, detect: bool = True, detector_model=None):
+    def __init__(
+        self,
+        model=None,
+        detector: str = "blazeface",
+        threads: int = 1,
+        max_faces: int = 10,
+        detect: bool = True,
+        detector_model=None,
+    ):
         """``model``: an exported .tflite (default: the bundled one). ``detect=False`` takes each
         image as one face crop (FER2013-style inputs) and classifies it whole."""
         if max_faces < 1:
@@ -49,7 +57,9 @@ class Predictor:
         if pixels.ndim not in (2, 3) or pixels.size == 0:
             raise EdgeInputError(f"image of shape {pixels.shape}; expected (H, W) grey or (H, W, 3) BGR pixels.")
         if self.model.mode != "frame":
-            raise EdgeInputError(f"{self.model.path.name} is a {self.model.mode} sequence model; it classifies streams (Predictor.stream), not single images.")
+            raise EdgeInputError(
+                f"{self.model.path.name} is a {self.model.mode} sequence model; it classifies streams (Predictor.stream), not single images."
+            )
         if not self.detect:
             crop = align_face(pixels, dataclasses.replace(self.recipe, method="none"))
             h, w = pixels.shape[:2]
@@ -62,7 +72,15 @@ class Predictor:
         crops = [face_crop(pixels, d.box, d.keypoints, self.recipe) for d in found]
         return [self._face(d.box, probs, d.score) for d, probs in zip(found, self._classify(crops))]
 
-    def stream(self, source, max_frames: int | None = None, detect_every: int = 3, smoothing: dict | None = None, with_frames: bool = False, **runner_options):
+    def stream(
+        self,
+        source,
+        max_frames: int | None = None,
+        detect_every: int = 3,
+        smoothing: dict | None = None,
+        with_frames: bool = False,
+        **runner_options,
+    ):
         """Yield one list of :class:`FacePrediction` per processed frame of ``source`` (camera
         index, device, URL, GStreamer pipeline or video file); faces carry track ids, and a
         face whose label is not decided yet (a new track, a filling buffer) is left out.
@@ -70,11 +88,29 @@ class Predictor:
         detector = make_detector(self.detector_name, self.detector_model, video=True)
         frames = None
         try:
-            runner = EdgeRunner(self.model, detector, max_faces=self.max_faces, detect_every=detect_every, smoothing=smoothing, **runner_options)
+            runner = EdgeRunner(
+                self.model,
+                detector,
+                max_faces=self.max_faces,
+                detect_every=detect_every,
+                smoothing=smoothing,
+                **runner_options,
+            )
             frames = open_source(str(source), log=lambda message: None)
             for frame, results in runner.stream(frames, max_frames=max_frames):
-                faces = [FacePrediction(tuple(r.box), r.label, dict(zip(self.labels, map(float, r.probs))), None, r.track, frame.index, frame.t)
-                         for r in results if r.label is not None]
+                faces = [
+                    FacePrediction(
+                        tuple(r.box),
+                        r.label,
+                        dict(zip(self.labels, map(float, r.probs))),
+                        None,
+                        r.track,
+                        frame.index,
+                        frame.t,
+                    )
+                    for r in results
+                    if r.label is not None
+                ]
                 yield (frame, faces) if with_frames else faces
         finally:
             if frames is not None:
@@ -96,7 +132,12 @@ class Predictor:
         return np.asarray(self.model.predict_many([c if c.ndim == 3 else c[:, :, None] for c in crops]))
 
     def _face(self, box, probs, score) -> FacePrediction:
-        return FacePrediction(tuple(float(v) for v in box), self.labels[int(np.argmax(probs))], dict(zip(self.labels, map(float, probs))), score)
+        return FacePrediction(
+            tuple(float(v) for v in box),
+            self.labels[int(np.argmax(probs))],
+            dict(zip(self.labels, map(float, probs))),
+            score,
+        )
 
 
 def read_image(path) -> np.ndarray:

@@ -36,8 +36,18 @@ class FaceResult:
 
 
 class EdgeRunner:
-    def __init__(self, model, detector, max_faces: int = 3, detect_every: int = 3, max_gap: float = 0.5, resample: bool = True,
-                 smoothing: dict | None = None, tracker: FaceTracker | None = None, carry_state: bool = False):
+    def __init__(
+        self,
+        model,
+        detector,
+        max_faces: int = 3,
+        detect_every: int = 3,
+        max_gap: float = 0.5,
+        resample: bool = True,
+        smoothing: dict | None = None,
+        tracker: FaceTracker | None = None,
+        carry_state: bool = False,
+    ):
         if detect_every < 1:
             raise EdgeInputError(f"detect_every={detect_every}; expected 1 or more (detection every k-th frame).")
         if max_faces < 1:
@@ -47,8 +57,13 @@ class EdgeRunner:
         self.detect_every, self.max_gap, self.resample = detect_every, max_gap, resample
         self.smoothing, self.carry_state = dict(smoothing or {}), carry_state
         smoother = LabelSmoother(model.labels, **self.smoothing)  # a bad smoothing option fails here, before any frame
-        self.smoothing_used = {"method": smoother.method, "alpha": smoother.alpha, "window": smoother.window,
-                               "margin": smoother.margin, "hold": smoother.hold}
+        self.smoothing_used = {
+            "method": smoother.method,
+            "alpha": smoother.alpha,
+            "window": smoother.window,
+            "margin": smoother.margin,
+            "hold": smoother.hold,
+        }
         self.tracker = tracker or FaceTracker(max_faces=max_faces, max_missed=max(2, 2 * detect_every))
         self.timer = StageTimer()
         self.states: dict[int, FaceState] = {}
@@ -82,7 +97,9 @@ class EdgeRunner:
         for track in tracks:
             state = self.states.get(track.id)
             if state is None:
-                state = self.states[track.id] = FaceState(self.model, self.max_gap, self.resample, self.smoothing, self.carry_state)
+                state = self.states[track.id] = FaceState(
+                    self.model, self.max_gap, self.resample, self.smoothing, self.carry_state
+                )
                 self.faces_seen += not track.counted  # a revived track starts a new state but is not a new face
                 track.counted = True
             crop = face_crop(frame.image, track.box, track.keypoints, self.recipe) if state.wants(frame.t) else None
@@ -91,8 +108,12 @@ class EdgeRunner:
         self.timer.add("align", aligned - detected)
 
         infer_together(self.model, [(state, crop) for _, state, crop in jobs if crop is not None], frame.t)
-        results = [FaceResult(track.id, tuple(track.box), state.label, None if state.probs is None else np.asarray(state.probs))
-                   for track, state, _ in jobs]
+        results = [
+            FaceResult(
+                track.id, tuple(track.box), state.label, None if state.probs is None else np.asarray(state.probs)
+            )
+            for track, state, _ in jobs
+        ]
         done = time.perf_counter()
         self.timer.add("infer", done - aligned)
         self.timer.add("decode", decode_seconds)
@@ -107,8 +128,15 @@ class EdgeRunner:
             self.switches_of_dead += self.states.pop(track_id).smoother.switches
         self.tracker.deaths.clear()
 
-    def run(self, source, on_frame=None, stop: threading.Event | None = None, max_frames: int | None = None,
-            stats_every: float = 5.0, log=None) -> dict:
+    def run(
+        self,
+        source,
+        on_frame=None,
+        stop: threading.Event | None = None,
+        max_frames: int | None = None,
+        stats_every: float = 5.0,
+        log=None,
+    ) -> dict:
         """Drive ``source`` until it ends, ``stop`` is set or ``max_frames`` are processed; returns the summary."""
         last_stats = time.monotonic()
         started = time.monotonic()
@@ -146,10 +174,12 @@ class EdgeRunner:
 
     def stats_line(self, source) -> str:
         p = self.timer.percentiles()
-        return (f"{self.timer.fps():.1f} FPS | ms p50 decode {p['decode']['p50']:.2f} detect {p['detect']['p50']:.2f} "
-                f"align {p['align']['p50']:.2f} infer {p['infer']['p50']:.2f} total {p['total']['p50']:.2f} | "
-                f"faces {len(self.tracker.active())} | drops {getattr(source, 'dropped', 0)} corrupt {getattr(source, 'corrupt', 0)} "
-                f"reconnects {getattr(source, 'reconnects', 0)}")
+        return (
+            f"{self.timer.fps():.1f} FPS | ms p50 decode {p['decode']['p50']:.2f} detect {p['detect']['p50']:.2f} "
+            f"align {p['align']['p50']:.2f} infer {p['infer']['p50']:.2f} total {p['total']['p50']:.2f} | "
+            f"faces {len(self.tracker.active())} | drops {getattr(source, 'dropped', 0)} corrupt {getattr(source, 'corrupt', 0)} "
+            f"reconnects {getattr(source, 'reconnects', 0)}"
+        )
 
     def summary(self, source, wall_seconds: float, stream_seconds: float | None = None) -> dict:
         """``label_switches_per_minute`` is per minute of stream time (a file's own clock)."""

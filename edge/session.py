@@ -21,7 +21,6 @@ from .runner import EdgeRunner
 from .source_spec import open_source
 
 
-
 def make_detector(name: str, model_path=None, video: bool = True):
     """``video=False``: still images, each detected on its own (no timestamps)."""
     if name == "blazeface":
@@ -40,20 +39,45 @@ def check_display() -> None:
     OpenCV's Qt backend aborts the whole process at the first window, events file half-written."""
     import cv2
 
-    if any(line.split(":")[-1].strip() == "NONE" for line in cv2.getBuildInformation().splitlines() if line.strip().startswith("GUI:")):
-        raise EdgeInputError("--display: this OpenCV has no GUI (a -headless build); install opencv-python, or use --save out.avi instead.")
+    if any(
+        line.split(":")[-1].strip() == "NONE"
+        for line in cv2.getBuildInformation().splitlines()
+        if line.strip().startswith("GUI:")
+    ):
+        raise EdgeInputError(
+            "--display: this OpenCV has no GUI (a -headless build); install opencv-python, or use --save out.avi instead."
+        )
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        raise EdgeInputError("--display: no desktop session here (DISPLAY and WAYLAND_DISPLAY are unset); run it on the device's desktop "
-                         "or over ssh -X, or use --save out.avi instead.")
+        raise EdgeInputError(
+            "--display: no desktop session here (DISPLAY and WAYLAND_DISPLAY are unset); run it on the device's desktop "
+            "or over ssh -X, or use --save out.avi instead."
+        )
 
 
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def run_session(model_path, source, detector: str = "blazeface", threads: int = 1, max_faces: int = 3, detect_every: int = 3,
-                events=None, display: bool = False, save=None, max_frames: int | None = None, stats_every: float = 5.0,
-                resample: bool = True, carry_state: bool = False, smoothing: dict | None = None, log=_stderr, handle_signals: bool = True, detector_model=None, on_frame=None) -> dict:
+def run_session(
+    model_path,
+    source,
+    detector: str = "blazeface",
+    threads: int = 1,
+    max_faces: int = 3,
+    detect_every: int = 3,
+    events=None,
+    display: bool = False,
+    save=None,
+    max_frames: int | None = None,
+    stats_every: float = 5.0,
+    resample: bool = True,
+    carry_state: bool = False,
+    smoothing: dict | None = None,
+    log=_stderr,
+    handle_signals: bool = True,
+    detector_model=None,
+    on_frame=None,
+) -> dict:
     """Run the loop; ``events``: a JSONL path, ``"-"`` for stdout, or None for no events. Returns the summary dict."""
     model = ExpressionModel(model_path, threads)  # metadata and input checked before any camera opens
     if display:
@@ -68,8 +92,15 @@ def run_session(model_path, source, detector: str = "blazeface", threads: int = 
     frame_source = None
     try:
         frame_source = open_source(source, log=log)
-        runner = EdgeRunner(model, face_detector, max_faces=max_faces, detect_every=detect_every, resample=resample,
-                             carry_state=carry_state, smoothing=smoothing)
+        runner = EdgeRunner(
+            model,
+            face_detector,
+            max_faces=max_faces,
+            detect_every=detect_every,
+            resample=resample,
+            carry_state=carry_state,
+            smoothing=smoothing,
+        )
         if events is not None:
             from .event_writer import EventWriter
 
@@ -97,8 +128,12 @@ def run_session(model_path, source, detector: str = "blazeface", threads: int = 
             if on_frame is not None:
                 on_frame(frame, results)
 
-        log(f"model {model.path.name}: {model.meta.get('model')} ({model.mode}, {len(model.labels)} labels, "
-            f"{model.height}x{model.width}x{model.channels}" + (f", {model.sequence_length} frames" if model.sequence_length > 1 else "") + ")")
+        log(
+            f"model {model.path.name}: {model.meta.get('model')} ({model.mode}, {len(model.labels)} labels, "
+            f"{model.height}x{model.width}x{model.channels}"
+            + (f", {model.sequence_length} frames" if model.sequence_length > 1 else "")
+            + ")"
+        )
         summary = runner.run(frame_source, each, stop, max_frames, stats_every, log)
         summary["stopped_by_signal"] = stop.is_set()
         summary["events"] = writer.lines if writer is not None else 0
@@ -122,7 +157,11 @@ def run_session(model_path, source, detector: str = "blazeface", threads: int = 
 
 def summary_text(summary: dict) -> str:
     ms = summary["ms"]
-    return (f"{summary['frames']} frames" + (" (stopped by signal)" if summary.get("stopped_by_signal") else "") + f", {summary['fps']:.1f} FPS of loop work ({summary['wall_fps']:.1f} wall), "
-            f"{summary['faces']} faces, {summary['label_switches_per_minute']:.1f} label switches/min, "
-            f"dropped {summary['dropped']}, corrupt {summary['corrupt']}, reconnects {summary['reconnects']}; "
-            "ms p50/p99: " + ", ".join(f"{k} {v['p50']:.2f}/{v['p99']:.2f}" for k, v in ms.items()))
+    return (
+        f"{summary['frames']} frames"
+        + (" (stopped by signal)" if summary.get("stopped_by_signal") else "")
+        + f", {summary['fps']:.1f} FPS of loop work ({summary['wall_fps']:.1f} wall), "
+        f"{summary['faces']} faces, {summary['label_switches_per_minute']:.1f} label switches/min, "
+        f"dropped {summary['dropped']}, corrupt {summary['corrupt']}, reconnects {summary['reconnects']}; "
+        "ms p50/p99: " + ", ".join(f"{k} {v['p50']:.2f}/{v['p99']:.2f}" for k, v in ms.items())
+    )

@@ -20,14 +20,23 @@ METHODS = ("ema", "majority")
 
 
 class LabelSmoother:
-    def __init__(self, labels, method: str = "ema", alpha: float = 0.3, window: int = 8, margin: float = 0.1, hold: int = 3):
+    def __init__(
+        self, labels, method: str = "ema", alpha: float = 0.3, window: int = 8, margin: float = 0.1, hold: int = 3
+    ):
         if method not in METHODS:
             raise EdgeInputError(f"smoothing method {method!r}; expected one of {METHODS}")
         if not 0 < alpha <= 1:
             raise EdgeInputError(f"alpha={alpha} must be in (0, 1]")
         if window < 1 or hold < 1 or not 0 <= margin < 1:
             raise EdgeInputError(f"window={window} and hold={hold} must be 1 or more, margin={margin} in [0, 1)")
-        self.labels, self.method, self.alpha, self.window, self.margin, self.hold = list(labels), method, alpha, window, margin, hold
+        self.labels, self.method, self.alpha, self.window, self.margin, self.hold = (
+            list(labels),
+            method,
+            alpha,
+            window,
+            margin,
+            hold,
+        )
         self.reset()
 
     def reset(self) -> None:

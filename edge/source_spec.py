@@ -33,12 +33,21 @@ def source_kind(spec: str) -> str:
     return "file"
 
 
-def jetson_csi_pipeline(sensor_id: int = 0, width: int = 1280, height: int = 720, fps: int = 30, flip: int = 0,
-                        out_width: int = 640, out_height: int = 480) -> str:
+def jetson_csi_pipeline(
+    sensor_id: int = 0,
+    width: int = 1280,
+    height: int = 720,
+    fps: int = 30,
+    flip: int = 0,
+    out_width: int = 640,
+    out_height: int = 480,
+) -> str:
     """The GStreamer pipeline for a Jetson CSI camera (nvarguscamerasrc) delivering BGR frames to OpenCV."""
-    return (f"nvarguscamerasrc sensor-id={sensor_id} ! video/x-raw(memory:NVMM), width={width}, height={height}, "
-            f"framerate={fps}/1, format=NV12 ! nvvidconv flip-method={flip} ! video/x-raw, width={out_width}, "
-            f"height={out_height}, format=BGRx ! videoconvert ! video/x-raw, format=BGR ! appsink drop=true max-buffers=1")
+    return (
+        f"nvarguscamerasrc sensor-id={sensor_id} ! video/x-raw(memory:NVMM), width={width}, height={height}, "
+        f"framerate={fps}/1, format=NV12 ! nvvidconv flip-method={flip} ! video/x-raw, width={out_width}, "
+        f"height={out_height}, format=BGRx ! videoconvert ! video/x-raw, format=BGR ! appsink drop=true max-buffers=1"
+    )
 
 
 def _opener(spec: str, kind: str, width: int | None, height: int | None, open_timeout_ms: int, read_timeout_ms: int):
@@ -62,17 +71,27 @@ def _opener(spec: str, kind: str, width: int | None, height: int | None, open_ti
     return open_capture
 
 
-def open_source(spec, width: int | None = None, height: int | None = None, stall_seconds: float = 5.0,
-                max_backoff: float = 30.0, log=None):
+def open_source(
+    spec,
+    width: int | None = None,
+    height: int | None = None,
+    stall_seconds: float = 5.0,
+    max_backoff: float = 30.0,
+    log=None,
+):
     """A FileSource or LiveSource for ``spec`` (see the module docstring)."""
     spec = str(spec).strip()
     if not spec:
-        raise EdgeInputError("--source is empty; pass a camera index, /dev/videoN, a URL, a GStreamer pipeline or a video file.")
+        raise EdgeInputError(
+            "--source is empty; pass a camera index, /dev/videoN, a URL, a GStreamer pipeline or a video file."
+        )
     kind = source_kind(spec)
     if kind == "file":
         return FileSource(spec)
     if kind == "gstreamer" and not re.search(r"GStreamer:\s+YES", cv2.getBuildInformation()):
         if log:
-            log("this OpenCV build reports no GStreamer support; the pipeline will not open (on a Jetson use the JetPack OpenCV)")
+            log(
+                "this OpenCV build reports no GStreamer support; the pipeline will not open (on a Jetson use the JetPack OpenCV)"
+            )
     opener = _opener(spec, kind, width, height, int(stall_seconds * 1000), int(stall_seconds * 1000))
     return LiveSource(opener, name=f"{kind} {spec}", stall_seconds=stall_seconds, max_backoff=max_backoff, log=log)

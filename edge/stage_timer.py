@@ -34,8 +34,11 @@ class StageTimer:
         out = {}
         for stage, values in self.samples.items():
             data = np.fromiter(values, np.float64) if values else np.zeros(1)
-            out[stage] = {"p50": round(float(np.percentile(data, 50)), 3), "p99": round(float(np.percentile(data, 99)), 3),
-                          "mean": round(float(data.mean()), 3)}
+            out[stage] = {
+                "p50": round(float(np.percentile(data, 50)), 3),
+                "p99": round(float(np.percentile(data, 99)), 3),
+                "mean": round(float(data.mean()), 3),
+            }
         return out
 
     def fps(self) -> float:

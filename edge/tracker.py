@@ -62,8 +62,20 @@ class Track:
 
 
 class FaceTracker:
-    def __init__(self, iou_threshold: float = 0.3, min_hits: int = 2, max_missed: int = 10, max_faces: int = 3, revive_seconds: float = 2.0):
-        self.iou_threshold, self.min_hits, self.max_missed, self.max_faces = iou_threshold, min_hits, max_missed, max_faces
+    def __init__(
+        self,
+        iou_threshold: float = 0.3,
+        min_hits: int = 2,
+        max_missed: int = 10,
+        max_faces: int = 3,
+        revive_seconds: float = 2.0,
+    ):
+        self.iou_threshold, self.min_hits, self.max_missed, self.max_faces = (
+            iou_threshold,
+            min_hits,
+            max_missed,
+            max_faces,
+        )
         self.revive_seconds = revive_seconds
         self.reset()
 
@@ -84,7 +96,10 @@ class FaceTracker:
         self._check_time(t)
         for track in self.tracks:
             track.extrapolate(t)  # match against where each face should be now
-        pairs = sorted(((d.iou(track.box), i, j) for i, track in enumerate(self.tracks) for j, d in enumerate(detections)), reverse=True)
+        pairs = sorted(
+            ((d.iou(track.box), i, j) for i, track in enumerate(self.tracks) for j, d in enumerate(detections)),
+            reverse=True,
+        )
         used_tracks, used_detections = set(), set()
         for overlap, i, j in pairs:  # greedy, best overlap first
             if overlap < self.iou_threshold or i in used_tracks or j in used_detections:
@@ -104,7 +119,9 @@ class FaceTracker:
                 track.missed += 1
         for j, detection in enumerate(detections):
             if j not in used_detections:
-                self.tracks.append(Track(self.next_id, detection.box, detection.keypoints, last_seen=t, confirmed=self.min_hits <= 1))
+                self.tracks.append(
+                    Track(self.next_id, detection.box, detection.keypoints, last_seen=t, confirmed=self.min_hits <= 1)
+                )
                 self.next_id += 1
         return self._prune()
 

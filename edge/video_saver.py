@@ -26,7 +26,9 @@ class VideoSaver:
             h, w = image.shape[:2]
             self._writer = cv2.VideoWriter(str(self._tmp), self._fourcc, self._fps, (w, h))
             if not self._writer.isOpened():
-                raise EdgeInputError(f"{self.path}: OpenCV cannot write this video format here; use a .avi name (MJPG).")
+                raise EdgeInputError(
+                    f"{self.path}: OpenCV cannot write this video format here; use a .avi name (MJPG)."
+                )
         self._writer.write(image)
         self.frames += 1
 

@@ -18,9 +18,8 @@ import numpy as np
 from keras_fer.errors import UsageError
 
 from .embed import operators
-from .quant_modes import QUANTS
 from .export_forms import export_forms
-
+from .quant_modes import QUANTS
 
 
 def input_name(model) -> str:
@@ -72,7 +71,9 @@ def convert(model, quant: str, calibration=None, io_type: str = "int8") -> tuple
             try:
                 data = converter([tf.lite.OpsSet.TFLITE_BUILTINS_INT8]).convert()
             except Exception as exc:  # an op without an int8 kernel: allow float builtins and report them
-                notes.append(f"full-integer conversion failed ({type(exc).__name__}: {str(exc).splitlines()[0][:200]}); float builtins allowed")
+                notes.append(
+                    f"full-integer conversion failed ({type(exc).__name__}: {str(exc).splitlines()[0][:200]}); float builtins allowed"
+                )
                 data = converter([tf.lite.OpsSet.TFLITE_BUILTINS_INT8, tf.lite.OpsSet.TFLITE_BUILTINS]).convert()
         else:
             data = converter([tf.lite.OpsSet.TFLITE_BUILTINS]).convert()

@@ -20,7 +20,9 @@ def embed_metadata(tflite: bytes, metadata: dict) -> bytes:
     entry = fb.MetadataT()
     entry.name = METADATA_NAME
     entry.buffer = len(model.buffers) - 1
-    model.metadata = [m for m in (model.metadata or []) if m.name not in (METADATA_NAME, METADATA_NAME.encode())] + [entry]
+    model.metadata = [m for m in (model.metadata or []) if m.name not in (METADATA_NAME, METADATA_NAME.encode())] + [
+        entry
+    ]
     builder = flatbuffers.Builder(len(tflite) + 4096)
     builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
     return bytes(builder.Output())
@@ -48,6 +50,11 @@ def operators(tflite: bytes) -> list[dict]:
 
         for o in range(graph.OperatorsLength()):
             op = graph.Operators(o)
-            ops.append({"op": codes[op.OpcodeIndex()], "inputs": [kind(op.Inputs(i)) for i in range(op.InputsLength())],
-                        "outputs": [kind(op.Outputs(i)) for i in range(op.OutputsLength())]})
+            ops.append(
+                {
+                    "op": codes[op.OpcodeIndex()],
+                    "inputs": [kind(op.Inputs(i)) for i in range(op.InputsLength())],
+                    "outputs": [kind(op.Outputs(i)) for i in range(op.OutputsLength())],
+                }
+            )
     return ops

@@ -27,8 +27,17 @@ from .verify import compare, flag, latency_ms, tflite_outputs
 SEQUENCE_MODELS_WINDOWED = "windowed"
 
 
-def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_type: str = "int8", max_test: int = 3000, formats=("tflite",), log=print,
-               card_notes: str | None = None, flip_average: bool | None = None) -> dict:
+def export_run(
+    run,
+    quants=("int8",),
+    calibration_steps: int | None = None,
+    io_type: str = "int8",
+    max_test: int = 3000,
+    formats=("tflite",),
+    log=print,
+    card_notes: str | None = None,
+    flip_average: bool | None = None,
+) -> dict:
     """Convert, verify and report; ``card_notes`` (a Markdown file) leads RUN/export/MODEL_CARD.md.
 
     ``flip_average`` (default: the run's ``export.flip_average``) exports the model averaged
@@ -39,9 +48,9 @@ def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_t
     from keras_fer.data.prepare import prepare, recipe_of
     from keras_fer.data.splits import load_split, stratified_subset
     from keras_fer.evaluation.evaluate import predict, score
+    from keras_fer.io.run_dir import open_run_dir
     from keras_fer.models import load_model
     from keras_fer.models.flip_average import with_flip_average
-    from keras_fer.io.run_dir import open_run_dir
 
     folder = open_run_dir(run)
     for quant in quants:
@@ -63,7 +72,10 @@ def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_t
     prepared = prepare(config.data, progress=False)
     fold = load_split(folder / "split.json", prepared.keys).folds[0]
     calibration_idx = fold["val"] if len(fold["val"]) else fold["train"]
-    calibration = [x.numpy() for x in representative_dataset(prepared, stratified_subset(calibration_idx, prepared.labels, steps), steps)]
+    calibration = [
+        x.numpy()
+        for x in representative_dataset(prepared, stratified_subset(calibration_idx, prepared.labels, steps), steps)
+    ]
     test_idx = stratified_subset(fold["test"], prepared.labels, max_test)
     labels, keras_out = predict(model, prepared, test_idx)
     inputs = np.asarray(prepared.images[test_idx[prepared.labels[test_idx] >= 0]], np.float32)
@@ -71,10 +83,22 @@ def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_t
     metrics = json.loads((folder / "metrics.json").read_text())
     if flip_average:
         classes = list(metrics.get("classes") or prepared.classes)
-        metrics = dict(metrics, **score(*predict(model, prepared, fold["test"]), classes), flip_average=True, without_flip_average=metrics)
+        metrics = dict(
+            metrics,
+            **score(*predict(model, prepared, fold["test"]), classes),
+            flip_average=True,
+            without_flip_average=metrics,
+        )
     out_dir = folder / "export"
     out_dir.mkdir(exist_ok=True)
-    report = {"run": str(folder), "model": config.model.name, "keras_fer": __version__, "calibration_samples": len(calibration), "flip_average": bool(flip_average), "quants": {}}
+    report = {
+        "run": str(folder),
+        "model": config.model.name,
+        "keras_fer": __version__,
+        "calibration_samples": len(calibration),
+        "flip_average": bool(flip_average),
+        "quants": {},
+    }
     sizes = {}
     for quant in (("float32",) + tuple(q for q in quants if q != "float32")) if "tflite" in formats else ():
         started = time.perf_counter()
@@ -89,7 +113,10 @@ def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_t
         result["size_bytes"] = len(data)
         for threads in (1, 2):
             p50, p99 = latency_ms(path, inputs[0], threads)
-            result[f"latency_ms_{threads}_thread" + ("s" if threads > 1 else "")] = {"p50": round(p50, 3), "p99": round(p99, 3)}
+            result[f"latency_ms_{threads}_thread" + ("s" if threads > 1 else "")] = {
+                "p50": round(p50, 3),
+                "p99": round(p99, 3),
+            }
         result["float_islands"] = float_islands(data) if quant == "int8" else []
         result["notes"] = notes
         result["misses"] = flag(quant, result, sizes.get("float32"))
@@ -97,7 +124,9 @@ def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_t
         result["seconds"] = round(time.perf_counter() - started, 1)
         report["quants"][quant] = result
     if "tflite" in formats and prepared.images.shape[1] > 1:
-        report["streaming"] = _export_streaming(model, config, prepared, metrics, quants, calibration, inputs, keras_out, labels, out_dir, log)
+        report["streaming"] = _export_streaming(
+            model, config, prepared, metrics, quants, calibration, inputs, keras_out, labels, out_dir, log
+        )
     for fmt in formats:
         if fmt == "tflite":
             continue
@@ -112,7 +141,9 @@ def export_run(run, quants=("int8",), calibration_steps: int | None = None, io_t
     atomic_write_text(out_dir / "report.md", report_markdown(report))
     if report["quants"]:
         quant = "int8" if "int8" in report["quants"] else next(iter(report["quants"]))
-        report["model_card"] = str(atomic_write_text(out_dir / "MODEL_CARD.md", model_card(folder, report, quant, card_text, metrics)))
+        report["model_card"] = str(
+            atomic_write_text(out_dir / "MODEL_CARD.md", model_card(folder, report, quant, card_text, metrics))
+        )
     return report
 
 
@@ -129,11 +160,21 @@ def _tflite_input(data) -> dict:
     from keras_fer.edge.interpreter import make_interpreter
 
     detail = make_interpreter(data).get_input_details()[0]
-    return {"name": detail["name"], "shape": [int(v) for v in detail["shape"]], "dtype": detail["dtype"], "quantization": detail["quantization"]}
+    return {
+        "name": detail["name"],
+        "shape": [int(v) for v in detail["shape"]],
+        "dtype": detail["dtype"],
+        "quantization": detail["quantization"],
+    }
 
 
 def _keras_input(model) -> dict:
-    return {"name": model.inputs[0].name, "shape": [1] + [int(v) for v in model.inputs[0].shape[1:]], "dtype": np.float32, "quantization": (0.0, 0)}
+    return {
+        "name": model.inputs[0].name,
+        "shape": [1] + [int(v) for v in model.inputs[0].shape[1:]],
+        "dtype": np.float32,
+        "quantization": (0.0, 0),
+    }
 
 
 def _metadata(model, config, prepared, metrics, quant, detail, recipe) -> dict:
@@ -145,53 +186,86 @@ def _metadata(model, config, prepared, metrics, quant, detail, recipe) -> dict:
         "model": config.model.name,
         "keras_fer_version": __version__,
         "labels": list(metrics.get("classes") or prepared.classes),
-        "input": {"name": detail["name"], "shape": shape, "height": shape[-3], "width": shape[-2], "channels": shape[-1],
-                  "sequence_length": shape[1] if sequence else 1, "dtype": np.dtype(detail["dtype"]).name,
-                  "scale": float(scale), "zero_point": int(zero), "pixel_range": [0, 255]},
+        "input": {
+            "name": detail["name"],
+            "shape": shape,
+            "height": shape[-3],
+            "width": shape[-2],
+            "channels": shape[-1],
+            "sequence_length": shape[1] if sequence else 1,
+            "dtype": np.dtype(detail["dtype"]).name,
+            "scale": float(scale),
+            "zero_point": int(zero),
+            "pixel_range": [0, 255],
+        },
         "mode": SEQUENCE_MODELS_WINDOWED if sequence else "frame",
         "per_frame_outputs": per_frame_outputs(model),
         "align": recipe.to_dict(),
         "fps": config.data.video_fps,
         "quant": quant,
         "dataset": prepared.meta.get("dataset"),
-        "test_metrics": {k: metrics[k] for k in ("accuracy", "mean_class_accuracy", "macro_f1", "num_samples") if k in metrics},
+        "test_metrics": {
+            k: metrics[k] for k in ("accuracy", "mean_class_accuracy", "macro_f1", "num_samples") if k in metrics
+        },
         "flip_average": bool(metrics.get("flip_average", False)),
     }
 
 
 def report_markdown(report: dict) -> str:
-    lines = [f"# Export report: {report['model']}", "", f"Run `{report['run']}`, keras-fer {report['keras_fer']}, "
-             f"{report['calibration_samples']} calibration samples.", "",
-             "| quant | size KB | agreement | max / mean abs diff | Keras acc | TFLite acc | p50 / p99 ms (1 thr) | p50 / p99 ms (2 thr) | float islands | targets |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"# Export report: {report['model']}",
+        "",
+        f"Run `{report['run']}`, keras-fer {report['keras_fer']}, {report['calibration_samples']} calibration samples.",
+        "",
+        "| quant | size KB | agreement | max / mean abs diff | Keras acc | TFLite acc | p50 / p99 ms (1 thr) | p50 / p99 ms (2 thr) | float islands | targets |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for quant, r in report["quants"].items():
         one, two = r["latency_ms_1_thread"], r["latency_ms_2_threads"]
-        lines.append(f"| {quant} | {r['size_bytes'] / 1024:.0f} | {r['agreement']:.3f} | {r['max_abs_diff']:.3f} / {r['mean_abs_diff']:.4f} | "
-                     f"{r['keras_accuracy']:.3f} | {r['tflite_accuracy']:.3f} | {one['p50']} / {one['p99']} | {two['p50']} / {two['p99']} | "
-                     f"{', '.join(r['float_islands']) or '-'} | {'MISSED: ' + '; '.join(r['misses']) if r['misses'] else 'met'} |")
+        lines.append(
+            f"| {quant} | {r['size_bytes'] / 1024:.0f} | {r['agreement']:.3f} | {r['max_abs_diff']:.3f} / {r['mean_abs_diff']:.4f} | "
+            f"{r['keras_accuracy']:.3f} | {r['tflite_accuracy']:.3f} | {one['p50']} / {one['p99']} | {two['p50']} / {two['p99']} | "
+            f"{', '.join(r['float_islands']) or '-'} | {'MISSED: ' + '; '.join(r['misses']) if r['misses'] else 'met'} |"
+        )
     streaming = report.get("streaming") or {}
     if streaming.get("available") is False:
         lines += ["", f"Streaming: not available ({streaming['reason']}); the model runs windowed."]
     elif streaming:
-        lines += ["", "Streaming (`encode` + `step` frame by frame, and `encode` + one `replay`, as the runner does) against the windowed Keras model:", "",
-                  "| quant | size KB | agreement (step / replay) | max abs diff (step / replay) | ms per frame p50 / p99 (1 thr) | windowed ms p50 (1 thr) |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "Streaming (`encode` + `step` frame by frame, and `encode` + one `replay`, as the runner does) against the windowed Keras model:",
+            "",
+            "| quant | size KB | agreement (step / replay) | max abs diff (step / replay) | ms per frame p50 / p99 (1 thr) | windowed ms p50 (1 thr) |",
+            "|---|---|---|---|---|---|",
+        ]
         for quant, r in streaming.items():
             if isinstance(r, dict):
                 windowed = report["quants"].get(quant, {}).get("latency_ms_1_thread", {}).get("p50", "-")
                 replay = r.get("replay") or {}
-                lines.append(f"| {quant} | {r['size_bytes'] / 1024:.0f} | {r['agreement']:.3f} / {replay.get('agreement', float('nan')):.3f} | "
-                             f"{r['max_abs_diff']:.4f} / {replay.get('max_abs_diff', float('nan')):.4f} | "
-                             f"{r['latency_ms_per_frame_1_thread']['p50']} / {r['latency_ms_per_frame_1_thread']['p99']} | {windowed} |")
+                lines.append(
+                    f"| {quant} | {r['size_bytes'] / 1024:.0f} | {r['agreement']:.3f} / {replay.get('agreement', float('nan')):.3f} | "
+                    f"{r['max_abs_diff']:.4f} / {replay.get('max_abs_diff', float('nan')):.4f} | "
+                    f"{r['latency_ms_per_frame_1_thread']['p50']} / {r['latency_ms_per_frame_1_thread']['p99']} | {windowed} |"
+                )
     return "\n".join(lines) + "\n"
 
 
-def _export_streaming(model, config, prepared, metrics, quants, calibration, inputs, keras_out, labels, out_dir, log) -> dict:
+def _export_streaming(
+    model, config, prepared, metrics, quants, calibration, inputs, keras_out, labels, out_dir, log
+) -> dict:
     """``<model>_<quant>_stream.tflite`` for causal recurrent models, checked frame by frame
     against the windowed Keras model; windowed-only models get the reason in the report."""
     from keras_fer.data.prepare import recipe_of
 
-    from .streaming import SIGNATURES, NotStreamable, convert_streaming, run_replay, run_streaming, streaming_latency_ms, streaming_parts
+    from .streaming import (
+        SIGNATURES,
+        NotStreamable,
+        convert_streaming,
+        run_replay,
+        run_streaming,
+        streaming_latency_ms,
+        streaming_parts,
+    )
 
     try:
         streaming_parts(model)
@@ -210,9 +284,13 @@ def _export_streaming(model, config, prepared, metrics, quants, calibration, inp
         streamed = streamed if keras_out.ndim == 3 else streamed[:, -1]
         results[quant] = dict(compare(keras_out[:50], streamed, labels[:50]), file=str(path), size_bytes=len(data))
         # the runner's path: encode each frame, then one replay call over the window
-        results[quant]["replay"] = compare(keras_out[:50], np.stack([run_replay(path, seq) for seq in sample]), labels[:50])
+        results[quant]["replay"] = compare(
+            keras_out[:50], np.stack([run_replay(path, seq) for seq in sample]), labels[:50]
+        )
         p50, p99 = streaming_latency_ms(path, sample[0])
         results[quant]["latency_ms_per_frame_1_thread"] = {"p50": round(p50, 3), "p99": round(p99, 3)}
-        log(f"streaming {quant}: agreement with the windowed model {results[quant]['agreement']:.3f} step by step, "
-            f"{results[quant]['replay']['agreement']:.3f} replayed, on {len(sample)} sequences -> {path}")
+        log(
+            f"streaming {quant}: agreement with the windowed model {results[quant]['agreement']:.3f} step by step, "
+            f"{results[quant]['replay']['agreement']:.3f} replayed, on {len(sample)} sequences -> {path}"
+        )
     return results

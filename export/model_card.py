@@ -22,34 +22,57 @@ def model_card(folder: Path, report: dict, quant: str, notes: str | None = None,
     split = json.loads((folder / "split.json").read_text())["folds"][0] if (folder / "split.json").is_file() else {}
     exported = report["quants"][quant]
     classes = metrics.get("classes", [])
-    lines = [f"# Model card: {report['model']} ({quant})", "",
-             f"Made {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d} with keras-fer {report['keras_fer']}{_commit()} from the run "
-             f"`{folder.name}`; its resolved config is reproduced at the end.", ""]
+    lines = [
+        f"# Model card: {report['model']} ({quant})",
+        "",
+        f"Made {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d} with keras-fer {report['keras_fer']}{_commit()} from the run "
+        f"`{folder.name}`; its resolved config is reproduced at the end.",
+        "",
+    ]
     if notes:
         lines += [notes.strip(), ""]
-    lines += ["## The file", "",
-              f"- `{Path(exported['file']).name}`: {exported['size_bytes'] / 1024:.0f} KB, {quant}, {metrics.get('parameters', '?'):,} parameters; "
-              f"labels in output order: {', '.join(classes)}.",
-              f"- Against the Keras model on {exported['num_samples']} stratified test faces: top-1 agreement {exported['agreement']:.3f}, "
-              f"accuracy {exported['keras_accuracy']:.4f} (Keras) -> {exported['tflite_accuracy']:.4f} ({quant}).",
-              f"- Latency on the export machine, one face, p50 / p99: {exported['latency_ms_1_thread']['p50']} / {exported['latency_ms_1_thread']['p99']} ms "
-              f"at 1 thread, {exported['latency_ms_2_threads']['p50']} / {exported['latency_ms_2_threads']['p99']} ms at 2."]
+    lines += [
+        "## The file",
+        "",
+        f"- `{Path(exported['file']).name}`: {exported['size_bytes'] / 1024:.0f} KB, {quant}, {metrics.get('parameters', '?'):,} parameters; "
+        f"labels in output order: {', '.join(classes)}.",
+        f"- Against the Keras model on {exported['num_samples']} stratified test faces: top-1 agreement {exported['agreement']:.3f}, "
+        f"accuracy {exported['keras_accuracy']:.4f} (Keras) -> {exported['tflite_accuracy']:.4f} ({quant}).",
+        f"- Latency on the export machine, one face, p50 / p99: {exported['latency_ms_1_thread']['p50']} / {exported['latency_ms_1_thread']['p99']} ms "
+        f"at 1 thread, {exported['latency_ms_2_threads']['p50']} / {exported['latency_ms_2_threads']['p99']} ms at 2.",
+    ]
     if plain:
-        lines.append(f"- Flip averaging is inside the file: each face and its mirror image go through the network and the probabilities "
-                     f"are averaged (twice the inference). Without it the same network scores accuracy {plain['accuracy']:.4f}, "
-                     f"mean class {plain['mean_class_accuracy']:.4f} on the same test faces.")
+        lines.append(
+            f"- Flip averaging is inside the file: each face and its mirror image go through the network and the probabilities "
+            f"are averaged (twice the inference). Without it the same network scores accuracy {plain['accuracy']:.4f}, "
+            f"mean class {plain['mean_class_accuracy']:.4f} on the same test faces."
+        )
     lines.append("")
     if split:
-        lines += ["## Data split", "", "| part | faces |", "|---|---|"] + [f"| {part} | {len(keys):,} |" for part, keys in split.items()] + [""]
-    lines += [f"## Accuracy on the held-out test split ({metrics.get('num_samples', 0):,} faces)", "",
-              f"Accuracy **{metrics['accuracy']:.4f}**, mean class accuracy **{metrics['mean_class_accuracy']:.4f}**, macro-F1 **{metrics['macro_f1']:.4f}** "
-              f"(the Keras model{' with flip averaging' if plain else ''}; best epoch {metrics.get('best', {}).get('epoch')} of training by {metrics.get('best', {}).get('monitor')}).", "",
-              "| class | precision | recall | F1 | test faces |", "|---|---|---|---|---|"]
+        lines += (
+            ["## Data split", "", "| part | faces |", "|---|---|"]
+            + [f"| {part} | {len(keys):,} |" for part, keys in split.items()]
+            + [""]
+        )
+    lines += [
+        f"## Accuracy on the held-out test split ({metrics.get('num_samples', 0):,} faces)",
+        "",
+        f"Accuracy **{metrics['accuracy']:.4f}**, mean class accuracy **{metrics['mean_class_accuracy']:.4f}**, macro-F1 **{metrics['macro_f1']:.4f}** "
+        f"(the Keras model{' with flip averaging' if plain else ''}; best epoch {metrics.get('best', {}).get('epoch')} of training by {metrics.get('best', {}).get('monitor')}).",
+        "",
+        "| class | precision | recall | F1 | test faces |",
+        "|---|---|---|---|---|",
+    ]
     for name in classes:
         c = metrics["per_class"][name]
         lines.append(f"| {name} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} | {c['support']} |")
-    lines += ["", "Confusion (rows: true class, columns: predicted):", "", "| true \\ predicted | " + " | ".join(classes) + " |",
-              "|---|" + "---|" * len(classes)]
+    lines += [
+        "",
+        "Confusion (rows: true class, columns: predicted):",
+        "",
+        "| true \\ predicted | " + " | ".join(classes) + " |",
+        "|---|" + "---|" * len(classes),
+    ]
     for name, row in zip(classes, metrics.get("confusion", [])):
         lines.append(f"| {name} | " + " | ".join(str(v) for v in row) + " |")
     lines += ["", "## Resolved training config", "", "```yaml", config.rstrip(), "```", ""]
@@ -58,7 +81,13 @@ def model_card(folder: Path, report: dict, quant: str, notes: str | None = None,
 
 def _commit() -> str:
     try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5, cwd=Path(__file__).parent).stdout.strip()
+        sha = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            cwd=Path(__file__).parent,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
     return f" (commit {sha})" if sha else ""

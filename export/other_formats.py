@@ -34,10 +34,25 @@ def export_onnx(model, path: Path, metadata: dict, opset: int = 17) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         to_saved_model(model, f"{tmp}/saved")
         # The command-line converter: its Python API changes between releases, its CLI does not.
-        result = subprocess.run([sys.executable, "-m", "tf2onnx.convert", "--saved-model", f"{tmp}/saved", "--output", f"{tmp}/m.onnx",
-                                 "--opset", str(opset)], capture_output=True, text=True)
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tf2onnx.convert",
+                "--saved-model",
+                f"{tmp}/saved",
+                "--output",
+                f"{tmp}/m.onnx",
+                "--opset",
+                str(opset),
+            ],
+            capture_output=True,
+            text=True,
+        )
         if result.returncode:
-            raise RuntimeError(f"tf2onnx failed for {model.name}: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else 'no message'}")
+            raise RuntimeError(
+                f"tf2onnx failed for {model.name}: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else 'no message'}"
+            )
         proto = onnx.load(f"{tmp}/m.onnx")
     entry = proto.metadata_props.add()
     entry.key, entry.value = "keras_fer", json.dumps(metadata, sort_keys=True)

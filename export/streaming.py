@@ -24,7 +24,6 @@ from keras_fer.errors import UsageError
 from .export_forms import export_forms
 from .quant_modes import QUANTS
 
-
 SIGNATURES = ("encode", "step", "replay")
 
 
@@ -85,7 +84,7 @@ def make_functions(model):
         x, new, i = features, [], 0
         for layer in recurrent:
             count = len(layer.cell.state_size) if isinstance(layer.cell.state_size, (list, tuple)) else 1
-            out, updated = layer.cell(x, list(states[i:i + count]), training=False)
+            out, updated = layer.cell(x, list(states[i : i + count]), training=False)
             updated = list(updated) if isinstance(updated, (list, tuple)) else [updated]
             new += updated
             x, i = out, i + count
@@ -108,14 +107,22 @@ def to_streaming_saved_model(model, folder: str) -> dict:
     archive = keras.export.ExportArchive()
     archive.track(model)
     batch_frame_shape = (None,) + frame_shape[1:]  # any number of faces per call
-    archive.add_endpoint("encode", lambda frame: {"features": encode(frame)}, input_signature=[tf.TensorSpec(batch_frame_shape, tf.float32, name="frame")])
+    archive.add_endpoint(
+        "encode",
+        lambda frame: {"features": encode(frame)},
+        input_signature=[tf.TensorSpec(batch_frame_shape, tf.float32, name="frame")],
+    )
     state_specs = [tf.TensorSpec((1, s), tf.float32, name=f"state{i}") for i, s in enumerate(sizes)]
 
     def step_endpoint(features, *states):
         out, new = step(features, list(states))
         return {"output": out, **{f"next_state{i}": s for i, s in enumerate(new)}}
 
-    archive.add_endpoint("step", step_endpoint, input_signature=[tf.TensorSpec((1, feature_size), tf.float32, name="features")] + state_specs)
+    archive.add_endpoint(
+        "step",
+        step_endpoint,
+        input_signature=[tf.TensorSpec((1, feature_size), tf.float32, name="features")] + state_specs,
+    )
     steps = int(model.inputs[0].shape[1])
     per_frame = len(model.outputs[0].shape) == 3
 
@@ -127,7 +134,11 @@ def to_streaming_saved_model(model, folder: str) -> dict:
             outputs.append(out)
         return {"output": tf.stack(outputs, axis=1) if per_frame else outputs[-1]}
 
-    archive.add_endpoint("replay", replay_endpoint, input_signature=[tf.TensorSpec((None, steps, feature_size), tf.float32, name="window")])
+    archive.add_endpoint(
+        "replay",
+        replay_endpoint,
+        input_signature=[tf.TensorSpec((None, steps, feature_size), tf.float32, name="window")],
+    )
     archive.write_out(folder, verbose=False)
     return {"frame_shape": list(frame_shape), "feature_size": feature_size, "state_sizes": sizes, "replay_steps": steps}
 
@@ -171,8 +182,11 @@ def convert_streaming(model, quant: str, sequences=()) -> tuple[bytes, dict]:
             conv.target_spec.supported_types = [tf.float16]
         if quant == "int8":
             encode_samples, step_samples, replay_samples = calibration_samples(model, sequences)
-            conv.representative_dataset = lambda: ([("encode", s) for s in encode_samples] + [("step", s) for s in step_samples]
-                                                   + [("replay", s) for s in replay_samples])
+            conv.representative_dataset = lambda: (
+                [("encode", s) for s in encode_samples]
+                + [("step", s) for s in step_samples]
+                + [("replay", s) for s in replay_samples]
+            )
             # States stay float at the signature boundary; everything inside is integer where kernels exist.
             conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8, tf.lite.OpsSet.TFLITE_BUILTINS]
         data = conv.convert()
@@ -183,7 +197,11 @@ def run_streaming(interpreter_or_model, sequence) -> np.ndarray:
     """Feed ``sequence`` (T, ...) frame by frame through the signatures; (T, K) outputs."""
     from ..edge.interpreter import make_interpreter
 
-    interpreter = interpreter_or_model if hasattr(interpreter_or_model, "get_signature_runner") else make_interpreter(interpreter_or_model)
+    interpreter = (
+        interpreter_or_model
+        if hasattr(interpreter_or_model, "get_signature_runner")
+        else make_interpreter(interpreter_or_model)
+    )
     encode, step = interpreter.get_signature_runner("encode"), interpreter.get_signature_runner("step")
     names = sorted(k for k in step.get_input_details() if k.startswith("state"))
     states = {n: np.zeros(step.get_input_details()[n]["shape"], np.float32) for n in names}
@@ -200,7 +218,11 @@ def run_replay(interpreter_or_model, sequence) -> np.ndarray:
     """Encode the frames of ``sequence`` (T, ...) in one call, then one ``replay`` call: the windowed output."""
     from ..edge.interpreter import make_interpreter
 
-    interpreter = interpreter_or_model if hasattr(interpreter_or_model, "get_signature_runner") else make_interpreter(interpreter_or_model)
+    interpreter = (
+        interpreter_or_model
+        if hasattr(interpreter_or_model, "get_signature_runner")
+        else make_interpreter(interpreter_or_model)
+    )
     encode, replay = interpreter.get_signature_runner("encode"), interpreter.get_signature_runner("replay")
     window = encode(frame=np.asarray(sequence, np.float32))["features"][None]  # the batch dimension is free
     return replay(window=window)["output"][0]

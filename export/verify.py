@@ -79,5 +79,7 @@ def flag(quant: str, result: dict, float32_size: int | None) -> list[str]:
         if drop > TARGETS["accuracy_drop_points"]:
             misses.append(f"accuracy drop {drop:.2f} points > {TARGETS['accuracy_drop_points']}")
         if float32_size and result["size_bytes"] > TARGETS["int8_size_ratio"] * float32_size:
-            misses.append(f"size {result['size_bytes'] / float32_size:.0%} of float32 > {TARGETS['int8_size_ratio']:.0%}")
+            misses.append(
+                f"size {result['size_bytes'] / float32_size:.0%} of float32 > {TARGETS['int8_size_ratio']:.0%}"
+            )
     return misses

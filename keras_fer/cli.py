@@ -23,7 +23,11 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"keras-fer {__version__}")
-    parser.add_argument("--verbose", action="store_true", help="show TensorFlow's and LiteRT's own log lines and warnings (also KERAS_FER_DEBUG=1)")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="show TensorFlow's and LiteRT's own log lines and warnings (also KERAS_FER_DEBUG=1)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     data = sub.add_parser("data", help="render, prepare and inspect datasets")
@@ -52,17 +56,31 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--quiet", action="store_true", help="no progress bar")
     synth.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, e.g. data.seed=3")
 
-    for name, help_text in (("prepare", "detect, align and cache a dataset's faces (once; later runs read the cache)"),
-                            ("check", "print counts per split and class, subjects and skipped files; write a sample grid PNG")):
-        action = data_sub.add_parser(name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".", epilog=EPILOG)
+    for name, help_text in (
+        ("prepare", "detect, align and cache a dataset's faces (once; later runs read the cache)"),
+        ("check", "print counts per split and class, subjects and skipped files; write a sample grid PNG"),
+    ):
+        action = data_sub.add_parser(
+            name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".", epilog=EPILOG
+        )
         action.add_argument("--config", help="YAML experiment file (data.* and split.* apply)")
         action.add_argument("--workers", type=int, help="processes (default: all cores)")
         action.add_argument("--refresh", action="store_true", help="ignore the cache and prepare again")
         action.add_argument("--quiet", action="store_true", help="no progress bar")
         if name == "check":
-            action.add_argument("--grid", help="PNG file for the per-class sample grid (default: data_check.png)", default="data_check.png")
-            action.add_argument("--save-split", metavar="FILE", help="also save the split (by sample key) for reuse with split.file=FILE")
-        action.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, e.g. data.root=/data/ckplus")
+            action.add_argument(
+                "--grid",
+                help="PNG file for the per-class sample grid (default: data_check.png)",
+                default="data_check.png",
+            )
+            action.add_argument(
+                "--save-split",
+                metavar="FILE",
+                help="also save the split (by sample key) for reuse with split.file=FILE",
+            )
+        action.add_argument(
+            "overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, e.g. data.root=/data/ckplus"
+        )
 
     train = sub.add_parser(
         "train",
@@ -73,9 +91,16 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
     )
     train.add_argument("--config", help="YAML experiment file, e.g. configs/deep_emotion/fer2013.yaml")
-    train.add_argument("--resume", metavar="RUN", help="continue the run in this folder where it stopped (its config.yaml is used)")
+    train.add_argument(
+        "--resume", metavar="RUN", help="continue the run in this folder where it stopped (its config.yaml is used)"
+    )
     train.add_argument("--quiet", action="store_true", help="no progress bars")
-    train.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, e.g. train.epochs=5 model.name=mobilenet_fer")
+    train.add_argument(
+        "overrides",
+        nargs="*",
+        metavar="KEY=VALUE",
+        help="config overrides, e.g. train.epochs=5 model.name=mobilenet_fer",
+    )
 
     evaluate = sub.add_parser(
         "evaluate",
@@ -87,7 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--run", required=True, help="run folder written by keras-fer train")
     evaluate.add_argument("--config", help="YAML file whose data.* (and split.*) name another dataset")
-    evaluate.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="e.g. data.format=jaffe data.root=/data/jaffe")
+    evaluate.add_argument(
+        "overrides", nargs="*", metavar="KEY=VALUE", help="e.g. data.format=jaffe data.root=/data/jaffe"
+    )
 
     explain = sub.add_parser(
         "explain",
@@ -115,13 +142,33 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--run", required=True, help="run folder written by keras-fer train")
     export.add_argument("--quant", choices=QUANTS, help="one quantization (default: export.quant)")
     export.add_argument("--all", action="store_true", help="every quantization")
-    export.add_argument("--io", choices=("int8", "uint8", "float32"), default="int8", help="int8 model's input/output type (default int8)")
-    export.add_argument("--calibration-steps", type=int, help="calibration samples (default: export.calibration_steps, 300)")
-    export.add_argument("--format", nargs="+", default=["tflite"], choices=("tflite", "saved_model", "onnx"),
-                        help="tflite (default); saved_model for TF-TRT on a Jetson; onnx (needs keras-fer[onnx])")
-    export.add_argument("--card-notes", metavar="FILE", help="Markdown (data, licence, intended use, known failures) that opens RUN/export/MODEL_CARD.md")
-    export.add_argument("--flip-average", action=argparse.BooleanOptionalAction, default=None,
-                        help="still-image models: the file averages each face with its mirror image (default: the run's export.flip_average)")
+    export.add_argument(
+        "--io",
+        choices=("int8", "uint8", "float32"),
+        default="int8",
+        help="int8 model's input/output type (default int8)",
+    )
+    export.add_argument(
+        "--calibration-steps", type=int, help="calibration samples (default: export.calibration_steps, 300)"
+    )
+    export.add_argument(
+        "--format",
+        nargs="+",
+        default=["tflite"],
+        choices=("tflite", "saved_model", "onnx"),
+        help="tflite (default); saved_model for TF-TRT on a Jetson; onnx (needs keras-fer[onnx])",
+    )
+    export.add_argument(
+        "--card-notes",
+        metavar="FILE",
+        help="Markdown (data, licence, intended use, known failures) that opens RUN/export/MODEL_CARD.md",
+    )
+    export.add_argument(
+        "--flip-average",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="still-image models: the file averages each face with its mirror image (default: the run's export.flip_average)",
+    )
 
     add_edge_parsers(sub)
 
@@ -136,7 +183,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fetch.add_argument("--wheel", help="use this local mediapipe wheel instead of downloading")
 
-    doctor = sub.add_parser("doctor", help="print what this machine has (Python, TF, TFLite, OpenCV, CPU, GPUs, models)")
+    doctor = sub.add_parser(
+        "doctor", help="print what this machine has (Python, TF, TFLite, OpenCV, CPU, GPUs, models)"
+    )
     doctor.add_argument("--no-gpu", action="store_true", help="skip the GPU check (it imports TensorFlow)")
     return parser
 
@@ -169,7 +218,9 @@ def _run(args: argparse.Namespace) -> int:
     except Exception as exc:  # the last line of defence: a short message, details on request
         if os.environ.get("KERAS_FER_DEBUG"):
             traceback.print_exc()
-        print(f"keras-fer: error: {type(exc).__name__}: {exc} (set KERAS_FER_DEBUG=1 for the traceback)", file=sys.stderr)
+        print(
+            f"keras-fer: error: {type(exc).__name__}: {exc} (set KERAS_FER_DEBUG=1 for the traceback)", file=sys.stderr
+        )
         return 1
 
 
@@ -187,24 +238,44 @@ def _dispatch(args: argparse.Namespace) -> int:
         from keras_fer.export.exporter import export_run
         from keras_fer.io.run_dir import open_run_dir
 
-        quants = QUANTS if args.all else (args.quant or load_config(open_run_dir(args.run) / "config.yaml").export.quant,)
-        report = export_run(args.run, quants, args.calibration_steps, args.io, formats=tuple(args.format), card_notes=args.card_notes,
-                            flip_average=args.flip_average)
+        quants = (
+            QUANTS if args.all else (args.quant or load_config(open_run_dir(args.run) / "config.yaml").export.quant,)
+        )
+        report = export_run(
+            args.run,
+            quants,
+            args.calibration_steps,
+            args.io,
+            formats=tuple(args.format),
+            card_notes=args.card_notes,
+            flip_average=args.flip_average,
+        )
         for quant, r in report["quants"].items():
             verdict = "MISSED " + "; ".join(r["misses"]) if r["misses"] else "targets met"
-            print(f"{quant:8s} {r['size_bytes'] / 1024:8.0f} KB  agreement {r['agreement']:.3f}  acc {r['keras_accuracy']:.3f} -> {r['tflite_accuracy']:.3f}  "
-                  f"p50 {r['latency_ms_1_thread']['p50']:.2f} ms  {verdict}  -> {r['file']}")
+            print(
+                f"{quant:8s} {r['size_bytes'] / 1024:8.0f} KB  agreement {r['agreement']:.3f}  acc {r['keras_accuracy']:.3f} -> {r['tflite_accuracy']:.3f}  "
+                f"p50 {r['latency_ms_1_thread']['p50']:.2f} ms  {verdict}  -> {r['file']}"
+            )
         for fmt in ("saved_model", "onnx"):
             if fmt in report:
                 print(f"{fmt} -> {report[fmt]}")
-        print(f"report -> {os.path.join(report['run'], 'export', 'report.md')}" + (f"; model card -> {report['model_card']}" if report.get("model_card") else ""))
+        print(
+            f"report -> {os.path.join(report['run'], 'export', 'report.md')}"
+            + (f"; model card -> {report['model_card']}" if report.get("model_card") else "")
+        )
         return 0
     if args.command == "explain":
         from keras_fer.evaluation.explain import explain_run
 
         for item in explain_run(args.run, args.image, args.out, args.patch, args.stride):
-            extras = ", ".join(name for name, flag in (("Grad-CAM", item["has_grad_cam"]), ("attended region", item["has_attention"])) if flag)
-            print(f"{item['label']} ({item['probability']:.2f}); occlusion{', ' + extras if extras else ''} -> {item['out']}")
+            extras = ", ".join(
+                name
+                for name, flag in (("Grad-CAM", item["has_grad_cam"]), ("attended region", item["has_attention"]))
+                if flag
+            )
+            print(
+                f"{item['label']} ({item['probability']:.2f}); occlusion{', ' + extras if extras else ''} -> {item['out']}"
+            )
         return 0
     if args.command in ("run", "bench", "predict"):
         return run_edge_command(args)
@@ -227,8 +298,18 @@ def _synth(args: argparse.Namespace) -> int:
     if args.clip:
         from keras_fer.data.synthetic import render_clip
 
-        info = render_clip(args.out, seconds=args.seconds, fps=args.fps, seed=args.seed or 0, max_faces=args.faces, overwrite=args.overwrite, progress=not args.quiet)
-        print(f"Rendered a {info['frames']}-frame clip ({info['tracks']} people) -> {os.path.abspath(args.out)}: {info['video']}, {info['ground_truth']}")
+        info = render_clip(
+            args.out,
+            seconds=args.seconds,
+            fps=args.fps,
+            seed=args.seed or 0,
+            max_faces=args.faces,
+            overwrite=args.overwrite,
+            progress=not args.quiet,
+        )
+        print(
+            f"Rendered a {info['frames']}-frame clip ({info['tracks']} people) -> {os.path.abspath(args.out)}: {info['video']}, {info['ground_truth']}"
+        )
         return 0
     from keras_fer.data.synthetic import render_dataset
 
@@ -246,8 +327,12 @@ def _synth(args: argparse.Namespace) -> int:
     )
     classes = ", ".join(f"{k} {v}" for k, v in info["classes"].items())
     unit = "sequences" if info["sequence"] else "images"
-    print(f"Rendered {info['num']} {info['preset']} {unit} ({info['frames']} frames, {info['subjects']} subjects) in {info['seconds']} s -> {os.path.abspath(args.out)}")
-    print(f"  format {info['format']}; classes: {classes}; occluded {info['occluded']}; unlabelled {info['unlabelled']}")
+    print(
+        f"Rendered {info['num']} {info['preset']} {unit} ({info['frames']} frames, {info['subjects']} subjects) in {info['seconds']} s -> {os.path.abspath(args.out)}"
+    )
+    print(
+        f"  format {info['format']}; classes: {classes}; occluded {info['occluded']}; unlabelled {info['unlabelled']}"
+    )
     return 0
 
 
@@ -261,8 +346,12 @@ def _prepare_or_check(args: argparse.Namespace) -> int:
     prepared = prepare(config.data, workers=args.workers, progress=not args.quiet, refresh=args.refresh)
     if args.data_command == "prepare":
         meta = prepared.meta
-        print(f"Prepared {len(prepared)} samples of {meta['dataset']} {tuple(prepared.images.shape[1:])} in {meta['seconds']} s -> {prepared.folder}")
-        print(f"  skipped by the reader {len(meta['skipped_by_reader'])}, left out by prepare {len(meta['problems'])} (details: data check)")
+        print(
+            f"Prepared {len(prepared)} samples of {meta['dataset']} {tuple(prepared.images.shape[1:])} in {meta['seconds']} s -> {prepared.folder}"
+        )
+        print(
+            f"  skipped by the reader {len(meta['skipped_by_reader'])}, left out by prepare {len(meta['problems'])} (details: data check)"
+        )
         return 0
     split = None
     try:
@@ -285,7 +374,9 @@ def _train(args: argparse.Namespace) -> int:
     from keras_fer.training import train
 
     if args.resume and (args.config or args.overrides):
-        raise UsageError("--resume continues a run with its own config.yaml; drop --config and key=value overrides (start a new run to change them).")
+        raise UsageError(
+            "--resume continues a run with its own config.yaml; drop --config and key=value overrides (start a new run to change them)."
+        )
     config = None if args.resume else load_config(args.config, args.overrides)
     result = train(config, resume=args.resume, progress=not args.quiet)
     print(_summary(result.metrics, result.best_epoch, result.folder))
@@ -298,7 +389,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     metrics = evaluate_run(args.run, overrides=args.overrides, config_path=args.config)
     if "label_mapping" in metrics:
         pairs = ", ".join(f"{a}->{b}" for a, b in metrics["label_mapping"].items())
-        print(f"label mapping (dataset -> model): {pairs}; left out (class unknown to the model): {metrics['left_out_unknown_class']}")
+        print(
+            f"label mapping (dataset -> model): {pairs}; left out (class unknown to the model): {metrics['left_out_unknown_class']}"
+        )
     print(_summary(metrics, None, metrics["out"]))
     return 0
 
@@ -309,7 +402,9 @@ def _summary(metrics: dict, best_epoch, folder) -> str:
     lines = []
     if best_epoch is not None:
         best = metrics.get("best") or {}
-        lines.append(f"best epoch {best_epoch} ({best.get('stage')}): {best.get('monitor')} {best.get('value', float('nan')):.4f}")
+        lines.append(
+            f"best epoch {best_epoch} ({best.get('stage')}): {best.get('monitor')} {best.get('value', float('nan')):.4f}"
+        )
     shown = []
     for key in ("accuracy", "mean_class_accuracy", "macro_f1", "frame_accuracy", "mean_f1", "mse", "rmse", "ccc"):
         value = metrics.get(key)

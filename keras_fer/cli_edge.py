@@ -14,7 +14,14 @@ from keras_fer.errors import UsageError
 
 # What the user can fix: a bad model file, option, source or path. Any other ValueError or
 # OSError from the loop is a fault and exits 1 with its type, not as a usage error.
-INPUT_ERRORS = (ModelFileError, EdgeInputError, FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError)
+INPUT_ERRORS = (
+    ModelFileError,
+    EdgeInputError,
+    FileNotFoundError,
+    PermissionError,
+    IsADirectoryError,
+    NotADirectoryError,
+)
 
 
 def add_edge_parsers(sub) -> None:
@@ -22,41 +29,82 @@ def add_edge_parsers(sub) -> None:
         is_run = name == "run"
         action = sub.add_parser(
             name,
-            help="the edge loop: track faces in a stream and classify each face's expression" if is_run
+            help="the edge loop: track faces in a stream and classify each face's expression"
+            if is_run
             else "the edge loop without display or events, with per-stage timings",
-            description=("Reads a camera (index), /dev/videoN, an RTSP/HTTP URL, a GStreamer pipeline or a video file; detects faces "
-                         "(BlazeFace, or Haar), tracks them with stable ids, aligns each with the recipe in the model's metadata, "
-                         "runs the exported .tflite per face (streaming models one step per frame) and smooths the label. "
-                         "Events (JSON Lines: t, frame, track, box, label, probs) go to stdout or --jsonl FILE; a stats line "
-                         "every few seconds and a summary at the end go to stderr. Ctrl-C / SIGTERM stop cleanly." if is_run else
-                         "Runs the loop on --video (default: a 10 s synthetic 640x480 clip rendered into a temporary folder) and "
-                         "prints FPS and per-stage milliseconds (decode, detect, align, infer, total; p50/p99)."),
+            description=(
+                "Reads a camera (index), /dev/videoN, an RTSP/HTTP URL, a GStreamer pipeline or a video file; detects faces "
+                "(BlazeFace, or Haar), tracks them with stable ids, aligns each with the recipe in the model's metadata, "
+                "runs the exported .tflite per face (streaming models one step per frame) and smooths the label. "
+                "Events (JSON Lines: t, frame, track, box, label, probs) go to stdout or --jsonl FILE; a stats line "
+                "every few seconds and a summary at the end go to stderr. Ctrl-C / SIGTERM stop cleanly."
+                if is_run
+                else "Runs the loop on --video (default: a 10 s synthetic 640x480 clip rendered into a temporary folder) and "
+                "prints FPS and per-stage milliseconds (decode, detect, align, infer, total; p50/p99)."
+            ),
         )
-        action.add_argument("--model", help="a .tflite written by keras-fer export (default: the bundled FER2013 model)")
+        action.add_argument(
+            "--model", help="a .tflite written by keras-fer export (default: the bundled FER2013 model)"
+        )
         if is_run:
-            action.add_argument("--source", required=True, help="0 (camera index), /dev/video0, rtsp://..., a GStreamer pipeline with '!', or a video file")
+            action.add_argument(
+                "--source",
+                required=True,
+                help="0 (camera index), /dev/video0, rtsp://..., a GStreamer pipeline with '!', or a video file",
+            )
             action.add_argument("--jsonl", help="write events to this file instead of stdout")
             action.add_argument("--no-events", action="store_true", help="write no events at all")
-            action.add_argument("--display", action="store_true", help="show the annotated stream in a window (q or Esc stops)")
+            action.add_argument(
+                "--display", action="store_true", help="show the annotated stream in a window (q or Esc stops)"
+            )
             action.add_argument("--save", help="write the annotated stream to this video file (.avi MJPG or .mp4)")
         else:
             action.add_argument("--video", help="video file to run on (default: a rendered synthetic clip)")
-            action.add_argument("--truth", help="ground_truth.jsonl of a synthetic clip: also score recall, id switches and emotion accuracy "
-                                "(automatic for the default rendered clip)")
+            action.add_argument(
+                "--truth",
+                help="ground_truth.jsonl of a synthetic clip: also score recall, id switches and emotion accuracy "
+                "(automatic for the default rendered clip)",
+            )
             action.add_argument("--json", action="store_true", help="print the summary as one JSON object")
         _edge_settings_arguments(action, max_faces=3)
-        action.add_argument("--detect-every", type=int, default=3, help="run the detector every k-th frame; boxes are carried between (default 3)")
+        action.add_argument(
+            "--detect-every",
+            type=int,
+            default=3,
+            help="run the detector every k-th frame; boxes are carried between (default 3)",
+        )
         action.add_argument("--max-frames", type=int, help="stop after this many frames")
-        action.add_argument("--no-resample", action="store_true", help="feed every frame to temporal models, not only at the rate they were trained at")
-        action.add_argument("--smoothing", choices=("ema", "majority"), default="ema",
-                            help="per-face label smoothing: ema (moving average of the probabilities) or majority (votes over a window); default ema")
-        action.add_argument("--smooth-alpha", type=float, help="ema: weight of the newest probabilities, (0, 1] (default 0.3; 1 = no averaging)")
+        action.add_argument(
+            "--no-resample",
+            action="store_true",
+            help="feed every frame to temporal models, not only at the rate they were trained at",
+        )
+        action.add_argument(
+            "--smoothing",
+            choices=("ema", "majority"),
+            default="ema",
+            help="per-face label smoothing: ema (moving average of the probabilities) or majority (votes over a window); default ema",
+        )
+        action.add_argument(
+            "--smooth-alpha",
+            type=float,
+            help="ema: weight of the newest probabilities, (0, 1] (default 0.3; 1 = no averaging)",
+        )
         action.add_argument("--smooth-window", type=int, help="majority: updates in the vote (default 8)")
-        action.add_argument("--smooth-margin", type=float, help="a new label must lead the current one by this much (default 0.1)")
-        action.add_argument("--smooth-hold", type=int, help="... for this many updates in a row before the label changes (default 3; 1 = no hysteresis)")
-        action.add_argument("--carry-state", action="store_true", help="streaming models: carry the recurrent state frame to frame "
-                            "instead of replaying the last T frames (for models trained on long sequences)")
-
+        action.add_argument(
+            "--smooth-margin", type=float, help="a new label must lead the current one by this much (default 0.1)"
+        )
+        action.add_argument(
+            "--smooth-hold",
+            type=int,
+            help="... for this many updates in a row before the label changes (default 3; 1 = no hysteresis)",
+        )
+        action.add_argument(
+            "--carry-state",
+            action="store_true",
+            help="streaming models: carry the recurrent state frame to frame "
+            "instead of replaying the last T frames (for models trained on long sequences)",
+        )
 
     predict = sub.add_parser(
         "predict",
@@ -65,22 +113,40 @@ def add_edge_parsers(sub) -> None:
         "videos and cameras run the edge loop, so their faces carry track ids and smoothed labels. Without --model the bundled "
         "FER2013 model is used. Unreadable files in a folder or glob are skipped and counted; images with no face are listed.",
     )
-    predict.add_argument("--source", required=True, help="an image, a folder (searched recursively), a quoted glob such as 'faces/*.jpg', a video, or a camera index/URL")
+    predict.add_argument(
+        "--source",
+        required=True,
+        help="an image, a folder (searched recursively), a quoted glob such as 'faces/*.jpg', a video, or a camera index/URL",
+    )
     predict.add_argument("--model", help="a .tflite written by keras-fer export (default: the bundled FER2013 model)")
     out = predict.add_mutually_exclusive_group()
     out.add_argument("--json", nargs="?", const="-", metavar="FILE", help="JSON Lines to FILE (or stdout without FILE)")
-    out.add_argument("--csv", nargs="?", const="-", metavar="FILE", help="CSV to FILE (or stdout without FILE): one column per label")
-    predict.add_argument("--save", metavar="DIR", help="write annotated copies (PNG per image, .avi per video) into DIR")
-    predict.add_argument("--no-detect", action="store_true", help="the inputs are face crops already (FER2013 style): classify each whole image")
+    out.add_argument(
+        "--csv", nargs="?", const="-", metavar="FILE", help="CSV to FILE (or stdout without FILE): one column per label"
+    )
+    predict.add_argument(
+        "--save", metavar="DIR", help="write annotated copies (PNG per image, .avi per video) into DIR"
+    )
+    predict.add_argument(
+        "--no-detect",
+        action="store_true",
+        help="the inputs are face crops already (FER2013 style): classify each whole image",
+    )
     _edge_settings_arguments(predict, max_faces=10)
     predict.add_argument("--max-frames", type=int, help="videos and cameras: stop after this many frames")
 
 
 def _edge_settings_arguments(parser, max_faces: int) -> None:
-    parser.add_argument("--config", help="YAML file whose edge.* keys (detector, threads, max_faces) set the defaults below")
+    parser.add_argument(
+        "--config", help="YAML file whose edge.* keys (detector, threads, max_faces) set the defaults below"
+    )
     parser.add_argument("--detector", choices=DETECTORS, help="face detector (default: edge.detector, blazeface)")
     parser.add_argument("--threads", type=int, help="TFLite interpreter threads (default: edge.threads, 1)")
-    parser.add_argument("--max-faces", type=int, help=f"at most this many faces per image or frame (default: edge.max_faces with --config, else {max_faces})")
+    parser.add_argument(
+        "--max-faces",
+        type=int,
+        help=f"at most this many faces per image or frame (default: edge.max_faces with --config, else {max_faces})",
+    )
     parser.set_defaults(default_max_faces=max_faces)
 
 
@@ -117,13 +183,28 @@ def _predict(args: argparse.Namespace) -> int:
     _check_counts(args)
     fmt, out = ("json", args.json) if args.json else (("csv", args.csv) if args.csv else ("text", None))
     try:
-        summary = run_predict(args.source, model=args.model, fmt=fmt, out=out, save_dir=args.save, detect=not args.no_detect,
-                              detector=args.detector, threads=args.threads, max_faces=args.max_faces, max_frames=args.max_frames)
+        summary = run_predict(
+            args.source,
+            model=args.model,
+            fmt=fmt,
+            out=out,
+            save_dir=args.save,
+            detect=not args.no_detect,
+            detector=args.detector,
+            threads=args.threads,
+            max_faces=args.max_faces,
+            max_frames=args.max_frames,
+        )
     except INPUT_ERRORS as exc:
         raise UsageError(str(exc)) from exc
-    parts = [f"{summary['faces']} faces in {summary['images']} images" + (f" and {summary['frames']} frames of {summary['videos']} videos/streams" if summary["videos"] else "")]
+    parts = [
+        f"{summary['faces']} faces in {summary['images']} images"
+        + (f" and {summary['frames']} frames of {summary['videos']} videos/streams" if summary["videos"] else "")
+    ]
     if summary["no_face"]:
-        parts.append(f"no face found in {len(summary['no_face'])} images (first: {summary['no_face'][0]}; --no-detect classifies whole images)")
+        parts.append(
+            f"no face found in {len(summary['no_face'])} images (first: {summary['no_face'][0]}; --no-detect classifies whole images)"
+        )
     if summary["unreadable"]:
         parts.append(f"skipped {len(summary['unreadable'])} unreadable files (first: {summary['unreadable'][0]})")
     if out not in (None, "-"):
@@ -140,7 +221,10 @@ def _check_counts(args: argparse.Namespace) -> None:
     for name in ("threads", "max_faces", "detect_every", "max_frames"):
         value = getattr(args, name, None)
         if value is not None and value < 1:
-            raise UsageError(f"--{name.replace('_', '-')}={value}; expected 1 or more" + (" (or leave it out for the whole stream)." if name == "max_frames" else "."))
+            raise UsageError(
+                f"--{name.replace('_', '-')}={value}; expected 1 or more"
+                + (" (or leave it out for the whole stream)." if name == "max_frames" else ".")
+            )
 
 
 def _edge(args: argparse.Namespace) -> int:
@@ -151,14 +235,32 @@ def _edge(args: argparse.Namespace) -> int:
 
     from keras_fer.edge.session import run_session, summary_text
 
-    options = dict(detector=args.detector, threads=args.threads, max_faces=args.max_faces, detect_every=args.detect_every,
-                   max_frames=args.max_frames, resample=not args.no_resample, carry_state=args.carry_state,
-                   smoothing={key: value for key, value in (("method", args.smoothing), ("alpha", args.smooth_alpha), ("window", args.smooth_window),
-                                                            ("margin", args.smooth_margin), ("hold", args.smooth_hold)) if value is not None})
+    options = dict(
+        detector=args.detector,
+        threads=args.threads,
+        max_faces=args.max_faces,
+        detect_every=args.detect_every,
+        max_frames=args.max_frames,
+        resample=not args.no_resample,
+        carry_state=args.carry_state,
+        smoothing={
+            key: value
+            for key, value in (
+                ("method", args.smoothing),
+                ("alpha", args.smooth_alpha),
+                ("window", args.smooth_window),
+                ("margin", args.smooth_margin),
+                ("hold", args.smooth_hold),
+            )
+            if value is not None
+        },
+    )
     try:
         if args.command == "run":
             events = None if args.no_events else (args.jsonl or "-")
-            summary = run_session(args.model, args.source, events=events, display=args.display, save=args.save, **options)
+            summary = run_session(
+                args.model, args.source, events=events, display=args.display, save=args.save, **options
+            )
         else:
             with tempfile.TemporaryDirectory() as folder:
                 video, truth = args.video, args.truth
@@ -173,8 +275,14 @@ def _edge(args: argparse.Namespace) -> int:
                     from keras_fer.edge.metadata import read_metadata
 
                     scorer = ClipScorer(truth, read_metadata(args.model).get("labels", []))
-                summary = run_session(args.model, video, events=None, stats_every=1e9,
-                                      on_frame=(lambda f, r: scorer.add(f.index, r)) if scorer else None, **options)
+                summary = run_session(
+                    args.model,
+                    video,
+                    events=None,
+                    stats_every=1e9,
+                    on_frame=(lambda f, r: scorer.add(f.index, r)) if scorer else None,
+                    **options,
+                )
                 if scorer:
                     summary["accuracy"] = scorer.scores()
     except INPUT_ERRORS as exc:
@@ -185,13 +293,16 @@ def _edge(args: argparse.Namespace) -> int:
         print(f"keras-fer {args.command}: {summary_text(summary)}", file=sys.stderr)
         if summary.get("accuracy"):
             a = summary["accuracy"]
-            print(f"against the ground truth: recall {a['recall']} on {a['faces_eligible']} faces >= 80 px, "
-                  f"{a['id_switches_per_1000_frames']} id switches per 1,000 frames ({a['new_id_after_gap']} new ids after a face was hidden or away), "
-                  f"emotion accuracy outside transitions {a['emotion_accuracy']} on those faces ({a['emotion_scored']}), "
-                  f"{a['emotion_accuracy_all_faces']} on all found faces ({a['emotion_scored_all_faces']})", file=sys.stderr)
-            people = ", ".join(f"{track}: {p['accuracy']:.2f} ({p['scored']})" for track, p in a.get("emotion_by_person", {}).items())
+            print(
+                f"against the ground truth: recall {a['recall']} on {a['faces_eligible']} faces >= 80 px, "
+                f"{a['id_switches_per_1000_frames']} id switches per 1,000 frames ({a['new_id_after_gap']} new ids after a face was hidden or away), "
+                f"emotion accuracy outside transitions {a['emotion_accuracy']} on those faces ({a['emotion_scored']}), "
+                f"{a['emotion_accuracy_all_faces']} on all found faces ({a['emotion_scored_all_faces']})",
+                file=sys.stderr,
+            )
+            people = ", ".join(
+                f"{track}: {p['accuracy']:.2f} ({p['scored']})" for track, p in a.get("emotion_by_person", {}).items()
+            )
             if people:
                 print(f"emotion accuracy by person (true track: accuracy (frames)): {people}", file=sys.stderr)
     return 0
-
-

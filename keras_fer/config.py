@@ -10,7 +10,7 @@ import dataclasses
 import difflib
 import typing
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import yaml
 
@@ -23,16 +23,16 @@ from keras_fer.export.quant_modes import QUANTS
 @dataclasses.dataclass
 class DataConfig:
     format: str = "synthetic"
-    root: Optional[str] = None
+    root: str | None = None
     preset: str = "fer2013"
-    num_samples: Optional[int] = None
+    num_samples: int | None = None
     seed: int = 0
-    subject_pattern: Optional[str] = None
+    subject_pattern: str | None = None
     label_aliases: dict = dataclasses.field(default_factory=dict)
-    labels_file: Optional[str] = None
+    labels_file: str | None = None
     contempt: bool = True
     action_units: list = dataclasses.field(default_factory=list)
-    video_fps: Optional[float] = None
+    video_fps: float | None = None
     align: str = "none"
     detector: str = "blazeface"
     equalize: bool = False
@@ -41,7 +41,7 @@ class DataConfig:
     sequence_length: int = 1
     peak_frames: int = 0
     windows: bool = False
-    cache_dir: Optional[str] = None
+    cache_dir: str | None = None
     deterministic: bool = False
 
 
@@ -72,7 +72,7 @@ class TrainConfig:
     learning_rate: float = 0.001
     momentum: float = 0.9
     weight_decay: float = 0.0
-    clipnorm: Optional[float] = None
+    clipnorm: float | None = None
     schedule: str = "constant"
     decay_every: int = 20
     decay_factor: float = 0.1
@@ -100,7 +100,7 @@ class SplitConfig:
     repeats: int = 1
     per_class: int = 10
     val_fraction: float = 0.1
-    file: Optional[str] = None
+    file: str | None = None
 
 
 @dataclasses.dataclass
@@ -120,7 +120,7 @@ class EdgeConfig:
 @dataclasses.dataclass
 class RunConfig:
     dir: str = "runs"
-    name: Optional[str] = None
+    name: str | None = None
 
 
 @dataclasses.dataclass

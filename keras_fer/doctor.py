@@ -21,7 +21,10 @@ def _version(module: str) -> str:
 
 def tflite_backend() -> str:
     """The interpreter the edge runner will use, in its order of preference."""
-    for module, label in (("ai_edge_litert.interpreter", "ai_edge_litert"), ("tflite_runtime.interpreter", "tflite_runtime")):
+    for module, label in (
+        ("ai_edge_litert.interpreter", "ai_edge_litert"),
+        ("tflite_runtime.interpreter", "tflite_runtime"),
+    ):
         try:
             importlib.import_module(module)
             return f"{label} {_version(label)}"
@@ -48,7 +51,11 @@ def _cpu() -> str:
             for line in handle:
                 if line.startswith(("flags", "Features")):
                     have = set(line.split(":", 1)[1].split())
-                    flags = " ".join(f for f in ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512_vnni", "neon", "asimd", "asimddp") if f in have)
+                    flags = " ".join(
+                        f
+                        for f in ("sse4_2", "avx", "avx2", "fma", "avx512f", "avx512_vnni", "neon", "asimd", "asimddp")
+                        if f in have
+                    )
                     break
     except OSError:
         pass

@@ -26,7 +26,9 @@ NOISE = re.compile(
     rb"remapper failed: NOT_FOUND: Op type not registered ''|when importing GraphDef to MLIR module in GrapplerHook|"
     rb"All log messages before absl|^W0000 |^I0000 |^E0000 00:00:\d+\.\d+ +\d+ (cuda|gpu)"
 )
-_MODULES = r"(tensorflow|keras|tf_keras|ai_edge_litert|tflite_runtime|mediapipe|google\.protobuf|absl|tf2onnx|onnx)(\..*)?"
+_MODULES = (
+    r"(tensorflow|keras|tf_keras|ai_edge_litert|tflite_runtime|mediapipe|google\.protobuf|absl|tf2onnx|onnx)(\..*)?"
+)
 
 
 _TERMINAL: list = []  # whether stderr was a terminal before a filter took fd 2 over

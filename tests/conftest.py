@@ -18,15 +18,21 @@ BLOCK_TENSORFLOW = textwrap.dedent(
 )
 
 
-def run_python(code: str, block_tensorflow: bool = False, env: dict | None = None, timeout: int = 300, cwd=None) -> subprocess.CompletedProcess:
+def run_python(
+    code: str, block_tensorflow: bool = False, env: dict | None = None, timeout: int = 300, cwd=None
+) -> subprocess.CompletedProcess:
     """Run ``code`` in a fresh interpreter (optionally with TensorFlow and Keras unimportable)."""
     source = (BLOCK_TENSORFLOW if block_tensorflow else "") + textwrap.dedent(code)
     full_env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", **(env or {}))
-    return subprocess.run([sys.executable, "-c", source], capture_output=True, text=True, timeout=timeout, env=full_env, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-c", source], capture_output=True, text=True, timeout=timeout, env=full_env, cwd=cwd
+    )
 
 
 def run_cli(*args: str, env: dict | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
-    return run_python(f"import sys; from keras_fer.cli import main; sys.exit(main({list(args)!r}))", env=env, timeout=timeout)
+    return run_python(
+        f"import sys; from keras_fer.cli import main; sys.exit(main({list(args)!r}))", env=env, timeout=timeout
+    )
 
 
 @pytest.fixture

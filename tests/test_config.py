@@ -68,7 +68,9 @@ def test_wrong_type_names_key_value_and_type():
 
 
 def test_closed_vocabularies():
-    with pytest.raises(UsageError, match=r"export.quant='int4'; expected one of \('float32', 'float16', 'dynamic', 'int8'\)"):
+    with pytest.raises(
+        UsageError, match=r"export.quant='int4'; expected one of \('float32', 'float16', 'dynamic', 'int8'\)"
+    ):
         load_config(None, ["export.quant=int4"])
     for key, values in CHOICES.items():
         section, name = key.split(".")
@@ -99,11 +101,13 @@ def test_resolved_config_round_trips_through_yaml(tmp_path):
 
 
 def test_out_of_range_values_fail_at_load_time_naming_the_key():
-    for override, expected in (("train.epochs=-1", "train.epochs=-1 is out of range; expected at least 1"),
-                               ("train.batch_size=0", "train.batch_size=0 is out of range"),
-                               ("data.image_size=3", "data.image_size=3 is out of range; expected from 16 to 1024"),
-                               ("train.label_smoothing=1.5", "train.label_smoothing=1.5"),
-                               ("split.folds=1", "split.folds=1")):
+    for override, expected in (
+        ("train.epochs=-1", "train.epochs=-1 is out of range; expected at least 1"),
+        ("train.batch_size=0", "train.batch_size=0 is out of range"),
+        ("data.image_size=3", "data.image_size=3 is out of range; expected from 16 to 1024"),
+        ("train.label_smoothing=1.5", "train.label_smoothing=1.5"),
+        ("split.folds=1", "split.folds=1"),
+    ):
         with pytest.raises(UsageError, match=re.escape(expected)):
             load_config(None, [override])
     assert load_config(None, ["train.epochs=1", "data.image_size=16", "train.warmup_epochs=0"]).train.epochs == 1

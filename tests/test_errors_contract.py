@@ -48,4 +48,6 @@ def test_bad_input_gets_its_documented_exit_code_and_message(command, code, mess
         got = exc.code
     err = capsys.readouterr().err
     assert got == code, f"keras-fer {command}: exit {got}, documented {code}\n{err[-1500:]}"
-    assert message.replace("{tmp}", str(scratch)) in err, f"keras-fer {command}: message not as documented\n{err[-1500:]}"
+    assert message.replace("{tmp}", str(scratch)) in err, (
+        f"keras-fer {command}: message not as documented\n{err[-1500:]}"
+    )

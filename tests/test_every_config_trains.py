@@ -18,7 +18,14 @@ ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = sorted((ROOT / "configs").rglob("*.yaml"))
 # The synthetic preset that imitates each real format (it renders files in that format and
 # reads them with that format's reader).
-STAND_IN = {"folder": "folder", "fer2013_csv": "fer2013", "ckplus": "ckplus", "mmi": "mmi", "jaffe": "jaffe", "au_table": "bp4d"}
+STAND_IN = {
+    "folder": "folder",
+    "fer2013_csv": "fer2013",
+    "ckplus": "ckplus",
+    "mmi": "mmi",
+    "jaffe": "jaffe",
+    "au_table": "bp4d",
+}
 # Known not to run, each with its open item; strict, so fixing one turns the test red until
 # the mark goes.
 KNOWN_BROKEN: dict[str, str] = {}
@@ -34,12 +41,22 @@ def cache(tmp_path_factory):
 def _tiny(path: Path, tmp_path: Path, cache: Path):
     config = load_config(path, [])
     sequences = config.data.sequence_length > 1
-    grouped = config.split.kind.startswith("group")  # leave-subjects-out needs >= 4 subjects for 2 folds with a validation part
+    grouped = config.split.kind.startswith(
+        "group"
+    )  # leave-subjects-out needs >= 4 subjects for 2 folds with a validation part
     grouped = grouped or config.split.kind == "per_class"  # more than split.per_class faces of every class
-    overrides = ["train.epochs=1", f"run.dir={tmp_path / 'runs'}", f"data.cache_dir={cache}",
-                 f"data.num_samples={48 if sequences else 120 if grouped else 70}"]
+    overrides = [
+        "train.epochs=1",
+        f"run.dir={tmp_path / 'runs'}",
+        f"data.cache_dir={cache}",
+        f"data.num_samples={48 if sequences else 120 if grouped else 70}",
+    ]
     if config.data.format != "synthetic":
-        overrides += ["data.format=synthetic", f"data.preset={STAND_IN.get(config.data.format, config.data.format)}", "data.root=null"]
+        overrides += [
+            "data.format=synthetic",
+            f"data.preset={STAND_IN.get(config.data.format, config.data.format)}",
+            "data.root=null",
+        ]
     if config.split.kind in ("kfold", "group_kfold"):
         overrides += ["split.folds=2", "split.repeats=1"]
     config = load_config(path, overrides)

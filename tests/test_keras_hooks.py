@@ -8,7 +8,6 @@ release moves it (setup.cfg pins the Keras minor these pass on):
 - ``"seed_generator_state"`` in a variable's path: the trainer reseeds dropout on resume.
 """
 
-
 import keras
 import numpy as np
 
@@ -25,18 +24,24 @@ def test_symbolic_build_creates_the_optimizer_variables_before_fit():
 
     model = _tiny()
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    assert callable(getattr(model, "_symbolic_build", None)), "Keras no longer has Model._symbolic_build: trainer._build_before_tracing silently does nothing"
+    assert callable(getattr(model, "_symbolic_build", None)), (
+        "Keras no longer has Model._symbolic_build: trainer._build_before_tracing silently does nothing"
+    )
     assert not model.optimizer.variables or not model.optimizer.built
     spec = (keras.KerasTensor((None, 6)), keras.KerasTensor((None,), dtype="int32"))
     _build_before_tracing(model, spec)
-    assert model.optimizer.built and len(model.optimizer.variables) > 2, "the optimizer's slots exist before the first trace"
+    assert model.optimizer.built and len(model.optimizer.variables) > 2, (
+        "the optimizer's slots exist before the first trace"
+    )
 
 
 def test_frame_batched_calls_the_wrapped_layer_once_on_the_folded_batch():
     from keras_fer.models.frame_batched import FrameBatched
 
     conv = keras.layers.Conv2D(2, 3, padding="same")
-    assert hasattr(conv, "_call_has_training_arg"), "Keras renamed Layer._call_has_training_arg, which FrameBatched reads"
+    assert hasattr(conv, "_call_has_training_arg"), (
+        "Keras renamed Layer._call_has_training_arg, which FrameBatched reads"
+    )
     assert keras.layers.BatchNormalization()._call_has_training_arg and not conv._call_has_training_arg
     inputs = keras.Input((4, 8, 8, 1))
     wrapped = FrameBatched(conv)
@@ -56,7 +61,9 @@ def test_dropout_seed_states_are_found_by_path_and_reseeded():
 
     model = _tiny()
     states = [v for v in model.non_trainable_variables if "seed_generator_state" in v.path]
-    assert len(states) == 1, f"Keras renamed the SeedGenerator state (paths: {[v.path for v in model.non_trainable_variables]}); resumed runs would drop different units"
+    assert len(states) == 1, (
+        f"Keras renamed the SeedGenerator state (paths: {[v.path for v in model.non_trainable_variables]}); resumed runs would drop different units"
+    )
     _reseed_layers(model, 5)
     first = np.array(states[0].numpy())
     _reseed_layers(model, 6)
@@ -73,5 +80,11 @@ def test_the_installed_keras_is_the_pinned_minor():
 
     setup = configparser.ConfigParser()
     setup.read(Path(__file__).resolve().parents[1] / "setup.cfg")
-    spec = next(line.strip() for line in setup["options.extras_require"]["train"].splitlines() if line.strip().startswith("keras"))
-    assert keras.__version__ in SpecifierSet(spec[len("keras"):]), f"Keras {keras.__version__} is outside setup.cfg's {spec}: run tests/test_keras_hooks.py before widening it"
+    spec = next(
+        line.strip()
+        for line in setup["options.extras_require"]["train"].splitlines()
+        if line.strip().startswith("keras")
+    )
+    assert keras.__version__ in SpecifierSet(spec[len("keras") :]), (
+        f"Keras {keras.__version__} is outside setup.cfg's {spec}: run tests/test_keras_hooks.py before widening it"
+    )

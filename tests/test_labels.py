@@ -1,7 +1,15 @@
 import pytest
 
 from keras_fer.errors import UsageError
-from keras_fer.labels import ACTION_UNITS, CKPLUS_CODES, EMOTIONS, FER2013_CODES, JAFFE_CODES, canonical_emotion, emotion_index
+from keras_fer.labels import (
+    ACTION_UNITS,
+    CKPLUS_CODES,
+    EMOTIONS,
+    FER2013_CODES,
+    JAFFE_CODES,
+    canonical_emotion,
+    emotion_index,
+)
 
 
 def test_canonical_order_is_ckplus_code_order():
@@ -11,8 +19,21 @@ def test_canonical_order_is_ckplus_code_order():
 
 @pytest.mark.parametrize(
     "name,expected",
-    [("angry", "anger"), ("Happy", "happiness"), ("SAD", "sadness"), ("surprised", "surprise"), ("AN", "anger"), ("DI", "disgust"),
-     ("FE", "fear"), ("HA", "happiness"), ("NE", "neutral"), ("SA", "sadness"), ("SU", "surprise"), ("fearful", "fear"), ("AF", "fear")],
+    [
+        ("angry", "anger"),
+        ("Happy", "happiness"),
+        ("SAD", "sadness"),
+        ("surprised", "surprise"),
+        ("AN", "anger"),
+        ("DI", "disgust"),
+        ("FE", "fear"),
+        ("HA", "happiness"),
+        ("NE", "neutral"),
+        ("SA", "sadness"),
+        ("SU", "surprise"),
+        ("fearful", "fear"),
+        ("AF", "fear"),
+    ],
 )
 def test_aliases(name, expected):
     assert canonical_emotion(name) == expected

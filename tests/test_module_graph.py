@@ -77,7 +77,11 @@ def _cycles(graph) -> list[list[str]]:
 
 def test_the_graph_sees_our_modules():
     graph = _graph()
-    assert "keras_fer.training.trainer" in graph and "keras_fer.export.exporter" in graph and "keras_fer.edge.runner" in graph
+    assert (
+        "keras_fer.training.trainer" in graph
+        and "keras_fer.export.exporter" in graph
+        and "keras_fer.edge.runner" in graph
+    )
     assert "keras_fer.training.cross_validation" in graph["keras_fer.training.trainer"]
 
 
@@ -87,7 +91,11 @@ def test_no_import_cycles():
 
 def test_models_evaluation_and_export_do_not_import_training():
     graph = _graph()
-    offenders = {name: sorted(t for t in targets if t.startswith("keras_fer.training"))
-                 for name, targets in graph.items()
-                 if name.startswith(("keras_fer.models", "keras_fer.evaluation", "keras_fer.export", "keras_fer.edge", "keras_fer.io"))}
+    offenders = {
+        name: sorted(t for t in targets if t.startswith("keras_fer.training"))
+        for name, targets in graph.items()
+        if name.startswith(
+            ("keras_fer.models", "keras_fer.evaluation", "keras_fer.export", "keras_fer.edge", "keras_fer.io")
+        )
+    }
     assert {k: v for k, v in offenders.items() if v} == {}

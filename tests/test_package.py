@@ -10,8 +10,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_top_level_init_imports_no_tensorflow():
     tree = ast.parse((ROOT / "keras_fer" / "__init__.py").read_text())
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in getattr(node, "names", [])}
-    imported |= {node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in getattr(node, "names", [])
+    }
+    imported |= {
+        node.module.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
     assert not imported & {"tensorflow", "keras"}
 
 
@@ -38,7 +45,9 @@ def test_export_and_edge_are_installed_under_the_keras_fer_namespace(tmp_path):
     assert result.returncode == 0, result.stderr
     edge_file, export_file = result.stdout.split()
     assert Path(edge_file).parent.name == "edge" and Path(export_file).parent.name == "export"
-    assert run_python("import edge", cwd=tmp_path).returncode != 0, "a generic top-level 'edge' module must not be installed"
+    assert run_python("import edge", cwd=tmp_path).returncode != 0, (
+        "a generic top-level 'edge' module must not be installed"
+    )
 
 
 def test_cli_help_and_version():
@@ -69,7 +78,13 @@ def test_setup_cfg_lists_every_package_folder():
         for init in folder.rglob("__init__.py"):
             rel = init.parent.relative_to(folder).parts
             dotted = ".".join((name,) + rel)
-            if not any(dotted.startswith(other + ".") or dotted == other for other in mapped if other != name and other.startswith(name + ".")):
+            if not any(
+                dotted.startswith(other + ".") or dotted == other
+                for other in mapped
+                if other != name and other.startswith(name + ".")
+            ):
                 on_disk.add(dotted)
     on_disk.add("keras_fer.configs")  # data only: the YAML experiment files
-    assert listed == on_disk, f"setup.cfg packages differ from the package folders: missing {sorted(on_disk - listed)}, extra {sorted(listed - on_disk)}"
+    assert listed == on_disk, (
+        f"setup.cfg packages differ from the package folders: missing {sorted(on_disk - listed)}, extra {sorted(listed - on_disk)}"
+    )

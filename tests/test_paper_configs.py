@@ -8,7 +8,9 @@ import pytest
 
 from keras_fer.config import load_config
 
-CONFIGS = sorted(p for p in (Path(__file__).resolve().parents[1] / "configs").rglob("*.yaml") if p.name != "default.yaml")
+CONFIGS = sorted(
+    p for p in (Path(__file__).resolve().parents[1] / "configs").rglob("*.yaml") if p.name != "default.yaml"
+)
 
 
 def test_there_are_paper_configs():

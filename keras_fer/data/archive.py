@@ -48,7 +48,9 @@ def unpacked(path: Path) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         if target.is_dir():
             return target
-        raise UsageError(f"data.root={str(path)!r}: cannot unpack into {target.parent} ({exc}); set KERAS_FER_HOME to a writable folder.") from exc
+        raise UsageError(
+            f"data.root={str(path)!r}: cannot unpack into {target.parent} ({exc}); set KERAS_FER_HOME to a writable folder."
+        ) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -68,13 +70,19 @@ def _extract(path: Path, out: Path) -> None:
             for member in members:
                 _check_member(path, member.name)
                 if not (member.isfile() or member.isdir()):
-                    raise UsageError(f"data.root={str(path)!r}: member {member.name!r} is a link or device; only files and folders are unpacked.")
+                    raise UsageError(
+                        f"data.root={str(path)!r}: member {member.name!r} is a link or device; only files and folders are unpacked."
+                    )
             archive.extractall(out, members=members, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     except (tarfile.TarError, zipfile.BadZipFile, EOFError) as exc:
-        raise UsageError(f"data.root={str(path)!r} is not a readable archive ({exc}); download it again or unpack it and point data.root at the folder.") from exc
+        raise UsageError(
+            f"data.root={str(path)!r} is not a readable archive ({exc}); download it again or unpack it and point data.root at the folder."
+        ) from exc
 
 
 def _check_member(path: Path, name: str) -> None:
     parts = Path(name).parts
     if name.startswith(("/", "\\")) or ".." in parts:
-        raise UsageError(f"data.root={str(path)!r}: member {name!r} would unpack outside its folder; refusing the archive.")
+        raise UsageError(
+            f"data.root={str(path)!r}: member {name!r} would unpack outside its folder; refusing the archive."
+        )

@@ -13,9 +13,11 @@ from keras_fer.io import atomic_write_bytes
 
 def summarize(prepared, split=None) -> str:
     """A printable report: counts per split and class, subjects, sizes, skips with reasons."""
-    lines = [f"dataset {prepared.meta['dataset']} ({prepared.meta['kind']}): {len(prepared)} samples, "
-             f"frames {prepared.images.shape[1]} x {prepared.images.shape[2]}x{prepared.images.shape[3]}x{prepared.images.shape[4]}, "
-             f"recipe align={prepared.meta['recipe']['method']}"]
+    lines = [
+        f"dataset {prepared.meta['dataset']} ({prepared.meta['kind']}): {len(prepared)} samples, "
+        f"frames {prepared.images.shape[1]} x {prepared.images.shape[2]}x{prepared.images.shape[3]}x{prepared.images.shape[4]}, "
+        f"recipe align={prepared.meta['recipe']['method']}"
+    ]
     parts = {"all": np.arange(len(prepared))}
     if split is not None:
         parts = {name: idx for name, idx in split.folds[0].items() if len(idx)}
@@ -25,17 +27,26 @@ def summarize(prepared, split=None) -> str:
     for c, name in enumerate(classes):
         lines.append(f"{name:<12}" + "".join(f"{int((prepared.labels[idx] == c).sum()):>9}" for idx in parts.values()))
     if (prepared.labels < 0).any():
-        lines.append(f"{'(no label)':<12}" + "".join(f"{int((prepared.labels[idx] < 0).sum()):>9}" for idx in parts.values()))
+        lines.append(
+            f"{'(no label)':<12}" + "".join(f"{int((prepared.labels[idx] < 0).sum()):>9}" for idx in parts.values())
+        )
     lines.append(f"{'total':<12}" + "".join(f"{len(idx):>9}" for idx in parts.values()))
-    lines.append(f"{'subjects':<12}" + "".join(f"{len(set(prepared.subjects[idx]) - {''}):>9}" for idx in parts.values()))
+    lines.append(
+        f"{'subjects':<12}" + "".join(f"{len(set(prepared.subjects[idx]) - {''}):>9}" for idx in parts.values())
+    )
     if split is not None and len(split.folds) > 1:
         lines.append(f"({len(split.folds)} folds; the table shows fold 1)")
     skipped = prepared.meta.get("skipped_by_reader", [])
     problems = prepared.meta.get("problems", [])
     reasons = collections.Counter(reason for _, reason in skipped)
-    lines += ["", f"skipped by the reader: {len(skipped)}" + "".join(f"\n  {n} x {r}" for r, n in reasons.most_common())]
+    lines += [
+        "",
+        f"skipped by the reader: {len(skipped)}" + "".join(f"\n  {n} x {r}" for r, n in reasons.most_common()),
+    ]
     lines += [f"  e.g. {where}: {reason}" for where, reason in skipped[:5]]
-    lines.append(f"left out by prepare (no face, unreadable): {len(problems)}" + "".join(f"\n  {p}" for p in problems[:10]))
+    lines.append(
+        f"left out by prepare (no face, unreadable): {len(problems)}" + "".join(f"\n  {p}" for p in problems[:10])
+    )
     if len(problems) > 10:
         lines.append(f"  ... and {len(problems) - 10} more (see meta.json in the cache)")
     notes = prepared.meta.get("notes", [])
@@ -62,7 +73,16 @@ def sample_grid(prepared, per_class: int = 8, seed: int = 0) -> np.ndarray:
         tiles = [_bgr(prepared.images[i, -1]) for i in sorted(pick)]
         tiles += [np.zeros((size, size, 3), np.uint8)] * (per_class - len(tiles))
         label = np.full((size, 96, 3), 255, np.uint8)
-        cv2.putText(label, f"{name} ({len(members)})", (3, size // 2 + 4), cv2.FONT_HERSHEY_SIMPLEX, 0.33, (0, 0, 0), 1, cv2.LINE_AA)
+        cv2.putText(
+            label,
+            f"{name} ({len(members)})",
+            (3, size // 2 + 4),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            0.33,
+            (0, 0, 0),
+            1,
+            cv2.LINE_AA,
+        )
         rows.append(np.concatenate([label] + tiles, axis=1))
     return np.concatenate(rows, axis=0)
 

@@ -26,7 +26,9 @@ class EyeFinder:
             try:
                 from mtcnn import MTCNN
             except ImportError as exc:
-                raise UsageError("data.detector=mtcnn needs the mtcnn package (pip install mtcnn); or use blazeface or haar.") from exc
+                raise UsageError(
+                    "data.detector=mtcnn needs the mtcnn package (pip install mtcnn); or use blazeface or haar."
+                ) from exc
             self._detector = _Mtcnn(MTCNN())
         else:
             raise UsageError(f"Unknown data.detector={detector!r}; expected one of ('blazeface', 'haar', 'mtcnn').")
@@ -58,7 +60,13 @@ class _Mtcnn:
         out = []
         for face in self._model.detect_faces(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)):
             kp = face["keypoints"]
-            out.append(Detection(tuple(float(v) for v in face["box"]), float(face["confidence"]), np.array([kp["left_eye"], kp["right_eye"]], np.float32)))
+            out.append(
+                Detection(
+                    tuple(float(v) for v in face["box"]),
+                    float(face["confidence"]),
+                    np.array([kp["left_eye"], kp["right_eye"]], np.float32),
+                )
+            )
         return out
 
     def close(self):

@@ -51,7 +51,19 @@ def class_weights(labels: np.ndarray, num_classes: int, power: float = 1.0) -> d
     return {c: float(raw[c]) for c in range(num_classes)}
 
 
-def make_dataset(prepared, indices, *, training: bool, batch_size: int, augment=None, target: str = "label", seed: int = 0, deterministic: bool = False, repeat: bool = False, drop_remainder: bool = False) -> tf.data.Dataset:
+def make_dataset(
+    prepared,
+    indices,
+    *,
+    training: bool,
+    batch_size: int,
+    augment=None,
+    target: str = "label",
+    seed: int = 0,
+    deterministic: bool = False,
+    repeat: bool = False,
+    drop_remainder: bool = False,
+) -> tf.data.Dataset:
     indices = np.asarray(indices, int)
     y = targets_of(prepared, target)
     if target == "label":
@@ -79,9 +91,15 @@ def make_dataset(prepared, indices, *, training: bool, batch_size: int, augment=
     # per-element overhead of tf.data out of the way.
     if training and augment is not None and _active(augment):
         randomness = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
-        ds = tf.data.Dataset.zip((ds, randomness)).map(lambda pair, key: (augment_batch(pair[0], augment, key), pair[1]), num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic)
+        ds = tf.data.Dataset.zip((ds, randomness)).map(
+            lambda pair, key: (augment_batch(pair[0], augment, key), pair[1]),
+            num_parallel_calls=tf.data.AUTOTUNE,
+            deterministic=deterministic,
+        )
     else:
-        ds = ds.map(lambda x, t: (tf.cast(x, tf.float32), t), num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic)
+        ds = ds.map(
+            lambda x, t: (tf.cast(x, tf.float32), t), num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic
+        )
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
@@ -91,7 +109,16 @@ def representative_dataset(prepared, indices, steps: int):
 
 
 def _active(augment) -> bool:
-    return bool(augment.flip or augment.vflip or augment.rotations or augment.max_rotation or augment.shift or augment.zoom or augment.brightness or augment.contrast)
+    return bool(
+        augment.flip
+        or augment.vflip
+        or augment.rotations
+        or augment.max_rotation
+        or augment.shift
+        or augment.zoom
+        or augment.brightness
+        or augment.contrast
+    )
 
 
 def augment_frames(frames, augment, key):
@@ -114,7 +141,9 @@ def augment_batch(batch, augment, key):
     seed = tf.cast(key, tf.int64)
 
     def draw(i, extra=()):
-        return tf.random.stateless_uniform(tf.concat([[n], tf.constant(extra, tf.int32)], 0) if extra else [n], seed=tf.stack([seed[0], seed[1] + i]))
+        return tf.random.stateless_uniform(
+            tf.concat([[n], tf.constant(extra, tf.int32)], 0) if extra else [n], seed=tf.stack([seed[0], seed[1] + i])
+        )
 
     if augment.flip:
         flip = draw(0) < 0.5
@@ -135,7 +164,12 @@ def augment_batch(batch, augment, key):
         transforms = _transforms(angle, shift, h, w, zoom)
         flat = tf.reshape(x, [-1, h, w, c])
         flat = tf.raw_ops.ImageProjectiveTransformV3(
-            images=flat, transforms=tf.repeat(transforms, t, axis=0), output_shape=[h, w], fill_value=0.0, interpolation="BILINEAR", fill_mode="CONSTANT"
+            images=flat,
+            transforms=tf.repeat(transforms, t, axis=0),
+            output_shape=[h, w],
+            fill_value=0.0,
+            interpolation="BILINEAR",
+            fill_mode="CONSTANT",
         )
         x = tf.reshape(flat, tf.shape(x))
     if augment.brightness:

@@ -26,18 +26,23 @@ from keras_fer.data.records import Record
 from keras_fer.data.sequences import peak_indices, resample_indices, sliding_windows
 from keras_fer.data.sources import read_source
 from keras_fer.data.video import read_video
-from keras_fer.io.paths import prepared_dir
 from keras_fer.edge.align import AlignRecipe, align_face
 from keras_fer.errors import UsageError
-from keras_fer.quiet import stderr_is_terminal
+from keras_fer.io.paths import prepared_dir
 from keras_fer.io.processes import pool_start_method
 from keras_fer.labels import AU_IDS
+from keras_fer.quiet import stderr_is_terminal
 
 _WORKER: dict = {}
 
 
 def recipe_of(data_config) -> AlignRecipe:
-    return AlignRecipe(method=data_config.align, size=data_config.image_size, channels=data_config.channels, equalize=data_config.equalize)
+    return AlignRecipe(
+        method=data_config.align,
+        size=data_config.image_size,
+        channels=data_config.channels,
+        equalize=data_config.equalize,
+    )
 
 
 def prepare(data_config, workers: int | None = None, progress: bool = True, refresh: bool = False) -> Prepared:
@@ -50,13 +55,23 @@ def prepare(data_config, workers: int | None = None, progress: bool = True, refr
         return load_prepared(folder)
     jobs = _jobs(source, data_config)
     started = time.perf_counter()
-    results = list(tqdm(_run(jobs, data_config, recipe, workers), total=len(jobs), desc=f"prepare {source.name}", unit="sample", disable=not progress or not stderr_is_terminal()))
+    results = list(
+        tqdm(
+            _run(jobs, data_config, recipe, workers),
+            total=len(jobs),
+            desc=f"prepare {source.name}",
+            unit="sample",
+            disable=not progress or not stderr_is_terminal(),
+        )
+    )
     kept = [(job, frames) for job, (frames, _, _) in zip(jobs, results) if frames is not None]
     problems = [message for frames, message, _ in results if frames is None]
     notes = [message for frames, message, _ in results if frames is not None and message]
     sizes = np.array([size for _, _, size in results if size is not None]).reshape(-1, 2)
     if not kept:
-        raise UsageError(f"data prepare: no sample of {source.name} survived ({len(problems)} problems; first: {problems[0] if problems else 'none'}).")
+        raise UsageError(
+            f"data prepare: no sample of {source.name} survived ({len(problems)} problems; first: {problems[0] if problems else 'none'})."
+        )
     classes = source.labels
     action_units = tuple(data_config.action_units) or AU_IDS
     prepared = Prepared(
@@ -81,7 +96,12 @@ def prepare(data_config, workers: int | None = None, progress: bool = True, refr
             "reader_warnings": source.warnings,
             "problems": problems,
             "notes": notes,
-            "source_sizes": {stat: np.percentile(sizes, q, axis=0).astype(int).tolist() for stat, q in (("min", 0), ("median", 50), ("max", 100))} if len(sizes) else {},
+            "source_sizes": {
+                stat: np.percentile(sizes, q, axis=0).astype(int).tolist()
+                for stat, q in (("min", 0), ("median", 50), ("max", 100))
+            }
+            if len(sizes)
+            else {},
             "seconds": round(time.perf_counter() - started, 2),
         },
     )
@@ -96,7 +116,11 @@ def cache_key(data_config, source, recipe: AlignRecipe) -> str:
     files = [str(p) for r in source.records for p in (r.paths or ([r.video] if r.video else []))]
     files += [str(f) for f in (data_config.root, data_config.labels_file) if f and os.path.isfile(f)]
     identity = {
-        "data": {k: v for k, v in dataclasses.asdict(data_config).items() if k not in ("cache_dir", "image_size", "channels", "align", "equalize")},
+        "data": {
+            k: v
+            for k, v in dataclasses.asdict(data_config).items()
+            if k not in ("cache_dir", "image_size", "channels", "align", "equalize")
+        },
         "root": str(Path(data_config.root).resolve()) if data_config.root else None,
         "records": [r.key for r in source.records],
         "labels": [r.label for r in source.records],
@@ -124,17 +148,30 @@ def _jobs(source, data_config) -> list[dict]:
     """One job per output sample: sequences resampled to T, or peak frames as images."""
     target = data_config.sequence_length
     if source.kind == "image" and target > 1:
-        raise UsageError(f"{source.name} holds still images; data.sequence_length={target} needs a sequence dataset (ckplus, oulu, mmi, video_csv).")
+        raise UsageError(
+            f"{source.name} holds still images; data.sequence_length={target} needs a sequence dataset (ckplus, oulu, mmi, video_csv)."
+        )
     jobs = []
     for record in source.records:
-        base = {"key": record.key, "label": record.label, "subject": record.subject, "split": record.split, "aus": record.aus,
-                "valence": record.valence, "arousal": record.arousal, "record": record, "target": target}
+        base = {
+            "key": record.key,
+            "label": record.label,
+            "subject": record.subject,
+            "split": record.split,
+            "aus": record.aus,
+            "valence": record.valence,
+            "arousal": record.arousal,
+            "record": record,
+            "target": target,
+        }
         if source.kind == "sequence" and target == 1:
             k = max(1, data_config.peak_frames)
             jobs += [dict(base, key=f"{record.key}#peak{i}", pick=("peak", k, i)) for i in range(k)]
         elif source.kind == "sequence" and data_config.windows:
             if record.video:
-                raise UsageError(f"data.windows needs frame folders; {record.key} is a video (convert it to frames first).")
+                raise UsageError(
+                    f"data.windows needs frame folders; {record.key} is a video (convert it to frames first)."
+                )
             for window in sliding_windows(record.num_frames, target):
                 jobs.append(dict(base, key=f"{record.key}#w{int(window[-1])}", pick=("window", target, int(window[0]))))
         else:
@@ -160,7 +197,9 @@ def _run(jobs, data_config, recipe, workers):
             _WORKER.clear()
         return
     method = pool_start_method()
-    with multiprocessing.get_context(method).Pool(workers, initializer=_init, initargs=(recipe, data_config.detector)) as pool:
+    with multiprocessing.get_context(method).Pool(
+        workers, initializer=_init, initargs=(recipe, data_config.detector)
+    ) as pool:
         yield from pool.imap(_prepare_one, payload, chunksize=max(1, min(64, len(jobs) // (8 * workers))))
 
 
@@ -218,7 +257,10 @@ def _prepare_one(item):
 
 def _frames(record: Record, fps, channels) -> list:
     if record.pixels is not None:
-        return [np.asarray(p, np.uint8) if channels == 1 else np.repeat(np.asarray(p, np.uint8)[:, :, None], 3, axis=2) for p in record.pixels]
+        return [
+            np.asarray(p, np.uint8) if channels == 1 else np.repeat(np.asarray(p, np.uint8)[:, :, None], 3, axis=2)
+            for p in record.pixels
+        ]
     if record.video:
         return read_video(record.video, fps, channels)
     out = []

@@ -43,8 +43,16 @@ def save_prepared(prepared: Prepared, folder: Path) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     with atomic_directory(folder, overwrite=True) as tmp:
         np.save(tmp / "frames.npy", prepared.images)
-        np.savez(tmp / "index.npz", labels=prepared.labels, keys=prepared.keys, subjects=prepared.subjects, splits=prepared.splits,
-                 aus=prepared.aus, valence=prepared.valence, arousal=prepared.arousal)
+        np.savez(
+            tmp / "index.npz",
+            labels=prepared.labels,
+            keys=prepared.keys,
+            subjects=prepared.subjects,
+            splits=prepared.splits,
+            aus=prepared.aus,
+            valence=prepared.valence,
+            arousal=prepared.arousal,
+        )
         meta = dict(prepared.meta, classes=list(prepared.classes), shape=list(prepared.images.shape))
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
     prepared.folder = folder

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional
 
 
 @dataclasses.dataclass
@@ -15,16 +14,16 @@ class Record:
     """
 
     key: str  # stable unique id: relative path, or "fer2013.csv#row"
-    label: Optional[str]  # canonical emotion, or None for unlabelled / multi-label data
-    subject: Optional[str] = None
-    split: Optional[str] = None  # train | val | test when the data fixes it
+    label: str | None  # canonical emotion, or None for unlabelled / multi-label data
+    subject: str | None = None
+    split: str | None = None  # train | val | test when the data fixes it
     paths: list = dataclasses.field(default_factory=list)
-    pixels: Optional[list] = None
-    video: Optional[str] = None  # a video file to decode instead of paths/pixels
+    pixels: list | None = None
+    video: str | None = None  # a video file to decode instead of paths/pixels
     aus: dict = dataclasses.field(default_factory=dict)  # AU id -> occurrence (0/1) or intensity
-    valence: Optional[float] = None
-    arousal: Optional[float] = None
-    distribution: Optional[dict] = None  # FER+ style label votes, canonical name -> fraction
+    valence: float | None = None
+    arousal: float | None = None
+    distribution: dict | None = None  # FER+ style label votes, canonical name -> fraction
 
     @property
     def num_frames(self) -> int:

@@ -26,7 +26,17 @@ class Split:
     folds: list  # one dict per fold/trial: part name -> np.ndarray of sample indices
 
     def to_json(self, keys) -> str:
-        return json.dumps({"kind": self.kind, "seed": self.seed, "folds": [{p: [str(keys[i]) for i in fold[p]] for p in PARTS} for fold in self.folds]}, indent=1) + "\n"
+        return (
+            json.dumps(
+                {
+                    "kind": self.kind,
+                    "seed": self.seed,
+                    "folds": [{p: [str(keys[i]) for i in fold[p]] for p in PARTS} for fold in self.folds],
+                },
+                indent=1,
+            )
+            + "\n"
+        )
 
 
 def make_split(labels, subjects, fixed, config, seed: int = 0) -> Split:
@@ -44,10 +54,28 @@ def make_split(labels, subjects, fixed, config, seed: int = 0) -> Split:
     if kind == "per_class":
         return Split(kind, seed, [_per_class(labels, config.per_class, config.val_fraction, rng)])
     if kind == "kfold":
-        return Split(kind, seed, [f for r in range(config.repeats) for f in _kfold(labels, config.folds, config.val_fraction, np.random.default_rng([seed, r]))])
+        return Split(
+            kind,
+            seed,
+            [
+                f
+                for r in range(config.repeats)
+                for f in _kfold(labels, config.folds, config.val_fraction, np.random.default_rng([seed, r]))
+            ],
+        )
     if kind == "group_kfold":
         _require_subjects(subjects, kind, "kfold")
-        return Split(kind, seed, [f for r in range(config.repeats) for f in _group_kfold(labels, subjects, config.folds, config.val_fraction, np.random.default_rng([seed, r]))])
+        return Split(
+            kind,
+            seed,
+            [
+                f
+                for r in range(config.repeats)
+                for f in _group_kfold(
+                    labels, subjects, config.folds, config.val_fraction, np.random.default_rng([seed, r])
+                )
+            ],
+        )
     raise UsageError(f"Unknown split.kind={kind!r}.")
 
 
@@ -85,7 +113,9 @@ def load_split(path: str | Path, keys) -> Split:
     for n, fold in enumerate(data["folds"]):
         missing = [k for p in PARTS for k in fold[p] if k not in where]
         if missing:
-            raise UsageError(f"split file {path}: fold {n} names {len(missing)} samples this dataset does not have (first: {missing[0]}); make a new split.")
+            raise UsageError(
+                f"split file {path}: fold {n} names {len(missing)} samples this dataset does not have (first: {missing[0]}); make a new split."
+            )
         folds.append({p: np.array([where[k] for k in fold[p]], int) for p in PARTS})
     return Split(data["kind"], data["seed"], folds)
 
@@ -102,13 +132,17 @@ def _take(indices, fraction, labels, rng):
 
 def _require_subjects(subjects, kind, instead):
     if (subjects == "").any():
-        raise UsageError(f"split.kind={kind} needs a subject for every sample ({int((subjects == '').sum())} of {len(subjects)} have none); "
-                         f"set data.subject_pattern, or use split.kind={instead}.")
+        raise UsageError(
+            f"split.kind={kind} needs a subject for every sample ({int((subjects == '').sum())} of {len(subjects)} have none); "
+            f"set data.subject_pattern, or use split.kind={instead}."
+        )
 
 
 def _fixed(labels, fixed, val_fraction, rng):
     if (fixed == "").all():
-        raise UsageError("split.kind=fixed, but this dataset fixes no split (no Usage column or train/test folders); use ratio, kfold or group_kfold.")
+        raise UsageError(
+            "split.kind=fixed, but this dataset fixes no split (no Usage column or train/test folders); use ratio, kfold or group_kfold."
+        )
     parts = {p: np.flatnonzero(fixed == p) for p in PARTS}
     if len(parts["test"]) == 0:
         raise UsageError("split.kind=fixed: the data has no test part; use split.kind=ratio.")
@@ -137,7 +171,9 @@ def _group_ratio(subjects, ratios, rng):
     names, inverse, sizes = np.unique(subjects, return_inverse=True, return_counts=True)
     shares = [ratios[2], ratios[1], ratios[0]]  # test, val, train: the order parts are filled in
     if len(names) < sum(r > 0 for r in shares):
-        raise UsageError(f"split.kind=group_ratio with ratios {ratios} needs a subject for each nonzero part; the data has {len(names)} subject(s).")
+        raise UsageError(
+            f"split.kind=group_ratio with ratios {ratios} needs a subject for each nonzero part; the data has {len(names)} subject(s)."
+        )
     order = rng.permutation(len(names))
     middles = np.cumsum(sizes[order]) - sizes[order] / 2
     part_of = np.searchsorted(np.cumsum(shares) * len(subjects), middles, side="right").clip(0, 2)
@@ -168,7 +204,10 @@ def _kfold(labels, k, val_fraction, rng):
     for label in np.unique(labels):
         members = rng.permutation(np.flatnonzero(labels == label))
         fold_of[members] = (np.arange(len(members)) + rng.integers(k)) % k
-    return [_with_val(np.flatnonzero(fold_of == f), np.flatnonzero(fold_of != f), val_fraction, labels, rng) for f in range(k)]
+    return [
+        _with_val(np.flatnonzero(fold_of == f), np.flatnonzero(fold_of != f), val_fraction, labels, rng)
+        for f in range(k)
+    ]
 
 
 def _group_kfold(labels, subjects, k, val_fraction, rng):

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 
 from keras_fer.data.pipeline import make_dataset, targets_of
+from keras_fer.evaluation.frame_aggregation import per_frame_outputs, sum_frame_probabilities
 from keras_fer.evaluation.metrics import au_metrics, classification_metrics, one_vs_rest_curves, regression_metrics
 from keras_fer.evaluation.plots import plot_confusion, plot_roc_pr
 from keras_fer.labels import AU_IDS
-from keras_fer.evaluation.frame_aggregation import per_frame_outputs, sum_frame_probabilities
 
 
 def predict(model, prepared, indices, target: str = "label", batch_size: int = 64):
@@ -46,13 +46,23 @@ def score(y_true, outputs, classes, target: str = "label", action_units=AU_IDS, 
     return regression_metrics(y_true, outputs, names)
 
 
-def evaluate_model(model, prepared, indices, target: str = "label", out_dir: str | Path | None = None, classes=None, batch_size: int = 64) -> dict:
+def evaluate_model(
+    model,
+    prepared,
+    indices,
+    target: str = "label",
+    out_dir: str | Path | None = None,
+    classes=None,
+    batch_size: int = 64,
+) -> dict:
     """Metrics for the samples ``indices``; with ``out_dir``, also confusion.png and roc.png."""
     classes = list(classes or prepared.classes)
     y_true, outputs = predict(model, prepared, indices, target, batch_size)
     if len(y_true) == 0:
         return {"num_samples": 0}
-    metrics = score(y_true, outputs, classes, target, prepared.meta.get("action_units", AU_IDS), per_frame_outputs(model))
+    metrics = score(
+        y_true, outputs, classes, target, prepared.meta.get("action_units", AU_IDS), per_frame_outputs(model)
+    )
     if out_dir is not None and target == "label":
         plot_confusion(metrics["confusion"], classes, Path(out_dir) / "confusion.png")
         curves = one_vs_rest_curves(y_true, sum_frame_probabilities(outputs))

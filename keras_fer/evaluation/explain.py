@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from keras_fer.edge.align import AlignRecipe, align_face
 from keras_fer.data.images import load_image
+from keras_fer.edge.align import AlignRecipe, align_face
 
 
 def face_input(image_path, recipe: AlignRecipe, detector: str = "blazeface", sequence_length: int = 1) -> np.ndarray:
@@ -35,7 +35,9 @@ def face_input(image_path, recipe: AlignRecipe, detector: str = "blazeface", seq
         finally:
             finder.close()
         if eyes is None:
-            raise UsageError(f"{image_path}: no face found by {detector}; pass a photo with a visible face, or a face crop to a run trained with data.align=none.")
+            raise UsageError(
+                f"{image_path}: no face found by {detector}; pass a photo with a visible face, or a face crop to a run trained with data.align=none."
+            )
     crop = align_face(image, recipe, eyes)
     crop = crop[..., None] if crop.ndim == 2 else crop
     return np.repeat(crop[None], sequence_length, axis=0) if sequence_length > 1 else crop
@@ -46,20 +48,24 @@ def occlusion_map(model, x: np.ndarray, patch: int = 8, stride: int = 4, batch: 
     base = _probs(model, x[None])[0]
     label = int(base.argmax())
     height, width = x.shape[-3], x.shape[-2]
-    positions = [(r, c) for r in range(0, max(1, height - patch + 1), stride) for c in range(0, max(1, width - patch + 1), stride)]
+    positions = [
+        (r, c)
+        for r in range(0, max(1, height - patch + 1), stride)
+        for c in range(0, max(1, width - patch + 1), stride)
+    ]
     drop = np.zeros((height, width))
     changed = np.zeros((height, width))
     counts = np.zeros((height, width))
     for start in range(0, len(positions), batch):
-        chunk = positions[start:start + batch]
+        chunk = positions[start : start + batch]
         occluded = np.repeat(x[None], len(chunk), axis=0).astype(np.float32)
         for i, (r, c) in enumerate(chunk):
-            occluded[i, ..., r:r + patch, c:c + patch, :] = 0
+            occluded[i, ..., r : r + patch, c : c + patch, :] = 0
         probs = _probs(model, occluded)
         for (r, c), p in zip(chunk, probs):
-            drop[r:r + patch, c:c + patch] += base[label] - p[label]
-            changed[r:r + patch, c:c + patch] += p.argmax() != label
-            counts[r:r + patch, c:c + patch] += 1
+            drop[r : r + patch, c : c + patch] += base[label] - p[label]
+            changed[r : r + patch, c : c + patch] += p.argmax() != label
+            counts[r : r + patch, c : c + patch] += 1
     counts = np.maximum(counts, 1)
     return drop / counts, changed / counts > 0.5, label, base
 
@@ -70,7 +76,14 @@ def grad_cam(model, x: np.ndarray, label: int):
     import keras
     import tensorflow as tf
 
-    layer = next((l for l in reversed(model.layers) if len(getattr(l, "output").shape) == 4 and not isinstance(l, keras.layers.InputLayer)), None)
+    layer = next(
+        (
+            l
+            for l in reversed(model.layers)
+            if len(l.output.shape) == 4 and not isinstance(l, keras.layers.InputLayer)
+        ),
+        None,
+    )
     if layer is None or len(model.inputs[0].shape) != 4:
         return None
     probe = keras.Model(model.inputs, [layer.output, model.outputs[0]])
@@ -139,8 +152,14 @@ def explain_image(model, x: np.ndarray, classes, out_path, patch: int = 8, strid
         ax.set_xticks([])
         ax.set_yticks([])
     _save(fig, out_path)
-    return {"label": classes[label], "probability": float(probs[label]), "out": str(Path(out_path)),
-            "label_changing_area": float(changed.mean()), "has_grad_cam": cam is not None, "has_attention": stn is not None}
+    return {
+        "label": classes[label],
+        "probability": float(probs[label]),
+        "out": str(Path(out_path)),
+        "label_changing_area": float(changed.mean()),
+        "has_grad_cam": cam is not None,
+        "has_attention": stn is not None,
+    }
 
 
 def _probs(model, batch) -> np.ndarray:
@@ -157,9 +176,9 @@ def explain_run(run, images, out=None, patch: int = 8, stride: int = 4) -> list[
 
     from keras_fer.config import load_config
     from keras_fer.data.prepare import recipe_of
-    from keras_fer.models import load_model
     from keras_fer.errors import UsageError
     from keras_fer.io.run_dir import open_run_dir
+    from keras_fer.models import load_model
 
     folder = open_run_dir(run)
     if not (folder / "model.keras").is_file():

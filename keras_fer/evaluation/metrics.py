@@ -40,7 +40,15 @@ def classification_metrics(y_true, probs, classes) -> dict:
         "accuracy": float(tp.sum() / max(1, len(y_true))),
         "mean_class_accuracy": float(recall[present].mean()) if present.any() else 0.0,
         "macro_f1": float(f1[present].mean()) if present.any() else 0.0,
-        "per_class": {name: {"precision": float(precision[i]), "recall": float(recall[i]), "f1": float(f1[i]), "support": int(support[i])} for i, name in enumerate(classes)},
+        "per_class": {
+            name: {
+                "precision": float(precision[i]),
+                "recall": float(recall[i]),
+                "f1": float(f1[i]),
+                "support": int(support[i]),
+            }
+            for i, name in enumerate(classes)
+        },
         "confusion": matrix.tolist(),
         "classes": list(classes),
     }
@@ -77,7 +85,7 @@ def regression_metrics(y_true, y_pred, names) -> dict:
     out = {"num_samples": int(len(y_true))}
     for j, name in enumerate(names):
         mse = float(np.mean((y_true[:, j] - y_pred[:, j]) ** 2))
-        out[name] = {"mse": mse, "rmse": mse ** 0.5, "ccc": ccc(y_true[:, j], y_pred[:, j])}
+        out[name] = {"mse": mse, "rmse": mse**0.5, "ccc": ccc(y_true[:, j], y_pred[:, j])}
     out["mse"] = float(np.mean([out[n]["mse"] for n in names]))
     out["rmse"] = float(np.mean([out[n]["rmse"] for n in names]))
     out["ccc"] = float(np.mean([out[n]["ccc"] for n in names]))
@@ -101,8 +109,11 @@ def one_vs_rest_curves(y_true, probs) -> dict:
         precision = _safe_div(tp[1:], tp[1:] + fp[1:])
         recall = tpr[1:]
         curves[c] = {
-            "fpr": fpr, "tpr": tpr, "auc": float(np.trapezoid(tpr, fpr)),
-            "recall": recall, "precision": precision,
+            "fpr": fpr,
+            "tpr": tpr,
+            "auc": float(np.trapezoid(tpr, fpr)),
+            "recall": recall,
+            "precision": precision,
             "average_precision": float(np.sum(np.diff(np.concatenate([[0], recall])) * precision)),
         }
     return curves

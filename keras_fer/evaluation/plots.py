@@ -32,7 +32,11 @@ def _save(fig, path) -> Path:
 def plot_history(history: list[dict], path) -> Path:
     """Loss and the other logged metrics per epoch, training solid, validation dashed."""
     plt = _pyplot()
-    names = [k for k in history[0] if not k.startswith("val_") and k not in ("stage", "epoch", "lr", "seconds")] if history else []
+    names = (
+        [k for k in history[0] if not k.startswith("val_") and k not in ("stage", "epoch", "lr", "seconds")]
+        if history
+        else []
+    )
     fig, axes = plt.subplots(1, max(1, len(names)), figsize=(4.5 * max(1, len(names)), 3.4), squeeze=False)
     x = np.arange(1, len(history) + 1)
     for ax, name in zip(axes[0], names):
@@ -55,7 +59,10 @@ def plot_confusion(matrix, classes, path) -> Path:
     normalised = np.divide(matrix, rows, out=np.zeros_like(matrix), where=rows > 0)
     size = 1.0 + 0.55 * len(classes)
     fig, axes = plt.subplots(1, 2, figsize=(2 * size + 1.5, size))
-    for ax, values, title, fmt in ((axes[0], matrix, "counts", "{:.0f}"), (axes[1], normalised, "row-normalised (recall)", "{:.2f}")):
+    for ax, values, title, fmt in (
+        (axes[0], matrix, "counts", "{:.0f}"),
+        (axes[1], normalised, "row-normalised (recall)", "{:.2f}"),
+    ):
         ax.imshow(values, cmap="Blues", vmin=0)
         ax.set_xticks(range(len(classes)), classes, rotation=45, ha="right", fontsize=8)
         ax.set_yticks(range(len(classes)), classes, fontsize=8)
@@ -65,7 +72,15 @@ def plot_confusion(matrix, classes, path) -> Path:
         top = values.max() or 1
         for i in range(len(classes)):
             for j in range(len(classes)):
-                ax.text(j, i, fmt.format(values[i, j]), ha="center", va="center", fontsize=7, color="white" if values[i, j] > top / 2 else "black")
+                ax.text(
+                    j,
+                    i,
+                    fmt.format(values[i, j]),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color="white" if values[i, j] > top / 2 else "black",
+                )
     return _save(fig, path)
 
 

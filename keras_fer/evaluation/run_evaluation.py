@@ -22,14 +22,16 @@ def evaluate_run(run: str | Path, overrides=(), config_path=None, out_name: str 
     """Metrics of ``run``'s model.keras; ``overrides``/``config_path`` may point at other data."""
     import dataclasses
 
-    from keras_fer.models import load_model
     from keras_fer.data.prepare import prepare
     from keras_fer.data.splits import load_split
     from keras_fer.evaluation.evaluate import evaluate_model
+    from keras_fer.models import load_model
 
     folder = open_run_dir(run)
     if not (folder / "model.keras").is_file():
-        raise UsageError(f"{folder} has no model.keras yet (training unfinished or a CV parent); resume it or pass one of its fold-NN folders.")
+        raise UsageError(
+            f"{folder} has no model.keras yet (training unfinished or a CV parent); resume it or pass one of its fold-NN folders."
+        )
     trained = load_config(folder / "config.yaml")
     config = load_config(folder / "config.yaml")
     if config_path is not None:
@@ -47,7 +49,9 @@ def evaluate_run(run: str | Path, overrides=(), config_path=None, out_name: str 
         mapping, dropped = None, 0
     else:
         indices, mapping, dropped = _map_labels(prepared, model_classes)
-        prepared = dataclasses.replace(prepared, labels=np.array([mapping.get(prepared.classes[l], -1) if l >= 0 else -1 for l in prepared.labels]))
+        prepared = dataclasses.replace(
+            prepared, labels=np.array([mapping.get(prepared.classes[l], -1) if l >= 0 else -1 for l in prepared.labels])
+        )
     out = folder / (out_name or ("evaluation" if not same_data else "."))
     out.mkdir(exist_ok=True)
     metrics = evaluate_model(model, prepared, indices, trained.train.target, out_dir=out, classes=model_classes)
@@ -64,7 +68,9 @@ def _map_labels(prepared, model_classes):
     position = {name: i for i, name in enumerate(model_classes)}
     mapping = {name: position[name] for name in prepared.classes if name in position}
     if not mapping:
-        raise UsageError(f"No class of this dataset {list(prepared.classes)} is one the model knows {model_classes}; nothing to evaluate.")
+        raise UsageError(
+            f"No class of this dataset {list(prepared.classes)} is one the model knows {model_classes}; nothing to evaluate."
+        )
     keep = [i for i, l in enumerate(prepared.labels) if l >= 0 and prepared.classes[l] in mapping]
     dropped = int(np.sum(prepared.labels >= 0) - len(keep))
     return np.asarray(keep, int), mapping, dropped

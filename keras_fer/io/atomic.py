@@ -6,8 +6,8 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from keras_fer.errors import UsageError
 
@@ -55,13 +55,13 @@ def atomic_directory(path: str | os.PathLike, overwrite: bool = False) -> Iterat
     if path.exists() and not path.is_dir():
         raise UsageError(f"Output {str(path)!r} exists and is not a folder; choose another path.")
     if path.is_dir() and any(path.iterdir()) and not overwrite:
-        raise UsageError(
-            f"Output folder {str(path)!r} exists and is not empty; pass --overwrite to replace it."
-        )
+        raise UsageError(f"Output folder {str(path)!r} exists and is not empty; pass --overwrite to replace it.")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"Cannot create folder {str(path.parent)!r} ({exc.strerror}); choose another output path.") from exc
+        raise UsageError(
+            f"Cannot create folder {str(path.parent)!r} ({exc.strerror}); choose another output path."
+        ) from exc
     _check_parent_writable(path.parent)
     _remove_stale_temporaries(path)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent))

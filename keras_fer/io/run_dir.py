@@ -17,7 +17,10 @@ STATE = "checkpoints/state.json"
 
 def new_run_dir(config) -> Path:
     base = Path(config.run.dir)
-    name = config.run.name or f"{config.model.name}-{config.data.preset if config.data.format == 'synthetic' else config.data.format}"
+    name = (
+        config.run.name
+        or f"{config.model.name}-{config.data.preset if config.data.format == 'synthetic' else config.data.format}"
+    )
     try:
         base.mkdir(parents=True, exist_ok=True)
         for n in range(1, 10_000):
@@ -31,14 +34,18 @@ def new_run_dir(config) -> Path:
     except OSError as exc:
         if isinstance(exc, FileExistsError):
             raise UsageError(f"run.dir={str(base)!r} is a file; point run.dir at a folder.") from exc
-        raise UsageError(f"Cannot create a run folder in run.dir={str(base)!r} ({exc.strerror}); choose a writable run.dir=...") from exc
+        raise UsageError(
+            f"Cannot create a run folder in run.dir={str(base)!r} ({exc.strerror}); choose a writable run.dir=..."
+        ) from exc
     raise UsageError(f"run.dir={str(base)!r} already holds 9,999 runs named {name!r}; choose another run.name.")
 
 
 def open_run_dir(path: str | Path) -> Path:
     folder = Path(path)
     if not (folder / "config.yaml").is_file():
-        raise UsageError(f"{str(folder)!r} is not a run directory (no config.yaml); pass the folder `keras-fer train` printed.")
+        raise UsageError(
+            f"{str(folder)!r} is not a run directory (no config.yaml); pass the folder `keras-fer train` printed."
+        )
     return folder
 
 
@@ -51,8 +58,10 @@ def read_state(folder: Path) -> dict:
         if not isinstance(state, dict) or not {"stage", "epoch", "history", "best"} <= set(state):
             raise ValueError("keys missing")
     except (ValueError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path} is corrupt ({exc}); the run cannot resume from it. Start a new run with "
-                         f"`keras-fer train --config {folder / 'config.yaml'}`.") from exc
+        raise UsageError(
+            f"{path} is corrupt ({exc}); the run cannot resume from it. Start a new run with "
+            f"`keras-fer train --config {folder / 'config.yaml'}`."
+        ) from exc
     return state
 
 
@@ -62,15 +71,21 @@ def check_checkpoints(folder: Path, state: dict, stage_names: list) -> None:
     needed = [f"{name}_best.keras" for name in stage_names[: state["stage"]]]
     if state["stage"] < len(stage_names) and state["epoch"] > 0:
         current = stage_names[state["stage"]]
-        needed += [f"{current}.keras"] + ([f"{current}_best.keras"] if (state.get("best") or {}).get("stage") == current else [])
+        needed += [f"{current}.keras"] + (
+            [f"{current}_best.keras"] if (state.get("best") or {}).get("stage") == current else []
+        )
     for name in needed:
         path = folder / "checkpoints" / name
         if not path.is_file():
-            raise UsageError(f"{path} is missing, but {folder / STATE} says it was written; the run cannot resume. "
-                             f"Start a new run with `keras-fer train --config {folder / 'config.yaml'}`.")
+            raise UsageError(
+                f"{path} is missing, but {folder / STATE} says it was written; the run cannot resume. "
+                f"Start a new run with `keras-fer train --config {folder / 'config.yaml'}`."
+            )
         if not _whole_keras_archive(path):
-            raise UsageError(f"{path} is corrupt or truncated (not a complete .keras archive); the run cannot resume from it. "
-                             f"Start a new run with `keras-fer train --config {folder / 'config.yaml'}`.")
+            raise UsageError(
+                f"{path} is corrupt or truncated (not a complete .keras archive); the run cannot resume from it. "
+                f"Start a new run with `keras-fer train --config {folder / 'config.yaml'}`."
+            )
 
 
 def discard_unstarted(folder: Path) -> None:

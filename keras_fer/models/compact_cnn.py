@@ -25,7 +25,12 @@ def compact_cnn(
     input_shape=(48, 48, 1),
     num_classes: int = 7,
     filters=(32, 64, 128, 256),  # ours: one stage per resolution, 48 -> 24 -> 12 -> 6 px
-    convs=(1, 2, 2, 2),  # ours: convolutions per stage; (1, 1, 2, 1) trained 1.6x faster but reached 0.547 (docs/experiments.md)
+    convs=(
+        1,
+        2,
+        2,
+        2,
+    ),  # ours: convolutions per stage; (1, 1, 2, 1) trained 1.6x faster but reached 0.547 (docs/experiments.md)
     fc_units: int = 256,
     dropout: float = 0.4,
 ):

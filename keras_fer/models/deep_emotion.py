@@ -41,7 +41,9 @@ def deep_emotion(
     x = layers.Dropout(dropout, name="dropout")(layers.Flatten(name="flatten")(x))
     reg = keras.regularizers.L2(l2)
     x = layers.Dense(fc_units, activation="relu", kernel_initializer=init, kernel_regularizer=reg, name="fc1")(x)
-    outputs = layers.Dense(num_classes, activation="softmax", kernel_initializer=init, kernel_regularizer=reg, name="fc2")(x)
+    outputs = layers.Dense(
+        num_classes, activation="softmax", kernel_initializer=init, kernel_regularizer=reg, name="fc2"
+    )(x)
     return keras.Model(inputs, outputs, name="deep_emotion")
 
 
@@ -53,6 +55,8 @@ def _localisation(x, init_std: float):
     y = layers.ReLU(name="loc_relu1")(layers.MaxPooling2D(2, name="loc_pool1")(y))
     y = layers.Conv2D(10, 5, kernel_initializer=init, name="loc_conv2")(y)
     y = layers.ReLU(name="loc_relu2")(layers.MaxPooling2D(2, name="loc_pool2")(y))
-    y = layers.Dense(32, activation="relu", kernel_initializer=init, name="loc_fc1")(layers.Flatten(name="loc_flatten")(y))
+    y = layers.Dense(32, activation="relu", kernel_initializer=init, name="loc_fc1")(
+        layers.Flatten(name="loc_flatten")(y)
+    )
     identity = keras.initializers.Constant(np.array([1, 0, 0, 0, 1, 0], np.float32))
     return layers.Dense(6, kernel_initializer="zeros", bias_initializer=identity, name="loc_theta")(y)

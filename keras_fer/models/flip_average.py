@@ -27,7 +27,9 @@ def with_flip_average(model) -> keras.Model:
     on its mirror image; ``model``'s weights are shared, not copied."""
     if len(model.inputs) != 1 or len(model.inputs[0].shape) != 4 or len(model.outputs) != 1:
         shapes = [tuple(t.shape) for t in model.inputs]
-        raise UsageError(f"export.flip_average needs a still-image classifier (one (H, W, C) input, one output); {model.name} has inputs {shapes}.")
+        raise UsageError(
+            f"export.flip_average needs a still-image classifier (one (H, W, C) input, one output); {model.name} has inputs {shapes}."
+        )
     inputs = keras.Input(tuple(model.inputs[0].shape[1:]), name="image")
     mirrored = HorizontalFlip(name="mirror")(inputs)
     outputs = keras.layers.Average(name="flip_average")([model(inputs), model(mirrored)])

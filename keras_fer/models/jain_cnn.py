@@ -26,15 +26,34 @@ FILTERS = (8, 16, 32, 64, 128, 256)
 KERNELS = (5, 5, 3, 3, 3, 3)
 
 
-def jain_frame_cnn(input_shape, fc_units: int = 200, dropout: float = 0.5, l2: float = 1e-4, name: str = "frame_cnn", standardize: bool = False) -> keras.Model:
+def jain_frame_cnn(
+    input_shape,
+    fc_units: int = 200,
+    dropout: float = 0.5,
+    l2: float = 1e-4,
+    name: str = "frame_cnn",
+    standardize: bool = False,
+) -> keras.Model:
     """Image (H, W, C) in 0..255 -> a ``fc_units`` feature vector. ``standardize``: each image
     to mean 0, std 1 (the paper's mean/std normalisation) instead of scaling to 0..1."""
     reg = keras.regularizers.L2(l2)
     inputs = keras.Input(input_shape, name="frame")
-    x = PerImageStandardize(name="standardize")(inputs) if standardize else layers.Rescaling(1.0 / 255.0, name="scale")(inputs)
+    x = (
+        PerImageStandardize(name="standardize")(inputs)
+        if standardize
+        else layers.Rescaling(1.0 / 255.0, name="scale")(inputs)
+    )
     taps = []
     for i, (filters, kernel) in enumerate(zip(FILTERS, KERNELS), start=1):
-        x = layers.Conv2D(filters, kernel, padding="same", activation="relu", kernel_regularizer=reg, kernel_initializer="he_normal", name=f"conv{i}")(x)
+        x = layers.Conv2D(
+            filters,
+            kernel,
+            padding="same",
+            activation="relu",
+            kernel_regularizer=reg,
+            kernel_initializer="he_normal",
+            name=f"conv{i}",
+        )(x)
         if i < 6:
             x = layers.MaxPooling2D(3, strides=2, padding="same", name=f"pool{i}")(x)
         else:
@@ -43,6 +62,8 @@ def jain_frame_cnn(input_shape, fc_units: int = 200, dropout: float = 0.5, l2: f
             taps.append(x if i == 6 else layers.GlobalAveragePooling2D(name=f"tap{i}")(x))
     x = layers.Concatenate(name="multilevel")(taps)
     for j in (1, 2):
-        x = layers.Dense(fc_units, activation="relu", kernel_regularizer=reg, kernel_initializer="he_normal", name=f"fc{j}")(x)
+        x = layers.Dense(
+            fc_units, activation="relu", kernel_regularizer=reg, kernel_initializer="he_normal", name=f"fc{j}"
+        )(x)
         x = layers.Dropout(dropout, name=f"dropout{j}")(x)
     return keras.Model(inputs, x, name=name)

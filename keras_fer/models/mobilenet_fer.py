@@ -17,7 +17,9 @@ layers = keras.layers
 def _backbone(frame_shape, alpha: float, bn_momentum: float = 0.9, name: str = "backbone") -> keras.Model:
     inputs = keras.Input(frame_shape)
     x = layers.Rescaling(1.0 / 127.5, offset=-1.0, name="scale")(inputs)  # MobileNetV2 expects -1..1
-    base = keras.applications.MobileNetV2(input_shape=tuple(frame_shape), alpha=alpha, include_top=False, weights=None, pooling="avg")
+    base = keras.applications.MobileNetV2(
+        input_shape=tuple(frame_shape), alpha=alpha, include_top=False, weights=None, pooling="avg"
+    )
     # keras.applications sets BatchNorm momentum 0.999 for fine-tuning pretrained weights; from
     # scratch on a few thousand images the moving statistics then lag far behind the weights
     # and inference sits at chance. 0.9 lets them follow (measured: chance -> >95% on `easy`).
@@ -35,7 +37,9 @@ def mobilenet_fer(input_shape=(96, 96, 1), num_classes: int = 7, alpha: float = 
 
 
 @register_model("mobilenet_fer_temporal")
-def mobilenet_fer_temporal(input_shape=(8, 96, 96, 1), num_classes: int = 7, alpha: float = 0.35, gru_units: int = 64, dropout: float = 0.2):
+def mobilenet_fer_temporal(
+    input_shape=(8, 96, 96, 1), num_classes: int = 7, alpha: float = 0.35, gru_units: int = 64, dropout: float = 0.2
+):
     """With a still-image input (H, W, C) this is the stage-one classifier of a staged run
     (``train.stages``: the backbone on still frames first, then the GRU on it frozen), the
     same network as ``mobilenet_fer``; its ``backbone`` carries over to the temporal model."""
@@ -45,4 +49,6 @@ def mobilenet_fer_temporal(input_shape=(8, 96, 96, 1), num_classes: int = 7, alp
     x = FrameBatched(_backbone(tuple(input_shape[1:]), alpha), name="per_frame")(inputs)
     x = layers.GRU(gru_units, unroll=True, name="gru")(x)
     x = layers.Dropout(dropout)(x)
-    return keras.Model(inputs, layers.Dense(num_classes, activation="softmax", name="classes")(x), name="mobilenet_fer_temporal")
+    return keras.Model(
+        inputs, layers.Dense(num_classes, activation="softmax", name="classes")(x), name="mobilenet_fer_temporal"
+    )

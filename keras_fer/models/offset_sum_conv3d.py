@@ -29,9 +29,16 @@ class OffsetSumConv3D(keras.layers.Conv3D):
         super().__init__(*args, **kwargs)
         if form not in FORMS:
             raise ValueError(f"Unknown form={form!r}; expected one of {FORMS}.")
-        if self.strides[0] != 1 or self.dilation_rate[0] != 1 or self.data_format != "channels_last" or self.groups != 1:
-            raise ValueError(f"{self.name}: the offsets form needs channels_last, one group and stride/dilation 1 in time, got strides={self.strides}, "
-                             f"dilation_rate={self.dilation_rate}, data_format={self.data_format!r}, groups={self.groups}.")
+        if (
+            self.strides[0] != 1
+            or self.dilation_rate[0] != 1
+            or self.data_format != "channels_last"
+            or self.groups != 1
+        ):
+            raise ValueError(
+                f"{self.name}: the offsets form needs channels_last, one group and stride/dilation 1 in time, got strides={self.strides}, "
+                f"dilation_rate={self.dilation_rate}, data_format={self.data_format!r}, groups={self.groups}."
+            )
         self.form = form
 
     def call(self, inputs):
@@ -45,9 +52,14 @@ class OffsetSumConv3D(keras.layers.Conv3D):
         height, width, channels = inputs.shape[2], inputs.shape[3], inputs.shape[4]
         total = None
         for d in range(kt):
-            frames = tf.reshape(inputs[:, d:d + out_steps], [-1, height, width, channels])
-            y = tf.nn.conv2d(frames, self.kernel[d], strides=(1,) + tuple(self.strides[1:]) + (1,),
-                             padding=self.padding.upper(), dilations=(1,) + tuple(self.dilation_rate[1:]) + (1,))
+            frames = tf.reshape(inputs[:, d : d + out_steps], [-1, height, width, channels])
+            y = tf.nn.conv2d(
+                frames,
+                self.kernel[d],
+                strides=(1,) + tuple(self.strides[1:]) + (1,),
+                padding=self.padding.upper(),
+                dilations=(1,) + tuple(self.dilation_rate[1:]) + (1,),
+            )
             total = y if total is None else total + y
         if self.use_bias:
             total = total + self.bias

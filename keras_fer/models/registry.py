@@ -8,7 +8,15 @@ import inspect
 from keras_fer.errors import UsageError
 
 _BUILDERS: dict = {}
-_MODULES = ("deep_emotion", "hybrid_cnn_rnn", "regression_cnn", "stc_nlstm", "sharma_jain", "mobilenet_fer", "compact_cnn")
+_MODULES = (
+    "deep_emotion",
+    "hybrid_cnn_rnn",
+    "regression_cnn",
+    "stc_nlstm",
+    "sharma_jain",
+    "mobilenet_fer",
+    "compact_cnn",
+)
 
 
 def register_model(name: str):

@@ -11,7 +11,14 @@ from keras_fer.models.registry import register_model
 
 
 @register_model("regression_cnn")
-def regression_cnn(input_shape=(64, 64, 1), num_classes: int = 1, fc_units: int = 200, dropout: float = 0.5, l2: float = 1e-4, standardize: bool = False):
+def regression_cnn(
+    input_shape=(64, 64, 1),
+    num_classes: int = 1,
+    fc_units: int = 200,
+    dropout: float = 0.5,
+    l2: float = 1e-4,
+    standardize: bool = False,
+):
     """``num_classes`` is the number of regressed values (1: valence; 2: valence and arousal)."""
     inputs = keras.Input(input_shape, name="image")
     features = jain_frame_cnn(tuple(input_shape), fc_units, dropout, l2, standardize=standardize)(inputs)

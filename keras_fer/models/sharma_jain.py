@@ -52,17 +52,32 @@ def frame_cnn(input_shape=(48, 48, 1), num_classes: int = 7, dropout: float = 0.
 
 @register_model("rnn")
 def rnn(input_shape=(10, 30), num_classes: int = 7, units: int = 120):  # width: ours, as the LSTM's
-    return _recurrent("rnn", input_shape, num_classes, lambda x: layers.SimpleRNN(units, return_sequences=True, unroll=True, name="rnn")(x))
+    return _recurrent(
+        "rnn",
+        input_shape,
+        num_classes,
+        lambda x: layers.SimpleRNN(units, return_sequences=True, unroll=True, name="rnn")(x),
+    )
 
 
 @register_model("lstm")
 def lstm(input_shape=(10, 30), num_classes: int = 7, units: int = 120):  # Sharma & Jain: 120 cells
-    return _recurrent("lstm", input_shape, num_classes, lambda x: layers.LSTM(units, return_sequences=True, unroll=True, name="lstm")(x))
+    return _recurrent(
+        "lstm",
+        input_shape,
+        num_classes,
+        lambda x: layers.LSTM(units, return_sequences=True, unroll=True, name="lstm")(x),
+    )
 
 
 @register_model("bilstm")
 def bilstm(input_shape=(10, 30), num_classes: int = 7, units: int = 80):  # Sharma & Jain: 80 cells each way
-    return _recurrent("bilstm", input_shape, num_classes, lambda x: layers.Bidirectional(layers.LSTM(units, return_sequences=True, unroll=True), name="bilstm")(x))
+    return _recurrent(
+        "bilstm",
+        input_shape,
+        num_classes,
+        lambda x: layers.Bidirectional(layers.LSTM(units, return_sequences=True, unroll=True), name="bilstm")(x),
+    )
 
 
 @register_model("cnn_lstm")

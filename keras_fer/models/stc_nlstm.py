@@ -45,7 +45,12 @@ def _lstm(units: int, last: bool, name: str):
 
 
 def _head(x, num_classes: int, multilabel: bool):
-    return layers.Dense(num_classes, activation="sigmoid" if multilabel else "softmax", kernel_initializer="glorot_uniform", name="classes")(x)
+    return layers.Dense(
+        num_classes,
+        activation="sigmoid" if multilabel else "softmax",
+        kernel_initializer="glorot_uniform",
+        name="classes",
+    )(x)
 
 
 def _build(variant: str, input_shape, num_classes, filters, levels, t_units, c_units, multilabel, dropout):
@@ -67,7 +72,9 @@ def _build(variant: str, input_shape, num_classes, filters, levels, t_units, c_u
     for i, f in enumerate(features, start=1):
         y = _lstm(t_units, False, f"t_lstm{i}_1")(f)
         summaries.append(_lstm(t_units, True, f"t_lstm{i}_2")(y))
-    stacked = layers.Concatenate(axis=1, name="layers_as_sequence")([layers.Reshape((1, t_units), name=f"as_step{i}")(s) for i, s in enumerate(summaries, start=1)])
+    stacked = layers.Concatenate(axis=1, name="layers_as_sequence")(
+        [layers.Reshape((1, t_units), name=f"as_step{i}")(s) for i, s in enumerate(summaries, start=1)]
+    )
     x = _lstm(c_units, True, "c_lstm")(stacked)
     x = layers.Dropout(dropout, name="dropout")(x)
     return keras.Model(inputs, _head(x, num_classes, multilabel), name=variant)
@@ -78,20 +85,47 @@ def _build(variant: str, input_shape, num_classes, filters, levels, t_units, c_u
 
 
 @register_model("stc_nlstm")
-def stc_nlstm(input_shape=(18, 64, 64, 1), num_classes: int = 7, filters: int = 64, levels=(8, 4, 2), t_units: int = 128, c_units: int = 128, multilabel: bool = False, dropout: float = 0.5):
+def stc_nlstm(
+    input_shape=(18, 64, 64, 1),
+    num_classes: int = 7,
+    filters: int = 64,
+    levels=(8, 4, 2),
+    t_units: int = 128,
+    c_units: int = 128,
+    multilabel: bool = False,
+    dropout: float = 0.5,
+):
     return _build("stc_nlstm", input_shape, num_classes, filters, tuple(levels), t_units, c_units, multilabel, dropout)
 
 
 @register_model("stc")
-def stc(input_shape=(18, 64, 64, 1), num_classes: int = 7, filters: int = 64, multilabel: bool = False, dropout: float = 0.5):
+def stc(
+    input_shape=(18, 64, 64, 1), num_classes: int = 7, filters: int = 64, multilabel: bool = False, dropout: float = 0.5
+):
     return _build("stc", input_shape, num_classes, filters, (8, 4, 2), 128, 128, multilabel, dropout)
 
 
 @register_model("stc_lstm")
-def stc_lstm(input_shape=(18, 64, 64, 1), num_classes: int = 7, filters: int = 64, levels=(8, 4, 2), t_units: int = 128, multilabel: bool = False, dropout: float = 0.5):
+def stc_lstm(
+    input_shape=(18, 64, 64, 1),
+    num_classes: int = 7,
+    filters: int = 64,
+    levels=(8, 4, 2),
+    t_units: int = 128,
+    multilabel: bool = False,
+    dropout: float = 0.5,
+):
     return _build("stc_lstm", input_shape, num_classes, filters, tuple(levels), t_units, t_units, multilabel, dropout)
 
 
 @register_model("stc_slstm")
-def stc_slstm(input_shape=(18, 64, 64, 1), num_classes: int = 7, filters: int = 64, levels=(8, 4, 2), t_units: int = 128, multilabel: bool = False, dropout: float = 0.5):
+def stc_slstm(
+    input_shape=(18, 64, 64, 1),
+    num_classes: int = 7,
+    filters: int = 64,
+    levels=(8, 4, 2),
+    t_units: int = 128,
+    multilabel: bool = False,
+    dropout: float = 0.5,
+):
     return _build("stc_slstm", input_shape, num_classes, filters, tuple(levels), t_units, t_units, multilabel, dropout)

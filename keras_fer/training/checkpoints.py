@@ -28,5 +28,7 @@ def write_history_csv(folder: Path, history: list[dict]) -> None:
     keys: list[str] = []
     for row in history:
         keys += [k for k in row if k not in keys]
-    lines = [",".join(keys)] + [",".join("" if row.get(k) is None else str(row.get(k)) for k in keys) for row in history]
+    lines = [",".join(keys)] + [
+        ",".join("" if row.get(k) is None else str(row.get(k)) for k in keys) for row in history
+    ]
     atomic_write_text(folder / "history.csv", "\n".join(lines) + "\n")

@@ -24,8 +24,15 @@ def aggregate(fold_metrics: list[dict]) -> dict:
     for key in SCALARS:
         values = [m[key] for m in fold_metrics if isinstance(m.get(key), (int, float))]
         if values:
-            out[key] = {"mean": float(np.mean(values)), "std": float(np.std(values)), "folds": [float(v) for v in values]}
-    out["num_samples"] = {"mean": float(np.mean([m.get("num_samples", 0) for m in fold_metrics])), "total": int(sum(m.get("num_samples", 0) for m in fold_metrics))}
+            out[key] = {
+                "mean": float(np.mean(values)),
+                "std": float(np.std(values)),
+                "folds": [float(v) for v in values],
+            }
+    out["num_samples"] = {
+        "mean": float(np.mean([m.get("num_samples", 0) for m in fold_metrics])),
+        "total": int(sum(m.get("num_samples", 0) for m in fold_metrics)),
+    }
     out["num_folds"] = len(fold_metrics)
     return out
 
@@ -43,7 +50,9 @@ def run_folds(config, prepared, split, folder: Path, train_fold, log=print) -> d
             continue
         (sub / "checkpoints").mkdir(parents=True, exist_ok=True)
         atomic_write_text(sub / "config.yaml", config.to_yaml())
-        log(f"Fold {i + 1}/{len(split.folds)}: {len(fold['train'])} train, {len(fold.get('val', []))} val, {len(fold['test'])} test")
+        log(
+            f"Fold {i + 1}/{len(split.folds)}: {len(fold['train'])} train, {len(fold.get('val', []))} val, {len(fold['test'])} test"
+        )
         results.append(train_fold(config, prepared, fold, sub))
     metrics = aggregate(results)
     metrics["split"] = f"{split.kind}, {len(split.folds)} folds"

@@ -55,7 +55,11 @@ def make_epoch_runner(model, strategy, target: str, global_batch: int):
             scaled = model.optimizer.scale_loss(loss)  # loss scaling under mixed_float16; identity otherwise
         grads = tape.gradient(scaled, model.trainable_variables)
         model.optimizer.apply_gradients(zip(grads, model.trainable_variables))
-        return tf.reduce_sum(per_example), tf.reduce_sum(_score(target, y, pred)), tf.cast(tf.shape(per_example)[0], tf.float32)
+        return (
+            tf.reduce_sum(per_example),
+            tf.reduce_sum(_score(target, y, pred)),
+            tf.cast(tf.shape(per_example)[0], tf.float32),
+        )
 
     @tf.function
     def train_step(batch):
@@ -65,7 +69,11 @@ def make_epoch_runner(model, strategy, target: str, global_batch: int):
     @tf.function
     def eval_step(x, y):
         pred = model(x, training=False)
-        return tf.reduce_sum(loss_fn(y, pred)), tf.reduce_sum(_score(target, y, pred)), tf.cast(tf.shape(y)[0], tf.float32)
+        return (
+            tf.reduce_sum(loss_fn(y, pred)),
+            tf.reduce_sum(_score(target, y, pred)),
+            tf.cast(tf.shape(y)[0], tf.float32),
+        )
 
     def run(train, val, callbacks=()):
         for callback in callbacks:

@@ -25,25 +25,52 @@ def frames_view(prepared, indices, k: int, at: str = "last"):
     t = prepared.images.shape[1]
     k = min(k, t)
     start = t - k if at == "last" else (t - k) // 2
-    images = np.asarray(prepared.images[indices][:, start:start + k]).reshape((-1, 1) + prepared.images.shape[2:])
+    images = np.asarray(prepared.images[indices][:, start : start + k]).reshape((-1, 1) + prepared.images.shape[2:])
 
     def repeat(values):
         return np.repeat(np.asarray(values)[indices], k, axis=0)
 
     view = dataclasses.replace(
-        prepared, images=images, labels=repeat(prepared.labels), keys=repeat(prepared.keys), subjects=repeat(prepared.subjects),
-        splits=repeat(prepared.splits), aus=repeat(prepared.aus), valence=repeat(prepared.valence), arousal=repeat(prepared.arousal))
+        prepared,
+        images=images,
+        labels=repeat(prepared.labels),
+        keys=repeat(prepared.keys),
+        subjects=repeat(prepared.subjects),
+        splits=repeat(prepared.splits),
+        aus=repeat(prepared.aus),
+        valence=repeat(prepared.valence),
+        arousal=repeat(prepared.arousal),
+    )
     return view, np.arange(len(images))
 
 
-def stage_dataset(prepared, indices, *, stage, config, training: bool, global_batch: int, seed: int = 0, frames_per_output: int = 0, replicas: int = 1):
+def stage_dataset(
+    prepared,
+    indices,
+    *,
+    stage,
+    config,
+    training: bool,
+    global_batch: int,
+    seed: int = 0,
+    frames_per_output: int = 0,
+    replicas: int = 1,
+):
     """A batched stream for ``stage``; ``frames_per_output`` > 0 repeats each label per frame
     for models that predict every frame (Sharma & Jain)."""
     if stage.frames:
         prepared, indices = frames_view(prepared, indices, stage.frames, stage.frames_at)
-    ds = make_dataset(prepared, indices, training=training, batch_size=global_batch, augment=config.augment if training else None,
-                      target=stage.train.target, seed=seed, deterministic=config.data.deterministic,
-                      drop_remainder=replicas > 1)
+    ds = make_dataset(
+        prepared,
+        indices,
+        training=training,
+        batch_size=global_batch,
+        augment=config.augment if training else None,
+        target=stage.train.target,
+        seed=seed,
+        deterministic=config.data.deterministic,
+        drop_remainder=replicas > 1,
+    )
     if frames_per_output:
         ds = ds.map(lambda x, y: (x, tf.repeat(tf.expand_dims(y, 1), frames_per_output, axis=1)))
     return ds

@@ -22,12 +22,18 @@ def make_schedule(train, steps_per_epoch: int):
         if train.decay_every < 1:
             raise UsageError(f"train.decay_every={train.decay_every} must be at least 1 epoch.")
         return keras.optimizers.schedules.ExponentialDecay(
-            float(train.learning_rate), decay_steps=train.decay_every * max(1, steps_per_epoch), decay_rate=float(train.decay_factor), staircase=True)
+            float(train.learning_rate),
+            decay_steps=train.decay_every * max(1, steps_per_epoch),
+            decay_rate=float(train.decay_factor),
+            staircase=True,
+        )
     if train.schedule == "piecewise":
         # Yu et al. 2018, sec. 4.2: 0.0025 for 300 iterations, then 2.5e-5 for 200.
         bounds, values = list(train.boundaries), [float(v) for v in train.values]
         if len(values) != len(bounds) + 1 or not bounds:
-            raise UsageError(f"train.schedule=piecewise needs train.values with one more entry than train.boundaries; got boundaries={bounds}, values={values}.")
+            raise UsageError(
+                f"train.schedule=piecewise needs train.values with one more entry than train.boundaries; got boundaries={bounds}, values={values}."
+            )
         if any(b <= a for a, b in zip(bounds, bounds[1:])) or bounds[0] <= 0:
             raise UsageError(f"train.boundaries={bounds} must be increasing iteration counts above 0.")
         return keras.optimizers.schedules.PiecewiseConstantDecay([int(b) for b in bounds], values)
@@ -37,9 +43,13 @@ def make_schedule(train, steps_per_epoch: int):
         total = max(1, train.epochs * steps_per_epoch)
         warmup = min(max(0, train.warmup_epochs) * steps_per_epoch, total - 1)
         if warmup:
-            return keras.optimizers.schedules.CosineDecay(0.0, decay_steps=total - warmup, warmup_target=float(train.learning_rate), warmup_steps=warmup)
+            return keras.optimizers.schedules.CosineDecay(
+                0.0, decay_steps=total - warmup, warmup_target=float(train.learning_rate), warmup_steps=warmup
+            )
         return keras.optimizers.schedules.CosineDecay(float(train.learning_rate), decay_steps=total)
-    raise UsageError(f"Unknown train.schedule={train.schedule!r}; expected one of ('constant', 'step', 'piecewise', 'cosine').")
+    raise UsageError(
+        f"Unknown train.schedule={train.schedule!r}; expected one of ('constant', 'step', 'piecewise', 'cosine')."
+    )
 
 
 def make_optimizer(train, steps_per_epoch: int) -> keras.optimizers.Optimizer:
@@ -56,7 +66,9 @@ def make_optimizer(train, steps_per_epoch: int) -> keras.optimizers.Optimizer:
         return keras.optimizers.SGD(momentum=float(train.momentum), **common)
     if train.optimizer == "rmsprop":
         return keras.optimizers.RMSprop(momentum=float(train.momentum), **common)
-    raise UsageError(f"Unknown train.optimizer={train.optimizer!r}; expected one of ('adam', 'adamw', 'sgd', 'rmsprop').")
+    raise UsageError(
+        f"Unknown train.optimizer={train.optimizer!r}; expected one of ('adam', 'adamw', 'sgd', 'rmsprop')."
+    )
 
 
 def current_learning_rate(optimizer) -> float:

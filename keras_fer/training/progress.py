@@ -35,7 +35,11 @@ class EpochProgress(keras.callbacks.Callback):
         import sys
         import time
 
-        shown = {k: v for k, v in (logs or {}).items() if k in ("loss", "accuracy", "val_loss", "val_accuracy", "mae", "val_mae")}
+        shown = {
+            k: v
+            for k, v in (logs or {}).items()
+            if k in ("loss", "accuracy", "val_loss", "val_accuracy", "mae", "val_mae")
+        }
         figures = " ".join(f"{k} {float(v):.4f}" for k, v in shown.items())
         if self.bar is not None:
             self.bar.set_postfix_str(figures)

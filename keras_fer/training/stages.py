@@ -46,11 +46,17 @@ def resolve_stages(train: TrainConfig) -> list[Stage]:
     fields = {f.name for f in dataclasses.fields(TrainConfig)} - {"stages", "strategy", "precision", "seed"}
     for i, spec in enumerate(train.stages):
         if not isinstance(spec, dict):
-            raise UsageError(f"train.stages[{i}] must be a mapping such as {{epochs: 10, freeze: [frame_cnn]}}, got {spec!r}.")
+            raise UsageError(
+                f"train.stages[{i}] must be a mapping such as {{epochs: 10, freeze: [frame_cnn]}}, got {spec!r}."
+            )
         unknown = sorted(set(spec) - fields - set(STAGE_ONLY))
         if unknown:
-            raise UsageError(f"train.stages[{i}] has unknown key(s) {unknown}; a stage takes train.* keys ({', '.join(sorted(fields))}) and {', '.join(STAGE_ONLY)}.")
-        values = {k: _check_type(f"train.{k}", v, _type_of(k), f"train.stages[{i}]") for k, v in spec.items() if k in fields}
+            raise UsageError(
+                f"train.stages[{i}] has unknown key(s) {unknown}; a stage takes train.* keys ({', '.join(sorted(fields))}) and {', '.join(STAGE_ONLY)}."
+            )
+        values = {
+            k: _check_type(f"train.{k}", v, _type_of(k), f"train.stages[{i}]") for k, v in spec.items() if k in fields
+        }
         stage_train = dataclasses.replace(train, stages=[], **values)
         frames = int(spec.get("frames", 0) or 0)
         freeze = spec.get("freeze") or []
@@ -92,13 +98,17 @@ def transfer_weights(source, target) -> list[str]:
 
 
 def _is_container(layer) -> bool:
-    return isinstance(layer, keras.Model) or getattr(layer, "layer", None) is not None or hasattr(layer, "forward_layer")
+    return (
+        isinstance(layer, keras.Model) or getattr(layer, "layer", None) is not None or hasattr(layer, "forward_layer")
+    )
 
 
 def freeze(model, names) -> None:
     layers = named_layers(model)
     missing = [n for n in names if n not in layers]
     if missing:
-        raise UsageError(f"train.stages freeze: no layer named {missing} in {model.name}; its layers are {sorted(layers)[:40]}.")
+        raise UsageError(
+            f"train.stages freeze: no layer named {missing} in {model.name}; its layers are {sorted(layers)[:40]}."
+        )
     for name in names:
         layers[name].trainable = False

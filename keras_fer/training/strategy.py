@@ -21,7 +21,6 @@ import tensorflow as tf
 
 from keras_fer.errors import UsageError
 
-
 _MADE: dict = {}
 
 
@@ -44,17 +43,23 @@ def _make(name: str) -> tf.distribute.Strategy:
     if name == "mirrored":
         devices = [d.name for d in gpus] or [d.name for d in tf.config.list_logical_devices("CPU")]
         return tf.distribute.MirroredStrategy(devices=devices)
-    raise UsageError(f"Unknown train.strategy={name!r}; expected one of ('auto', 'default', 'mirrored', 'multi_worker').")
+    raise UsageError(
+        f"Unknown train.strategy={name!r}; expected one of ('auto', 'default', 'mirrored', 'multi_worker')."
+    )
 
 
 def _multi_worker() -> tf.distribute.Strategy:
     config = os.environ.get("TF_CONFIG")
     if not config:
-        raise UsageError("train.strategy=multi_worker needs the TF_CONFIG environment variable (cluster and task); see docs/guide.md, 'More than one device'.")
+        raise UsageError(
+            "train.strategy=multi_worker needs the TF_CONFIG environment variable (cluster and task); see docs/guide.md, 'More than one device'."
+        )
     try:
         json.loads(config)
     except json.JSONDecodeError as exc:
-        raise UsageError(f"TF_CONFIG is not valid JSON ({exc.msg}); it should look like {{\"cluster\": {{\"worker\": [\"host1:port\", ...]}}, \"task\": {{\"type\": \"worker\", \"index\": 0}}}}.") from exc
+        raise UsageError(
+            f'TF_CONFIG is not valid JSON ({exc.msg}); it should look like {{"cluster": {{"worker": ["host1:port", ...]}}, "task": {{"type": "worker", "index": 0}}}}.'
+        ) from exc
     return tf.distribute.MultiWorkerMirroredStrategy()
 
 

@@ -27,15 +27,15 @@ from keras_fer.errors import UsageError
 from keras_fer.evaluation.evaluate import evaluate_model
 from keras_fer.evaluation.plots import plot_history
 from keras_fer.io import atomic_file, atomic_write_text
+from keras_fer.io.run_dir import check_checkpoints, discard_unstarted, new_run_dir, open_run_dir, read_state
 from keras_fer.models import build, load_model
+from keras_fer.training.checkpoints import save_model_atomic, write_history_csv, write_state
 from keras_fer.training.cross_validation import run_folds
 from keras_fer.training.custom_loop import make_epoch_runner
-from keras_fer.training.checkpoints import save_model_atomic, write_history_csv, write_state
 from keras_fer.training.inputs import epoch_seed, labelled, num_outputs, stage_dataset, stage_input_shape
 from keras_fer.training.losses import loss_and_metrics, monitor_of
 from keras_fer.training.optimizers import current_learning_rate, make_optimizer
 from keras_fer.training.progress import EpochProgress
-from keras_fer.io.run_dir import check_checkpoints, discard_unstarted, new_run_dir, open_run_dir, read_state
 from keras_fer.training.stages import freeze, resolve_stages, transfer_weights
 from keras_fer.training.strategy import is_chief, make_strategy, resolve_precision
 
@@ -85,6 +85,7 @@ def _train_run(config, folder: Path, progress: bool, log) -> RunResult:
         split = resolve_split(prepared, config.split, config.train.seed)
         save_split(split, prepared.keys, split_path)
     if len(split.folds) > 1:
+
         def fold_metrics(config, prepared, fold, sub):
             return train_fold(config, prepared, fold, sub, progress=progress, log=log).metrics
 
@@ -109,7 +110,9 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
     train_idx = labelled(prepared, fold["train"], config.train.target)
     val_idx = labelled(prepared, fold.get("val", []), config.train.target)
     if len(train_idx) == 0:
-        raise UsageError("The training split has no labelled samples; check data.* and split.* (keras-fer data check shows the split).")
+        raise UsageError(
+            "The training split has no labelled samples; check data.* and split.* (keras-fer data check shows the split)."
+        )
     replicas = strategy.num_replicas_in_sync
     best_path = None
     for s, stage in enumerate(stages):
@@ -121,19 +124,45 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
         samples = len(train_idx) * (stage.frames or 1)
         steps = samples // global_batch if replicas > 1 else math.ceil(samples / global_batch)
         if steps == 0:
-            raise UsageError(f"{samples} training samples do not fill one global batch of {global_batch} ({replicas} replicas); lower train.batch_size.")
+            raise UsageError(
+                f"{samples} training samples do not fill one global batch of {global_batch} ({replicas} replicas); lower train.batch_size."
+            )
         with strategy.scope():
             if not getattr(model, "compiled", False):
                 loss, metrics = loss_and_metrics(stage.train.target, stage.train.label_smoothing)
-                model.compile(optimizer=make_optimizer(stage.train, steps), loss=loss, metrics=metrics, jit_compile=stage.train.jit_compile)
+                model.compile(
+                    optimizer=make_optimizer(stage.train, steps),
+                    loss=loss,
+                    metrics=metrics,
+                    jit_compile=stage.train.jit_compile,
+                )
         # With several replicas every batch must split evenly, so validation drops its last
         # partial batch (fewer than one global batch of samples; the test split is complete).
-        val_batch = global_batch if replicas == 1 else replicas * max(1, min(stage.train.batch_size, len(val_idx) * (stage.frames or 1) // replicas))
-        val = stage_dataset(prepared, val_idx, stage=stage, config=config, training=False, global_batch=val_batch, frames_per_output=frames, replicas=replicas) if len(val_idx) >= replicas else None
+        val_batch = (
+            global_batch
+            if replicas == 1
+            else replicas * max(1, min(stage.train.batch_size, len(val_idx) * (stage.frames or 1) // replicas))
+        )
+        val = (
+            stage_dataset(
+                prepared,
+                val_idx,
+                stage=stage,
+                config=config,
+                training=False,
+                global_batch=val_batch,
+                frames_per_output=frames,
+                replicas=replicas,
+            )
+            if len(val_idx) >= replicas
+            else None
+        )
         monitor, mode = monitor_of(stage.train, val is not None)
         weights = _class_weights(config, prepared, train_idx, stage, frames)
         # model.fit is broken under MultiWorkerMirroredStrategy in Keras 3 (see custom_loop).
-        by_hand = make_epoch_runner(model, strategy, stage.train.target, global_batch) if _is_multi_worker(strategy) else None
+        by_hand = (
+            make_epoch_runner(model, strategy, stage.train.target, global_batch) if _is_multi_worker(strategy) else None
+        )
         if by_hand is not None and weights is not None:
             raise UsageError("train.class_weights is not available with train.strategy=multi_worker; drop one of them.")
         # TF pairs every op seed with the global one, so the global seed is set here, once per
@@ -143,32 +172,72 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
         # and every epoch then re-instantiated the traced steps (2-3x slower epochs measured).
         keras.utils.set_random_seed(epoch_seed(config.train.seed, s, 0) % 2**31)
         for epoch in range(state["epoch"], stage.train.epochs):
-            data = stage_dataset(prepared, train_idx, stage=stage, config=config, training=True, global_batch=global_batch,
-                                 seed=epoch_seed(config.train.seed, s, epoch), frames_per_output=frames, replicas=replicas)
+            data = stage_dataset(
+                prepared,
+                train_idx,
+                stage=stage,
+                config=config,
+                training=True,
+                global_batch=global_batch,
+                seed=epoch_seed(config.train.seed, s, epoch),
+                frames_per_output=frames,
+                replicas=replicas,
+            )
             _reseed_layers(model, epoch_seed(config.train.seed, s, epoch))
             started = time.perf_counter()
-            title = f"{stage.name} epoch {epoch + 1}/{stage.train.epochs}" if len(stages) > 1 else f"epoch {epoch + 1}/{stage.train.epochs}"
+            title = (
+                f"{stage.name} epoch {epoch + 1}/{stage.train.epochs}"
+                if len(stages) > 1
+                else f"epoch {epoch + 1}/{stage.train.epochs}"
+            )
             if by_hand is None and epoch == state["epoch"]:
                 with strategy.scope():
                     _build_before_tracing(model, data.element_spec)
             if by_hand is not None:
                 logs = by_hand(data, val, [EpochProgress(title, steps, progress and is_chief())])
             else:
-                callbacks = [keras.callbacks.TerminateOnNaN(), EpochProgress(title, steps, progress),
-                             keras.callbacks.TensorBoard(str(folder / "logs" / stage.name), write_graph=False, profile_batch=0)]
-                logs = model.fit(data, validation_data=val, epochs=epoch + 1, initial_epoch=epoch, callbacks=callbacks, verbose=0, shuffle=False, class_weight=weights).history
-            row = {"stage": stage.name, "epoch": epoch + 1, **{k: float(v[-1]) for k, v in logs.items()},
-                   "lr": current_learning_rate(model.optimizer), "seconds": round(time.perf_counter() - started, 2)}
-            bad = [k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)] or ([] if len(logs.get("loss", [])) else ["loss"])
+                callbacks = [
+                    keras.callbacks.TerminateOnNaN(),
+                    EpochProgress(title, steps, progress),
+                    keras.callbacks.TensorBoard(str(folder / "logs" / stage.name), write_graph=False, profile_batch=0),
+                ]
+                logs = model.fit(
+                    data,
+                    validation_data=val,
+                    epochs=epoch + 1,
+                    initial_epoch=epoch,
+                    callbacks=callbacks,
+                    verbose=0,
+                    shuffle=False,
+                    class_weight=weights,
+                ).history
+            row = {
+                "stage": stage.name,
+                "epoch": epoch + 1,
+                **{k: float(v[-1]) for k, v in logs.items()},
+                "lr": current_learning_rate(model.optimizer),
+                "seconds": round(time.perf_counter() - started, 2),
+            }
+            bad = [k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)] or (
+                [] if len(logs.get("loss", [])) else ["loss"]
+            )
             if bad:
-                raise TrainingDiverged(f"{stage.name} epoch {epoch + 1}: {', '.join(bad)} became NaN or infinite; the run stopped and "
-                                       f"kept the checkpoint of its last good epoch ({state['epoch']}) in {folder / 'checkpoints'}. "
-                                       f"Train again with a lower train.learning_rate or with train.clipnorm set.")
+                raise TrainingDiverged(
+                    f"{stage.name} epoch {epoch + 1}: {', '.join(bad)} became NaN or infinite; the run stopped and "
+                    f"kept the checkpoint of its last good epoch ({state['epoch']}) in {folder / 'checkpoints'}. "
+                    f"Train again with a lower train.learning_rate or with train.clipnorm set."
+                )
             value = row.get(monitor)
             if value is None:
-                raise UsageError(f"train.monitor={monitor!r} is not a logged metric; logged: {sorted(k for k in row if k not in ('stage', 'epoch'))}.")
+                raise UsageError(
+                    f"train.monitor={monitor!r} is not a logged metric; logged: {sorted(k for k in row if k not in ('stage', 'epoch'))}."
+                )
             best = state["best"]
-            improved = best is None or best.get("stage") != stage.name or (value > best["value"] if mode == "max" else value < best["value"])
+            improved = (
+                best is None
+                or best.get("stage") != stage.name
+                or (value > best["value"] if mode == "max" else value < best["value"])
+            )
             if is_chief():
                 if improved:
                     save_model_atomic(model, best_path)
@@ -179,7 +248,9 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
             state["history"].append(row)
             patience = stage.train.early_stopping
             if patience and epoch + 1 - state["best"]["epoch"] >= patience:
-                log(f"Early stopping: {monitor} has not improved for {patience} epochs (best {state['best']['value']:.4f} at epoch {state['best']['epoch']}).")
+                log(
+                    f"Early stopping: {monitor} has not improved for {patience} epochs (best {state['best']['value']:.4f} at epoch {state['best']['epoch']})."
+                )
                 state["epoch"] = stage.train.epochs
             if is_chief():
                 write_state(folder, state)
@@ -202,7 +273,12 @@ def _stage_model(config, prepared, stages, s, state, folder, strategy):
             model = load_model(checkpoint, compile=True)  # the optimizer's state resumes too
         else:
             keras.utils.set_random_seed(config.train.seed + s)
-            model = build(config.model.name, stage_input_shape(prepared, stage), num_outputs(prepared, stage.train.target), **config.model.options)
+            model = build(
+                config.model.name,
+                stage_input_shape(prepared, stage),
+                num_outputs(prepared, stage.train.target),
+                **config.model.options,
+            )
             if keras.config.dtype_policy().name == "mixed_float16":
                 # Softmax and the loss stay in float32 under mixed precision.
                 outputs = keras.layers.Activation("linear", dtype="float32", name="float32_output")(model.outputs[0])
@@ -210,7 +286,9 @@ def _stage_model(config, prepared, stages, s, state, folder, strategy):
             if s > 0:
                 previous = load_model(folder / "checkpoints" / f"{stages[s - 1].name}_best.keras", compile=False)
                 if not transfer_weights(previous, model):
-                    raise UsageError(f"Stage {stage.name!r}: no layer of {model.name} matches the previous stage's model by name and shape; nothing to carry over.")
+                    raise UsageError(
+                        f"Stage {stage.name!r}: no layer of {model.name} matches the previous stage's model by name and shape; nothing to carry over."
+                    )
             freeze(model, stage.freeze)
     frames = int(model.outputs[0].shape[1]) if len(model.outputs[0].shape) == 3 and stage.train.target == "label" else 0
     return model, frames
@@ -246,7 +324,9 @@ def _class_weights(config, prepared, train_idx, stage, frames):
     if not stage.train.class_weights:
         return None
     if stage.train.target != "label" or frames:
-        raise UsageError("train.class_weights applies to one label per sample; it is not available for per-frame outputs or non-label targets.")
+        raise UsageError(
+            "train.class_weights applies to one label per sample; it is not available for per-frame outputs or non-label targets."
+        )
     return class_weights(prepared.labels[train_idx], len(prepared.classes), stage.train.class_weight_power)
 
 
@@ -261,7 +341,11 @@ def _finish(config, prepared, fold, folder, state, best_path, strategy) -> RunRe
         with atomic_file(folder / "model.keras", suffix=".keras") as tmp:
             shutil.copyfile(best_path, tmp)
         plot_history(state["history"], folder / "curves.png")
-    metrics = evaluate_model(model, prepared, test_idx, target, out_dir=folder if chief else None) if len(test_idx) else {"num_samples": 0}
+    metrics = (
+        evaluate_model(model, prepared, test_idx, target, out_dir=folder if chief else None)
+        if len(test_idx)
+        else {"num_samples": 0}
+    )
     metrics["split"] = "test"
     metrics["best"] = state["best"]
     metrics["model"] = config.model.name

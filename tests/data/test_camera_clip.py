@@ -60,7 +60,9 @@ def test_clip_is_deterministic(tmp_path):
     digests = []
     for name in ("a", "b"):
         render_clip(tmp_path / name, seconds=1, fps=10, seed=9, progress=False)
-        digests.append([hashlib.sha256((tmp_path / name / f).read_bytes()).hexdigest() for f in ("clip.avi", "ground_truth.jsonl")])
+        digests.append(
+            [hashlib.sha256((tmp_path / name / f).read_bytes()).hexdigest() for f in ("clip.avi", "ground_truth.jsonl")]
+        )
     assert digests[0] == digests[1]
 
 

@@ -14,16 +14,29 @@ def _prepared(n=24, frames=1, size=16):
     rng = np.random.default_rng(0)
     images = rng.integers(0, 255, (n, frames, size, size, 1), dtype=np.uint8)
     aus = np.tile(np.array([0.0, 0.5, np.nan] + [0.1] * 13, np.float32), (n, 1))
-    return Prepared(images=images, labels=np.arange(n) % 3, classes=("a", "b", "c"), keys=np.array([str(i) for i in range(n)]),
-                    subjects=np.array([""] * n), splits=np.array([""] * n), aus=aus, valence=np.linspace(-1, 1, n).astype(np.float32),
-                    arousal=np.zeros(n, np.float32), meta={})
+    return Prepared(
+        images=images,
+        labels=np.arange(n) % 3,
+        classes=("a", "b", "c"),
+        keys=np.array([str(i) for i in range(n)]),
+        subjects=np.array([""] * n),
+        splits=np.array([""] * n),
+        aus=aus,
+        valence=np.linspace(-1, 1, n).astype(np.float32),
+        arousal=np.zeros(n, np.float32),
+        meta={},
+    )
 
 
 def test_shapes_and_no_augmentation_outside_training():
     prepared = _prepared()
-    x, y = next(iter(make_dataset(prepared, np.arange(24), training=False, batch_size=8, augment=AugmentConfig(brightness=0.5))))
+    x, y = next(
+        iter(make_dataset(prepared, np.arange(24), training=False, batch_size=8, augment=AugmentConfig(brightness=0.5)))
+    )
     assert x.shape == (8, 16, 16, 1) and x.dtype.name == "float32" and y.shape == (8,)
-    assert np.array_equal(x.numpy(), prepared.images[:8, 0].astype(np.float32)), "validation data pass untouched, in order"
+    assert np.array_equal(x.numpy(), prepared.images[:8, 0].astype(np.float32)), (
+        "validation data pass untouched, in order"
+    )
     seq = _prepared(frames=5)
     x, _ = next(iter(make_dataset(seq, np.arange(24), training=True, batch_size=4, augment=AugmentConfig(flip=False))))
     assert x.shape == (4, 5, 16, 16, 1)
@@ -69,7 +82,9 @@ def test_seeded_training_pipeline_is_reproducible_and_epochs_differ():
     augment = AugmentConfig(max_rotation=10.0, brightness=0.2)
 
     def first_batch(seed):
-        ds = make_dataset(prepared, np.arange(24), training=True, batch_size=24, augment=augment, seed=seed, deterministic=True)
+        ds = make_dataset(
+            prepared, np.arange(24), training=True, batch_size=24, augment=augment, seed=seed, deterministic=True
+        )
         epochs = [next(iter(ds)) for _ in range(2)]
         return [(x.numpy(), y.numpy()) for x, y in epochs]
 
@@ -89,7 +104,7 @@ def test_targets_and_class_weights():
     # balanced: every present class carries the same total weight; the absent one none
     assert 4 * full[0] == pytest.approx(full[1]) == pytest.approx(2 * full[2]) and full[3] == 0.0
     half = class_weights(labels, 4, power=0.5)
-    assert half[1] / half[0] == pytest.approx(2.0) and half[1] / half[2] == pytest.approx(2 ** 0.5)
+    assert half[1] / half[0] == pytest.approx(2.0) and half[1] / half[2] == pytest.approx(2**0.5)
     assert class_weights(labels, 4, power=0.0)[1] == pytest.approx(1.0)
     for weights in (full, half):  # the mean weight over the samples stays 1: same loss scale
         assert np.mean([weights[c] for c in labels]) == pytest.approx(1.0)
@@ -103,7 +118,10 @@ def test_targets_and_class_weights():
 def test_evaluation_order_is_kept_whatever_the_deterministic_flag():
     prepared = _prepared(n=200)
     for _ in range(3):
-        batches = [x.numpy() for x, _ in make_dataset(prepared, np.arange(200), training=False, batch_size=7, deterministic=False)]
+        batches = [
+            x.numpy()
+            for x, _ in make_dataset(prepared, np.arange(200), training=False, batch_size=7, deterministic=False)
+        ]
         assert np.array_equal(np.concatenate(batches), prepared.images[:, 0].astype(np.float32))
 
 
@@ -119,9 +137,14 @@ def test_representative_dataset_is_unaugmented_batch_one_and_bounded():
 def test_vertical_flip_turns_the_face_upside_down_and_only_when_asked():
     frame = np.zeros((31, 31, 1), np.float32)
     frame[2, 15] = 255  # a dot near the top
-    tops = {bool(augment_frames(frame, AugmentConfig(flip=False, vflip=True), np.array([k, 0])).numpy()[2, 15, 0] > 0) for k in range(8)}
+    tops = {
+        bool(augment_frames(frame, AugmentConfig(flip=False, vflip=True), np.array([k, 0])).numpy()[2, 15, 0] > 0)
+        for k in range(8)
+    }
     assert tops == {True, False}, "about half the draws move the dot to the bottom"
     for k in range(8):
         out = augment_frames(frame, AugmentConfig(flip=False, vflip=True), np.array([k, 0])).numpy()
         assert out[2, 15, 0] > 0 or out[28, 15, 0] > 0
-        assert augment_frames(frame, AugmentConfig(flip=True), np.array([k, 0])).numpy()[2, 15, 0] > 0, "flip alone is horizontal"
+        assert augment_frames(frame, AugmentConfig(flip=True), np.array([k, 0])).numpy()[2, 15, 0] > 0, (
+            "flip alone is horizontal"
+        )

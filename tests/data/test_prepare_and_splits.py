@@ -1,7 +1,6 @@
 """Face preparation (alignment, caching, sequences) and splits (no subject on both sides)."""
 
 import dataclasses
-import time
 
 import numpy as np
 import pytest
@@ -36,7 +35,10 @@ def test_eye_alignment_levels_and_places_the_eyes():
     image = np.zeros((120, 120), np.uint8)
     crop = align_face(image, recipe, (left, right))
     assert crop.shape == (64, 64) and crop.dtype == np.uint8
-    assert align_face(np.zeros((30, 40, 3), np.uint8), AlignRecipe(method="none", size=48, channels=1)).shape == (48, 48)
+    assert align_face(np.zeros((30, 40, 3), np.uint8), AlignRecipe(method="none", size=48, channels=1)).shape == (
+        48,
+        48,
+    )
     with pytest.raises(ValueError, match="needs the two eye centres"):
         align_face(image, recipe)
 
@@ -79,7 +81,17 @@ def test_detected_eyes_put_the_true_eyes_where_the_recipe_says(detector_model):
     errors = []
     for i in range(6):
         rng = np.random.default_rng(i)
-        frame, _, [marks] = compose(np.full((240, 320, 3), 120, np.uint8), [FaceSpec(sample_identity(i, 0), sample_expression(rng, "neutral"), Pose(160, 120, 55, roll=np.radians(8 * (i - 3))))], rng)
+        frame, _, [marks] = compose(
+            np.full((240, 320, 3), 120, np.uint8),
+            [
+                FaceSpec(
+                    sample_identity(i, 0),
+                    sample_expression(rng, "neutral"),
+                    Pose(160, 120, 55, roll=np.radians(8 * (i - 3))),
+                )
+            ],
+            rng,
+        )
         found = finder.eyes(frame)
         assert found is not None
         matrix = eye_transform(found[0], found[1], recipe)
@@ -98,7 +110,14 @@ def test_prepare_lists_faceless_images(tmp_path):
     root.mkdir(parents=True)
     for i in range(3):
         cv2.imwrite(str(root / f"blank{i}.png"), np.full((64, 64), 128, np.uint8))
-    config = dataclasses.replace(DataConfig(), format="folder", root=str(tmp_path / "faces"), align="eyes", detector="haar", cache_dir=str(tmp_path / "c"))
+    config = dataclasses.replace(
+        DataConfig(),
+        format="folder",
+        root=str(tmp_path / "faces"),
+        align="eyes",
+        detector="haar",
+        cache_dir=str(tmp_path / "c"),
+    )
     with pytest.raises(UsageError, match="no sample .* survived .*no face found"):
         prepare(config, progress=False, workers=1)
 
@@ -110,7 +129,9 @@ def _labels_and_subjects(n=200, subjects=20, classes=4, seed=0):
 
 def test_group_kfold_never_shares_a_subject_and_covers_everything():
     labels, subjects = _labels_and_subjects()
-    split = make_split(labels, subjects, np.array([""] * 200), SplitConfig(kind="group_kfold", folds=10, repeats=4), seed=1)
+    split = make_split(
+        labels, subjects, np.array([""] * 200), SplitConfig(kind="group_kfold", folds=10, repeats=4), seed=1
+    )
     assert len(split.folds) == 40
     for fold in split.folds:
         sides = [set(subjects[fold[p]]) for p in ("train", "val", "test")]
@@ -134,9 +155,13 @@ def test_group_ratio_holds_out_whole_subjects_in_the_asked_shares():
     assert set(subjects[again["test"]]) != sides[2], "the seed picks the subjects"
     # Three subjects of uneven size and a small val share: every nonzero part still gets one.
     few = np.array(["a", "a", "a", "a", "b", "c"])
-    tiny = make_split(np.zeros(6, int), few, np.array([""] * 6), SplitConfig(kind="group_ratio", ratios=[0.9, 0.05, 0.05])).folds[0]
+    tiny = make_split(
+        np.zeros(6, int), few, np.array([""] * 6), SplitConfig(kind="group_ratio", ratios=[0.9, 0.05, 0.05])
+    ).folds[0]
     assert all(len(tiny[p]) for p in ("train", "val", "test"))
-    no_val = make_split(labels, subjects, np.array([""] * 1400), SplitConfig(kind="group_ratio", ratios=[0.7, 0.0, 0.3])).folds[0]
+    no_val = make_split(
+        labels, subjects, np.array([""] * 1400), SplitConfig(kind="group_ratio", ratios=[0.7, 0.0, 0.3])
+    ).folds[0]
     assert len(no_val["val"]) == 0 and len(no_val["test"]) == 420
     with pytest.raises(UsageError, match="needs a subject for each nonzero part"):
         make_split(np.zeros(2, int), np.array(["a", "b"]), np.array([""] * 2), config)
@@ -183,10 +208,14 @@ def test_corrupt_files_are_listed_and_the_rest_kept(tmp_path):
         for i in range(3):
             cv2.imwrite(str(root / label / f"S{i}_{label}.png"), np.full((60, 50), 40 * i, np.uint8))
     (root / "sad" / "S9_broken.png").write_bytes(b"\x89PNG\r\n\x1a\n broken")
-    config = dataclasses.replace(DataConfig(), format="folder", root=str(root), subject_pattern=r"^(S\d+)_", cache_dir=str(tmp_path / "c"))
+    config = dataclasses.replace(
+        DataConfig(), format="folder", root=str(root), subject_pattern=r"^(S\d+)_", cache_dir=str(tmp_path / "c")
+    )
     prepared = prepare(config, progress=False, workers=1)
     assert len(prepared) == 6 and prepared.classes == ("happiness", "sadness")
-    assert prepared.meta["problems"] == ["sad/S9_broken.png: S9_broken.png: not a decodable image (corrupt or truncated)"]
+    assert prepared.meta["problems"] == [
+        "sad/S9_broken.png: S9_broken.png: not a decodable image (corrupt or truncated)"
+    ]
     assert prepared.meta["source_sizes"]["median"] == [60, 50]
     from keras_fer.data.check import summarize
 
@@ -218,13 +247,29 @@ def test_cli_prepare_and_check(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Prepared 40 samples of synthetic:jaffe" in result.stdout
     grid = tmp_path / "grid.png"
-    result = run_cli("data", "check", *common, "split.kind=per_class", "split.per_class=2", "--grid", str(grid), "--save-split", str(tmp_path / "s.json"))
+    result = run_cli(
+        "data",
+        "check",
+        *common,
+        "split.kind=per_class",
+        "split.per_class=2",
+        "--grid",
+        str(grid),
+        "--save-split",
+        str(tmp_path / "s.json"),
+    )
     assert result.returncode == 0, result.stderr
     assert "happiness" in result.stdout and "subjects" in result.stdout and grid.is_file()
-    rows = {line.split()[0]: line.split()[1:] for line in result.stdout.splitlines() if line.startswith(("neutral", "surprise", "total"))}
+    rows = {
+        line.split()[0]: line.split()[1:]
+        for line in result.stdout.splitlines()
+        if line.startswith(("neutral", "surprise", "total"))
+    }
     assert rows["neutral"][-1] == "2" and rows["surprise"][-1] == "2"  # the test column comes last
     again = run_cli("data", "check", *common, f"split.file={tmp_path / 's.json'}", "--grid", str(grid))
-    assert again.returncode == 0 and again.stdout.split("skipped")[0] == result.stdout.split("skipped")[0].replace(f"split (per_class, 1 fold(s)) -> {tmp_path / 's.json'}\n", "")
+    assert again.returncode == 0 and again.stdout.split("skipped")[0] == result.stdout.split("skipped")[0].replace(
+        f"split (per_class, 1 fold(s)) -> {tmp_path / 's.json'}\n", ""
+    )
     bad = run_cli("data", "prepare", "data.format=folder", f"data.root={tmp_path / 'missing'}")
     assert bad.returncode == 2 and "does not exist" in bad.stderr
 
@@ -255,7 +300,11 @@ def test_mtcnn_finds_the_eyes_as_yu_et_al_aligned():
     found = 0
     for i in range(6):
         rng = np.random.default_rng(i)
-        frame, _, [marks] = compose(np.full((240, 320, 3), 120, np.uint8), [FaceSpec(sample_identity(i, 0), sample_expression(rng, "neutral"), Pose(160, 120, 55))], rng)
+        frame, _, [marks] = compose(
+            np.full((240, 320, 3), 120, np.uint8),
+            [FaceSpec(sample_identity(i, 0), sample_expression(rng, "neutral"), Pose(160, 120, 55))],
+            rng,
+        )
         eyes = finder.eyes(frame)
         if eyes is None:
             continue
@@ -286,11 +335,15 @@ def test_the_cache_follows_labels_and_pixels_changed_in_place(tmp_path):
     csv_path.write_text(f"emotion,pixels,Usage\n0,{good},Training\n3,{good},PublicTest\n0,{good},PrivateTest\n")
     config = cfg(tmp_path, format="fer2013_csv", root=str(csv_path))
     first = prepare(config, progress=False, workers=1)
-    csv_path.write_text(f"emotion,pixels,Usage\n3,{good},Training\n3,{good},PublicTest\n3,{good},PrivateTest\n")  # same size
+    csv_path.write_text(
+        f"emotion,pixels,Usage\n3,{good},Training\n3,{good},PublicTest\n3,{good},PrivateTest\n"
+    )  # same size
     relabelled = prepare(config, progress=False, workers=1)
     assert relabelled.folder != first.folder and [relabelled.classes[i] for i in relabelled.labels] == ["happiness"] * 3
     stat = csv_path.stat()
-    csv_path.write_text(f"emotion,pixels,Usage\n3,{other},Training\n3,{good},PublicTest\n3,{good},PrivateTest\n")  # same size
+    csv_path.write_text(
+        f"emotion,pixels,Usage\n3,{other},Training\n3,{good},PublicTest\n3,{good},PrivateTest\n"
+    )  # same size
     os.utime(csv_path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     repainted = prepare(config, progress=False, workers=1)
     assert int(repainted.images[0].max()) == 9, "the rewritten pixels are read, not the cached ones"

@@ -27,7 +27,18 @@ def rendered(tmp_path_factory):
 
 
 def test_registry_lists_every_format():
-    assert set(available()) >= {"fer2013_csv", "folder", "jaffe", "ferg", "ckplus", "oulu", "mmi", "au_table", "video_csv", "synthetic"}
+    assert set(available()) >= {
+        "fer2013_csv",
+        "folder",
+        "jaffe",
+        "ferg",
+        "ckplus",
+        "oulu",
+        "mmi",
+        "au_table",
+        "video_csv",
+        "synthetic",
+    }
 
 
 def test_fer2013_csv_reader(rendered):
@@ -76,14 +87,26 @@ def test_ferg_reader_takes_character_and_expression_from_the_file_name(tmp_path)
     is an error naming the file."""
     rgba = np.zeros((32, 32, 4), np.uint8)
     rgba[..., 1], rgba[..., 3] = 200, 255
-    for character, expression, n in (("aia", "joy", 1), ("aia", "joy", 2), ("aia", "anger", 10), ("ray", "sadness", 3), ("ray", "neutral", 7)):
+    for character, expression, n in (
+        ("aia", "joy", 1),
+        ("aia", "joy", 2),
+        ("aia", "anger", 10),
+        ("ray", "sadness", 3),
+        ("ray", "neutral", 7),
+    ):
         folder = tmp_path / "FERG_DB_256" / character / f"{character}_{expression}"
         folder.mkdir(parents=True, exist_ok=True)
         assert cv2.imwrite(str(folder / f"{character}_{expression}_{n}.png"), rgba)
     (tmp_path / "FERG_DB_256" / "ray" / "ray_sadness" / "Thumbs.png").write_bytes(b"")
     (tmp_path / "FERG_DB_256" / "README.txt").write_text("not an image")
     data = read_source(cfg(format="ferg", root=str(tmp_path / "FERG_DB_256")))
-    assert [(r.subject, r.label) for r in data.records] == [("aia", "anger"), ("aia", "happiness"), ("aia", "happiness"), ("ray", "neutral"), ("ray", "sadness")]
+    assert [(r.subject, r.label) for r in data.records] == [
+        ("aia", "anger"),
+        ("aia", "happiness"),
+        ("aia", "happiness"),
+        ("ray", "neutral"),
+        ("ray", "sadness"),
+    ]
     assert data.skipped == [("ray/ray_sadness/Thumbs.png", "name is not FERG's CHARACTER_EXPRESSION_N.png")]
     assert data.labels == ("neutral", "anger", "happiness", "sadness")
     assert load_image(data.records[0].paths[0], channels=1).shape == (32, 32)
@@ -140,8 +163,10 @@ def test_links_dangling_and_looping_are_listed_not_silently_dropped(tmp_path):
     (root / "a" / "KL.AN1.1.png").symlink_to(tmp_path / "gone.png")  # dangling
     data = read_source(cfg(format="jaffe", root=str(root)))
     assert sorted(r.key for r in data.records) == ["a/KA.HA1.29.png", "more/KM.SA1.9.png"]
-    assert sorted(data.skipped) == [("a/KL.AN1.1.png", "dangling symlink: its target does not exist"),
-                                    ("a/back", "symlinked folder already listed (a loop or a second link); not followed")]
+    assert sorted(data.skipped) == [
+        ("a/KL.AN1.1.png", "dangling symlink: its target does not exist"),
+        ("a/back", "symlinked folder already listed (a loop or a second link); not followed"),
+    ]
 
     folder = tmp_path / "faces"
     _png(folder / "happy" / "a.png", grey)
@@ -151,7 +176,7 @@ def test_links_dangling_and_looping_are_listed_not_silently_dropped(tmp_path):
 
 
 def test_image_depths_and_corrupt_files(tmp_path):
-    deep = (np.arange(100, dtype=np.uint16).reshape(10, 10) * 600)
+    deep = np.arange(100, dtype=np.uint16).reshape(10, 10) * 600
     rgba = np.zeros((10, 10, 4), np.uint8)
     rgba[..., 1] = 200
     rgba[..., 3] = 128
@@ -207,8 +232,10 @@ def test_ferplus_majority_labels(tmp_path):
     pixels = " ".join(["5"] * 2304)
     csv_path.write_text(f"emotion,pixels,Usage\n0,{pixels},Training\n0,{pixels},Training\n0,{pixels},PublicTest\n")
     plus = tmp_path / "fer2013new.csv"
-    plus.write_text("Usage,Image name,neutral,happiness,surprise,sadness,anger,disgust,fear,contempt,unknown,NF\n"
-                    "Training,a.png,1,8,1,0,0,0,0,0,0,0\nTraining,b.png,0,0,0,0,0,0,0,0,0,10\nPublicTest,c.png,2,0,0,0,6,2,0,0,0,0\n")
+    plus.write_text(
+        "Usage,Image name,neutral,happiness,surprise,sadness,anger,disgust,fear,contempt,unknown,NF\n"
+        "Training,a.png,1,8,1,0,0,0,0,0,0,0\nTraining,b.png,0,0,0,0,0,0,0,0,0,10\nPublicTest,c.png,2,0,0,0,6,2,0,0,0,0\n"
+    )
     data = read_source(cfg(format="fer2013_csv", root=str(csv_path), labels_file=str(plus)))
     assert [r.label for r in data.records] == ["happiness", "anger"]
     assert data.records[0].distribution["happiness"] == pytest.approx(0.8)
@@ -231,7 +258,9 @@ def test_ckplus_missing_frames_are_listed(tmp_path):
 
 def test_au_table_and_video_csv(tmp_path):
     _png(tmp_path / "frames" / "f1.png", np.zeros((20, 20), np.uint8))
-    (tmp_path / "aus.csv").write_text("file,subject,AU01,AU12,AU4\nframes/f1.png,F001,1,0,9\nframes/missing.png,F001,0,0,0\n")
+    (tmp_path / "aus.csv").write_text(
+        "file,subject,AU01,AU12,AU4\nframes/f1.png,F001,1,0,9\nframes/missing.png,F001,0,0,0\n"
+    )
     data = read_source(cfg(format="au_table", root=str(tmp_path / "aus.csv")))
     assert data.records[0].aus == {1: 1, 12: 0, 4: -1} and data.records[0].label is None
     assert data.skipped == [("aus.csv row 3", "missing file frames/missing.png")]
@@ -276,7 +305,9 @@ def test_folder_reader_takes_a_tgz_unpacked_once_and_refuses_escaping_members(tm
     with tarfile.open(archive, "w:gz") as tar:
         tar.add(tree / "train", arcname="train")
     data = read_source(cfg(format="folder", root=str(archive)))
-    assert sorted(r.label for r in data.records) == ["happiness", "sadness"] and {r.split for r in data.records} == {"train"}
+    assert sorted(r.label for r in data.records) == ["happiness", "sadness"] and {r.split for r in data.records} == {
+        "train"
+    }
     (unpacked,) = (tmp_path / "home" / "archives").iterdir()
     assert unpacked.name.startswith("fer2013_train-") and not list(unpacked.parent.glob(".*.tmp"))
     marker = unpacked / "train" / "happy" / "Training_1.jpg"
@@ -307,7 +338,9 @@ def test_au_table_reads_tasks_as_clips_ending_at_the_frame_they_label(tmp_path):
     for task, n in (("T1", 7), ("T2", 2)):
         for i in range(n):
             _png(tmp_path / "F001" / task / f"{i + 1}.png", np.full((12, 12), i * 10, np.uint8))
-            rows.append(f"F001/{task}/{i + 1}.png,F001,{'Development' if task == 'T2' else 'train'},{i % 2},{int(i == 6)},9")
+            rows.append(
+                f"F001/{task}/{i + 1}.png,F001,{'Development' if task == 'T2' else 'train'},{i % 2},{int(i == 6)},9"
+            )
     (tmp_path / "aus.csv").write_text("\n".join(rows) + "\n")
     data = read_source(cfg(format="au_table", root=str(tmp_path / "aus.csv"), sequence_length=3, action_units=[12, 1]))
     assert data.kind == "sequence"
@@ -329,8 +362,19 @@ def test_au_clips_prepare_with_the_chosen_action_units_in_order(tmp_path):
     from keras_fer.config import load_config
     from keras_fer.data.prepare import prepare
 
-    config = load_config(None, ["data.format=synthetic", "data.preset=bp4d", "data.num_samples=24", "data.sequence_length=6",
-                                "data.image_size=24", "data.channels=3", f"data.cache_dir={tmp_path}", "data.action_units=[12, 1, 4]"])
+    config = load_config(
+        None,
+        [
+            "data.format=synthetic",
+            "data.preset=bp4d",
+            "data.num_samples=24",
+            "data.sequence_length=6",
+            "data.image_size=24",
+            "data.channels=3",
+            f"data.cache_dir={tmp_path}",
+            "data.action_units=[12, 1, 4]",
+        ],
+    )
     prepared = prepare(config.data, progress=False)
     assert prepared.images.shape[1:] == (6, 24, 24, 3) and prepared.aus.shape[1] == 3
     assert prepared.meta["action_units"] == [12, 1, 4]

@@ -168,7 +168,9 @@ def test_bad_input_is_refused_and_nothing_is_half_written(tmp_path, monkeypatch)
 
 def test_cli_synth_summary_and_errors(tmp_path):
     out = tmp_path / "demo"
-    result = run_cli("data", "synth", "--preset", "jaffe", "--num", "14", "--out", str(out), "--quiet", "--workers", "1")
+    result = run_cli(
+        "data", "synth", "--preset", "jaffe", "--num", "14", "--out", str(out), "--quiet", "--workers", "1"
+    )
     assert result.returncode == 0, result.stderr
     assert "Rendered 14 jaffe images" in result.stdout and str(out) in result.stdout
     again = run_cli("data", "synth", "--preset", "jaffe", "--num", "14", "--out", str(out), "--quiet")
@@ -194,7 +196,13 @@ def test_a_script_without_a_main_guard_can_render_after_importing_tensorflow(tmp
         f"info = render_dataset('fer2013', {str(tmp_path / 'out')!r}, num=100, progress=False, workers=2)\n"
         "print('rendered', info['num'])\n"
     )
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=240, env={**__import__("os").environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={**__import__("os").environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "rendered 100" in result.stdout
 

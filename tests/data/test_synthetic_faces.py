@@ -3,7 +3,13 @@
 import numpy as np
 import pytest
 
-from keras_fer.data.synthetic.action_units import AU_INDEX, PROTOTYPES, Expression, neutral_expression, sample_expression
+from keras_fer.data.synthetic.action_units import (
+    AU_INDEX,
+    PROTOTYPES,
+    Expression,
+    neutral_expression,
+    sample_expression,
+)
 from keras_fer.data.synthetic.identity import sample_identity
 from keras_fer.data.synthetic.occluders import OCCLUDERS
 from keras_fer.data.synthetic.painter import Pose
@@ -13,13 +19,33 @@ from keras_fer.labels import AU_IDS, EMOTIONS
 SIZE = 160
 POSE = Pose(cx=SIZE / 2, cy=SIZE / 2, scale=SIZE * 0.35)
 # Where each AU acts, as a band of face height: brows, eyes, nose, mouth/jaw.
-REGION = {1: "brows", 2: "brows", 4: "brows", 5: "eyes", 6: "eyes", 7: "eyes", 9: "nose",
-          10: "mouth", 12: "mouth", 14: "mouth", 15: "mouth", 17: "mouth", 20: "mouth", 23: "mouth", 25: "mouth", 26: "mouth"}
+REGION = {
+    1: "brows",
+    2: "brows",
+    4: "brows",
+    5: "eyes",
+    6: "eyes",
+    7: "eyes",
+    9: "nose",
+    10: "mouth",
+    12: "mouth",
+    14: "mouth",
+    15: "mouth",
+    17: "mouth",
+    20: "mouth",
+    23: "mouth",
+    25: "mouth",
+    26: "mouth",
+}
 
 
 def _render(expr, subject=3, occluder=None):
     background = np.full((SIZE, SIZE, 3), 128, np.uint8)
-    image, mask, marks = compose(background, [FaceSpec(sample_identity(subject, 0, accessories=False), expr, POSE, occluder)], np.random.default_rng(0))
+    image, mask, marks = compose(
+        background,
+        [FaceSpec(sample_identity(subject, 0, accessories=False), expr, POSE, occluder)],
+        np.random.default_rng(0),
+    )
     return image.astype(np.int16), mask, marks[0]
 
 
@@ -88,7 +114,11 @@ def test_landmarks_follow_the_pose():
     background = np.zeros((200, 200, 3), np.uint8)
     who = sample_identity(0, 0)
     _, _, [a] = compose(background, [FaceSpec(who, neutral_expression(), Pose(100, 100, 50))], np.random.default_rng(0))
-    _, _, [b] = compose(background, [FaceSpec(who, neutral_expression(), Pose(120, 90, 50, roll=np.radians(20)))], np.random.default_rng(0))
+    _, _, [b] = compose(
+        background,
+        [FaceSpec(who, neutral_expression(), Pose(120, 90, 50, roll=np.radians(20)))],
+        np.random.default_rng(0),
+    )
     assert np.allclose(a["eyes"][:, 1], a["eyes"][0, 1], atol=0.5)  # level eyes at roll 0
     tilt = np.degrees(np.arctan2(*(b["eyes"][1] - b["eyes"][0])[::-1]))
     assert 17 < tilt < 23

@@ -8,10 +8,28 @@ LABELS = ["anger", "happiness", "neutral"]
 
 
 def metadata(mode, shape, align, sequence_length=1, extra=None):
-    return {"format": "keras_fer/1", "model": "tiny", "labels": LABELS, "mode": mode, "fps": None, "per_frame_outputs": False,
-            "input": {"name": "x", "shape": shape, "height": shape[-3], "width": shape[-2], "channels": shape[-1],
-                      "sequence_length": sequence_length, "dtype": "float32", "scale": 0.0, "zero_point": 0, "pixel_range": [0, 255]},
-            "align": align, **(extra or {})}
+    return {
+        "format": "keras_fer/1",
+        "model": "tiny",
+        "labels": LABELS,
+        "mode": mode,
+        "fps": None,
+        "per_frame_outputs": False,
+        "input": {
+            "name": "x",
+            "shape": shape,
+            "height": shape[-3],
+            "width": shape[-2],
+            "channels": shape[-1],
+            "sequence_length": sequence_length,
+            "dtype": "float32",
+            "scale": 0.0,
+            "zero_point": 0,
+            "pixel_range": [0, 255],
+        },
+        "align": align,
+        **(extra or {}),
+    }
 
 
 @pytest.fixture(scope="session")
@@ -32,15 +50,21 @@ def edge_models(tmp_path_factory):
     frame = keras.Model(inputs, keras.layers.Dense(3, activation="softmax")(x))
     data, _ = convert(frame, "float32")
     align = {"method": "eyes", "size": 32, "channels": 1, "eye_distance": 0.38, "eye_height": 0.36, "equalize": False}
-    paths = {"frame": folder / "frame.tflite", "plain": folder / "plain.tflite", "stream": folder / "stream.tflite",
-             "keras_frame": frame}
+    paths = {
+        "frame": folder / "frame.tflite",
+        "plain": folder / "plain.tflite",
+        "stream": folder / "stream.tflite",
+        "keras_frame": frame,
+    }
     paths["frame"].write_bytes(embed_metadata(data, metadata("frame", [1, 32, 32, 1], align)))
     paths["plain"].write_bytes(data)
     paths["mismatch"] = folder / "mismatch.tflite"
     paths["mismatch"].write_bytes(embed_metadata(data, metadata("frame", [1, 48, 48, 1], dict(align, size=48))))
     hybrid = build("hybrid_cnn_rnn", (4, 32, 32, 1), 3, rnn_units=8)
     data, spec = convert_streaming(hybrid, "float32")
-    paths["stream"].write_bytes(embed_metadata(data, metadata("streaming", [1, 4, 32, 32, 1], align, 4, {"streaming": spec})))
+    paths["stream"].write_bytes(
+        embed_metadata(data, metadata("streaming", [1, 4, 32, 32, 1], align, 4, {"streaming": spec}))
+    )
     paths["keras_stream"] = hybrid
     return paths
 

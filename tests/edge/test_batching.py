@@ -43,7 +43,7 @@ def test_many_faces_in_one_call_equal_one_call_each(edge_models):
     features = model.encode_many(frames)
     assert features.shape[0] == 6
     np.testing.assert_allclose(features, np.concatenate([model.encode(f) for f in frames]), atol=1e-6)
-    windows = [list(features[i:i + 4, None]) for i in range(3)] + [list(features[:2, None])]  # three full, one short
+    windows = [list(features[i : i + 4, None]) for i in range(3)] + [list(features[:2, None])]  # three full, one short
     together = model.replay_many(windows)
     apart = [model.replay(w) for w in windows]
     np.testing.assert_allclose(np.stack(together), np.stack(apart), atol=1e-6)
@@ -53,14 +53,19 @@ def test_many_faces_in_one_call_equal_one_call_each(edge_models):
 
 class _ThreeFaces:
     def detect(self, image, timestamp_ms=None):
-        return [Detection((10 + 60 * i, 10, 40, 40), 0.9, np.array([[22 + 60 * i, 24], [38 + 60 * i, 24]], np.float32)) for i in range(3)]
+        return [
+            Detection((10 + 60 * i, 10, 40, 40), 0.9, np.array([[22 + 60 * i, 24], [38 + 60 * i, 24]], np.float32))
+            for i in range(3)
+        ]
 
     def reset(self):
         pass
 
 
 def _run_three_faces(model, frames):
-    runner = EdgeRunner(model, _ThreeFaces(), max_faces=3, detect_every=1, resample=False, smoothing={"alpha": 1.0, "hold": 1})
+    runner = EdgeRunner(
+        model, _ThreeFaces(), max_faces=3, detect_every=1, resample=False, smoothing={"alpha": 1.0, "hold": 1}
+    )
     return [{r.track: r.probs for r in runner.process(f)} for f in frames]
 
 

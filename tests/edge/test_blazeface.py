@@ -51,7 +51,6 @@ def test_blazeface_finds_a_rendered_face_with_tensorflow_blocked(detector_model)
 def test_blazeface_recall_on_the_synthetic_clip(detector_model, tmp_path):
     """The issue's bar: recall >= 90% on fully visible faces of 80 px or more."""
     from benchmarks.detector_recall import measure_recall
-
     from keras_fer.data.synthetic import render_clip
 
     render_clip(tmp_path / "clip", seconds=12, seed=0, progress=False)
@@ -94,9 +93,21 @@ def _frames():
     rng = np.random.default_rng(1)
     frames = []
     for i, (height, width) in enumerate([(480, 640), (360, 360), (300, 520), (640, 360)]):
-        specs = [FaceSpec(sample_identity(3 + i, 0), sample_expression(rng, "happiness"), Pose(width // 3, height // 2, 45 + 12 * i))]
+        specs = [
+            FaceSpec(
+                sample_identity(3 + i, 0),
+                sample_expression(rng, "happiness"),
+                Pose(width // 3, height // 2, 45 + 12 * i),
+            )
+        ]
         if i % 2:
-            specs.append(FaceSpec(sample_identity(11 + i, 0), sample_expression(rng, "anger"), Pose(2 * width // 3 + 20, height // 2, 55)))
+            specs.append(
+                FaceSpec(
+                    sample_identity(11 + i, 0),
+                    sample_expression(rng, "anger"),
+                    Pose(2 * width // 3 + 20, height // 2, 55),
+                )
+            )
         frames.append(compose(np.full((height, width, 3), 140, np.uint8), specs, rng)[0])
     return frames
 
@@ -106,21 +117,28 @@ def test_decoding_equals_mediapipes_own(detector_model):
     scores and keypoints (to float precision), boxes within its integer rounding."""
     pytest.importorskip("mediapipe")
     import cv2
+    import mediapipe as mp
     from mediapipe.tasks.python import BaseOptions
     from mediapipe.tasks.python.vision import FaceDetector, FaceDetectorOptions, RunningMode
 
-    import mediapipe as mp
     from keras_fer.edge.blazeface import MIN_CONFIDENCE, BlazeFaceDetector
 
-    options = FaceDetectorOptions(base_options=BaseOptions(model_asset_path=str(detector_model)), running_mode=RunningMode.IMAGE,
-                                  min_detection_confidence=MIN_CONFIDENCE)
+    options = FaceDetectorOptions(
+        base_options=BaseOptions(model_asset_path=str(detector_model)),
+        running_mode=RunningMode.IMAGE,
+        min_detection_confidence=MIN_CONFIDENCE,
+    )
     reference = FaceDetector.create_from_options(options)
     ours = BlazeFaceDetector(detector_model)
     compared = 0
     try:
         for frame in _frames():
             h, w = frame.shape[:2]
-            theirs = reference.detect(mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)))).detections
+            theirs = reference.detect(
+                mp.Image(
+                    image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+                )
+            ).detections
             found = ours.detect(frame)
             assert len(found) == len(theirs) >= 1
             for mine, other in zip(found, theirs):

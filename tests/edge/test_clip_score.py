@@ -8,12 +8,21 @@ from keras_fer.edge.runner import FaceResult
 
 def _truth(tmp_path, frames):
     path = tmp_path / "ground_truth.jsonl"
-    path.write_text("".join(json.dumps({"frame": n, "t": n / 30, "faces": faces}) + "\n" for n, faces in enumerate(frames)))
+    path.write_text(
+        "".join(json.dumps({"frame": n, "t": n / 30, "faces": faces}) + "\n" for n, faces in enumerate(frames))
+    )
     return path
 
 
 def _face(track, x, visible=1.0, emotion="happiness", transition=False, height=100):
-    return {"track": track, "box": [x, 100, 100, 100], "visible": visible, "height": height, "emotion": emotion, "transition": transition}
+    return {
+        "track": track,
+        "box": [x, 100, 100, 100],
+        "visible": visible,
+        "height": height,
+        "emotion": emotion,
+        "transition": transition,
+    }
 
 
 def test_recall_switches_new_ids_after_a_gap_and_accuracy(tmp_path):
@@ -27,18 +36,25 @@ def test_recall_switches_new_ids_after_a_gap_and_accuracy(tmp_path):
     ]
     runner = [
         [FaceResult(1, (5, 105, 95, 95), "happiness", None), FaceResult(2, (300, 100, 100, 100), "neutral", None)],
-        [FaceResult(3, (5, 105, 95, 95), "happiness", None)],  # face 0 changed id while in view: a switch; face 1 missed
+        [
+            FaceResult(3, (5, 105, 95, 95), "happiness", None)
+        ],  # face 0 changed id while in view: a switch; face 1 missed
         [],  # face 0 missed (a transition frame: no emotion to score anyway)
         [FaceResult(3, (5, 105, 95, 95), "happiness", None)],  # wrong
         [],
-        [FaceResult(4, (0, 100, 100, 100), "anger", None), FaceResult(5, (300, 100, 100, 100), None, None),
-         FaceResult(6, (600, 100, 40, 40), "anger", None)],  # a new id after the gap; an unlabelled face; a false positive
+        [
+            FaceResult(4, (0, 100, 100, 100), "anger", None),
+            FaceResult(5, (300, 100, 100, 100), None, None),
+            FaceResult(6, (600, 100, 40, 40), "anger", None),
+        ],  # a new id after the gap; an unlabelled face; a false positive
     ]
     scorer = ClipScorer(_truth(tmp_path, frames), ["anger", "happiness", "neutral"])
     for n, results in enumerate(runner):
         scorer.add(n, results)
     scores = scorer.scores()
-    assert scores["faces_eligible"] == 5 and scores["recall"] == 0.8  # face 0 in frames 0-3 and 5 (hidden in 4 does not count), missed in 2
+    assert (
+        scores["faces_eligible"] == 5 and scores["recall"] == 0.8
+    )  # face 0 in frames 0-3 and 5 (hidden in 4 does not count), missed in 2
     assert scores["id_switches"] == 1 and scores["new_id_after_gap"] == 2  # face 0 (3 -> 4) and face 1 (2 -> 5)
     # scored: f0 frames 0, 1 (right), 3 (wrong), 5 (right); small f1 frame 0 (wrong: neutral vs happiness) only among all faces
     assert scores["emotion_scored"] == 4 and scores["emotion_accuracy"] == 0.75 and scores["not_yet_labelled"] == 1
@@ -69,7 +85,10 @@ def test_a_hidden_face_does_not_take_the_pairing_of_the_face_in_front(tmp_path):
     ]
     runner = [
         [FaceResult(1, (0, 100, 100, 100), "happiness", None), FaceResult(2, (200, 100, 100, 100), "happiness", None)],
-        [FaceResult(1, (115, 100, 100, 100), "happiness", None), FaceResult(2, (150, 100, 100, 100), "happiness", None)],
+        [
+            FaceResult(1, (115, 100, 100, 100), "happiness", None),
+            FaceResult(2, (150, 100, 100, 100), "happiness", None),
+        ],
         [FaceResult(1, (200, 100, 100, 100), "happiness", None), FaceResult(2, (40, 100, 100, 100), "happiness", None)],
     ]
     scorer = ClipScorer(_truth(tmp_path, frames), ["happiness"])

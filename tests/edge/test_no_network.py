@@ -53,9 +53,30 @@ def still(clip, tmp_path):
 
 def test_run_bench_and_predict_with_blazeface_open_no_socket(edge_models, clip, still, detector_model, tmp_path):
     commands = {
-        "run": ["run", "--model", str(edge_models["frame"]), "--source", str(clip / "clip.avi"), "--detector", "blazeface", "--max-frames", "20"],
-        "bench": ["bench", "--model", str(edge_models["stream"]), "--video", str(clip / "clip.avi"), "--truth", str(clip / "ground_truth.jsonl"),
-                  "--detector", "blazeface", "--max-frames", "20"],
+        "run": [
+            "run",
+            "--model",
+            str(edge_models["frame"]),
+            "--source",
+            str(clip / "clip.avi"),
+            "--detector",
+            "blazeface",
+            "--max-frames",
+            "20",
+        ],
+        "bench": [
+            "bench",
+            "--model",
+            str(edge_models["stream"]),
+            "--video",
+            str(clip / "clip.avi"),
+            "--truth",
+            str(clip / "ground_truth.jsonl"),
+            "--detector",
+            "blazeface",
+            "--max-frames",
+            "20",
+        ],
         "predict": ["predict", "--source", str(still), "--json", str(tmp_path / "faces.json")],
     }
     for name, args in commands.items():
@@ -67,7 +88,17 @@ def test_run_bench_and_predict_with_blazeface_open_no_socket(edge_models, clip, 
 
 
 def test_prepare_with_eye_alignment_opens_no_socket(detector_model, tmp_path):
-    out = _probe("data", "prepare", "data.format=synthetic", "data.preset=clip_sequences", "data.num_samples=4", "data.sequence_length=2",
-                 "data.align=eyes", "data.detector=blazeface", f"data.cache_dir={tmp_path / 'cache'}", "--quiet")
+    out = _probe(
+        "data",
+        "prepare",
+        "data.format=synthetic",
+        "data.preset=clip_sequences",
+        "data.num_samples=4",
+        "data.sequence_length=2",
+        "data.align=eyes",
+        "data.detector=blazeface",
+        f"data.cache_dir={tmp_path / 'cache'}",
+        "--quiet",
+    )
     assert out["code"] == 0
     assert out["network"] == [] and out["mediapipe"] == []

@@ -62,19 +62,34 @@ def test_cli_folder_skips_and_counts_bad_files_and_writes_json_rows(edge_models,
     (folder / "broken.jpg").write_bytes(b"not a jpeg")
     (folder / "notes.txt").write_text("ignored: not an image name")
     out = tmp_path / "rows.jsonl"
-    result = run_cli("predict", "--source", str(folder), "--model", str(edge_models["frame"]), "--no-detect", "--json", str(out))
+    result = run_cli(
+        "predict", "--source", str(folder), "--model", str(edge_models["frame"]), "--no-detect", "--json", str(out)
+    )
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [r["file"] for r in rows] == [str(p) for p in good]
     assert all(r["label"] in LABELS and set(r["probs"]) == set(LABELS) and r["frame"] == 0 for r in rows)
-    assert "2 faces in 2 images" in result.stderr and "skipped 1 unreadable" in result.stderr and "broken.jpg" in result.stderr
+    assert (
+        "2 faces in 2 images" in result.stderr
+        and "skipped 1 unreadable" in result.stderr
+        and "broken.jpg" in result.stderr
+    )
     assert not list(tmp_path.glob(".rows.jsonl.*")), "the report is renamed into place, no part file left"
 
 
 def test_cli_csv_has_a_column_per_label_and_glob_sources_work(edge_models, tmp_path):
     _faces(tmp_path, 3)
     out = tmp_path / "rows.csv"
-    result = run_cli("predict", "--source", str(tmp_path / "face*.png"), "--model", str(edge_models["frame"]), "--no-detect", "--csv", str(out))
+    result = run_cli(
+        "predict",
+        "--source",
+        str(tmp_path / "face*.png"),
+        "--model",
+        str(edge_models["frame"]),
+        "--no-detect",
+        "--csv",
+        str(out),
+    )
     assert result.returncode == 0, result.stderr
     with open(out, newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -85,17 +100,34 @@ def test_cli_csv_has_a_column_per_label_and_glob_sources_work(edge_models, tmp_p
 def test_cli_bad_single_inputs_exit_2_naming_the_input(edge_models, tmp_path):
     broken = tmp_path / "broken.png"
     broken.write_bytes(b"\x89PNG but not really")
-    for source, expected in ((broken, "broken.png"), (tmp_path / "missing.jpg", "missing.jpg"), (tmp_path / "none*.png", "matches no file")):
+    for source, expected in (
+        (broken, "broken.png"),
+        (tmp_path / "missing.jpg", "missing.jpg"),
+        (tmp_path / "none*.png", "matches no file"),
+    ):
         result = run_cli("predict", "--source", str(source), "--model", str(edge_models["frame"]), "--no-detect")
         assert result.returncode == 2 and expected in result.stderr, (source, result.stderr)
     result = run_cli("predict", "--source", str(broken), "--model", str(edge_models["frame"]), "--max-faces", "0")
     assert result.returncode == 2 and "--max-faces=0" in result.stderr
 
 
-def test_cli_video_rows_carry_track_ids_and_save_writes_the_annotated_video(edge_models, clip, detector_model, tmp_path):
+def test_cli_video_rows_carry_track_ids_and_save_writes_the_annotated_video(
+    edge_models, clip, detector_model, tmp_path
+):
     out = tmp_path / "rows.jsonl"
-    result = run_cli("predict", "--source", str(clip / "clip.avi"), "--model", str(edge_models["frame"]), "--json", str(out),
-                     "--max-frames", "12", "--save", str(tmp_path / "annotated"))
+    result = run_cli(
+        "predict",
+        "--source",
+        str(clip / "clip.avi"),
+        "--model",
+        str(edge_models["frame"]),
+        "--json",
+        str(out),
+        "--max-frames",
+        "12",
+        "--save",
+        str(tmp_path / "annotated"),
+    )
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert rows and all(isinstance(r["track"], int) for r in rows) and max(r["frame"] for r in rows) <= 11
@@ -103,13 +135,16 @@ def test_cli_video_rows_carry_track_ids_and_save_writes_the_annotated_video(edge
 
 
 def test_predictor_imports_from_the_top_level_without_tensorflow(edge_models):
-    result = run_python(f"""
+    result = run_python(
+        f"""
         import sys, numpy as np
         from keras_fer import Predictor
-        faces = Predictor({str(edge_models['frame'])!r}, detect=False).predict(np.zeros((32, 32), np.uint8))
+        faces = Predictor({str(edge_models["frame"])!r}, detect=False).predict(np.zeros((32, 32), np.uint8))
         assert "tensorflow" not in sys.modules
         print(faces[0].label)
-        """, block_tensorflow=True)
+        """,
+        block_tensorflow=True,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() in LABELS
 
@@ -123,7 +158,7 @@ def test_a_fault_inside_the_loop_is_exit_1_not_a_usage_error(edge_models, clip):
         def broken(self, frame, decode_seconds=0.0):
             raise ValueError("an internal inconsistency")
         runner.EdgeRunner.process = broken
-        sys.exit(main(["run", "--model", {str(edge_models['frame'])!r}, "--source", {str(clip / 'clip.avi')!r}, "--detector", "haar", "--no-events"]))
+        sys.exit(main(["run", "--model", {str(edge_models["frame"])!r}, "--source", {str(clip / "clip.avi")!r}, "--detector", "haar", "--no-events"]))
         """
     result = run_python(code)
     assert result.returncode == 1 and "ValueError: an internal inconsistency" in result.stderr, result.stderr[-1500:]
@@ -133,12 +168,15 @@ def test_a_fault_inside_the_loop_is_exit_1_not_a_usage_error(edge_models, clip):
 
 def test_cli_predict_runs_with_tensorflow_blocked(edge_models, tmp_path):
     _faces(tmp_path, 1)
-    result = run_python(f"""
+    result = run_python(
+        f"""
         import sys
         from keras_fer.cli import main
-        code = main(["predict", "--source", {str(tmp_path / 'face0.png')!r}, "--model", {str(edge_models['frame'])!r}, "--no-detect", "--json"])
+        code = main(["predict", "--source", {str(tmp_path / "face0.png")!r}, "--model", {str(edge_models["frame"])!r}, "--no-detect", "--json"])
         assert "tensorflow" not in sys.modules
         sys.exit(code)
-        """, block_tensorflow=True)
+        """,
+        block_tensorflow=True,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert '"label"' in result.stdout

@@ -31,7 +31,19 @@ def test_a_model_without_metadata_or_with_a_wrong_input_fails_at_start(edge_mode
     broken.write_bytes(edge_models["frame"].read_bytes()[:300])
     result = run_cli("run", "--model", str(broken), "--source", "0", "--detector", "haar")
     assert result.returncode == 2 and "broken.tflite" in result.stderr and "export it again" in result.stderr
-    result = run_cli("run", "--model", str(edge_models["frame"]), "--source", "0", "--detector", "haar", "--smoothing", "majority", "--smooth-window", "0")
+    result = run_cli(
+        "run",
+        "--model",
+        str(edge_models["frame"]),
+        "--source",
+        "0",
+        "--detector",
+        "haar",
+        "--smoothing",
+        "majority",
+        "--smooth-window",
+        "0",
+    )
     assert result.returncode == 2 and "window=0" in result.stderr  # before any camera opens
 
 
@@ -105,7 +117,11 @@ def test_events_label_every_tracked_face_and_ids_stay_stable(edge_models):
     # its buffer with it), but within the 2 s a lost track can be revived: it keeps its id
     assert len(ids) == 1
     assert all(r.label in LABELS and abs(r.probs.sum() - 1) < 1e-4 for _, r in tracked)
-    assert summary["frames"] == 90 and summary["faces"] == 1 and set(summary["ms"]) == {"decode", "detect", "align", "infer", "total"}
+    assert (
+        summary["frames"] == 90
+        and summary["faces"] == 1
+        and set(summary["ms"]) == {"decode", "detect", "align", "infer", "total"}
+    )
     assert not runner.states or set(runner.states) <= ids
 
 
@@ -142,15 +158,25 @@ def test_the_runner_crop_is_data_prepare_crop(tmp_path, detector_model):
 
     from keras_fer.config import load_config
     from keras_fer.data.prepare import prepare
+    from keras_fer.data.sources import read_source
     from keras_fer.edge.align import AlignRecipe
     from keras_fer.edge.blazeface import BlazeFaceDetector
     from keras_fer.edge.face_crop import face_crop
     from keras_fer.edge.tracker import FaceTracker
 
-    from keras_fer.data.sources import read_source
-
-    config = load_config(None, ["data.format=synthetic", "data.preset=clip_sequences", "data.num_samples=7", "data.sequence_length=2",
-                                "data.align=eyes", "data.detector=blazeface", "data.image_size=48", f"data.cache_dir={tmp_path / 'cache'}"])
+    config = load_config(
+        None,
+        [
+            "data.format=synthetic",
+            "data.preset=clip_sequences",
+            "data.num_samples=7",
+            "data.sequence_length=2",
+            "data.align=eyes",
+            "data.detector=blazeface",
+            "data.image_size=48",
+            f"data.cache_dir={tmp_path / 'cache'}",
+        ],
+    )
     prepared = prepare(config.data, workers=1, progress=False)
     paths = {record.key: record.paths for record in read_source(config.data).records}
     recipe = AlignRecipe(method="eyes", size=48, channels=1)
@@ -185,12 +211,18 @@ def _long_video(clip, path, repeats):
 def test_sigterm_ends_the_run_cleanly_with_whole_jsonl_lines(edge_models, clip, tmp_path):
     video = _long_video(clip, tmp_path / "long.avi", 20)  # 1,800 frames: still running when the signal comes
     events = tmp_path / "events.jsonl"
-    code = ("import sys; from keras_fer.cli import main; "
-            f"sys.exit(main(['run', '--model', {str(edge_models['stream'])!r}, '--source', {str(video)!r}, "
-            f"'--detector', 'haar', '--detect-every', '1', '--jsonl', {str(events)!r}]))")
-    process = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"))
+    code = (
+        "import sys; from keras_fer.cli import main; "
+        f"sys.exit(main(['run', '--model', {str(edge_models['stream'])!r}, '--source', {str(video)!r}, "
+        f"'--detector', 'haar', '--detect-every', '1', '--jsonl', {str(events)!r}]))"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], stderr=subprocess.PIPE, text=True, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+    )
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and (not events.exists() or events.stat().st_size < 2000) and process.poll() is None:
+    while (
+        time.monotonic() < deadline and (not events.exists() or events.stat().st_size < 2000) and process.poll() is None
+    ):
         time.sleep(0.02)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
@@ -209,8 +241,8 @@ def test_the_loop_runs_with_tensorflow_blocked(edge_models, clip):
         import json, sys
         from keras_fer.edge.session import run_session
         from keras_fer.edge.clip_score import ClipScorer
-        scorer = ClipScorer({str(clip / 'ground_truth.jsonl')!r}, ['anger', 'happiness', 'neutral'])
-        summary = run_session({str(edge_models['stream'])!r}, {str(clip / 'clip.avi')!r}, detector='haar', events=None,
+        scorer = ClipScorer({str(clip / "ground_truth.jsonl")!r}, ['anger', 'happiness', 'neutral'])
+        summary = run_session({str(edge_models["stream"])!r}, {str(clip / "clip.avi")!r}, detector='haar', events=None,
                               log=lambda m: None, on_frame=lambda f, r: scorer.add(f.index, r))
         assert 'tensorflow' not in sys.modules
         print(json.dumps(dict(summary, **scorer.scores())))
@@ -229,8 +261,16 @@ def test_save_writes_the_annotated_video_only_when_the_run_ends(edge_models, cli
 
     out = tmp_path / "annotated.avi"
     seen = []
-    summary = run_session(edge_models["frame"], clip / "clip.avi", detector="haar", events=None, save=out, max_frames=30,
-                          log=lambda m: None, on_frame=lambda f, r: seen.append(out.exists()))
+    summary = run_session(
+        edge_models["frame"],
+        clip / "clip.avi",
+        detector="haar",
+        events=None,
+        save=out,
+        max_frames=30,
+        log=lambda m: None,
+        on_frame=lambda f, r: seen.append(out.exists()),
+    )
     assert not any(seen)  # a partial file never takes the name
     capture = cv2.VideoCapture(str(out))
     assert int(capture.get(cv2.CAP_PROP_FRAME_COUNT)) == summary["frames"] == 30
@@ -238,20 +278,47 @@ def test_save_writes_the_annotated_video_only_when_the_run_ends(edge_models, cli
 
 
 def test_bench_json_has_the_contract_keys_and_the_scores(edge_models, clip):
-    result = run_cli("bench", "--model", str(edge_models["stream"]), "--video", str(clip / "clip.avi"),
-                     "--truth", str(clip / "ground_truth.jsonl"), "--detector", "haar", "--json", "--smoothing", "majority", "--smooth-window", "5")
+    result = run_cli(
+        "bench",
+        "--model",
+        str(edge_models["stream"]),
+        "--video",
+        str(clip / "clip.avi"),
+        "--truth",
+        str(clip / "ground_truth.jsonl"),
+        "--detector",
+        "haar",
+        "--json",
+        "--smoothing",
+        "majority",
+        "--smooth-window",
+        "5",
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["smoothing"] == {"method": "majority", "alpha": 0.3, "window": 5, "margin": 0.1, "hold": 3}
     assert summary["frames"] == 90 and summary["fps"] > 0 and summary["faces"] >= 1
-    assert set(summary["ms"]) == {"decode", "detect", "align", "infer", "total"} and summary["ms"]["total"]["p99"] >= summary["ms"]["total"]["p50"]
+    assert (
+        set(summary["ms"]) == {"decode", "detect", "align", "infer", "total"}
+        and summary["ms"]["total"]["p99"] >= summary["ms"]["total"]["p50"]
+    )
     assert {"recall", "id_switches_per_1000_frames", "emotion_accuracy"} <= set(summary["accuracy"])
 
 
 def test_display_without_a_desktop_is_a_clear_error_at_start(edge_models, clip):
     # Without the check OpenCV's Qt backend aborts the process at the first window (seen here).
     env = {"DISPLAY": "", "WAYLAND_DISPLAY": ""}  # empty counts as unset
-    result = run_cli("run", "--model", str(edge_models["frame"]), "--source", str(clip / "clip.avi"), "--detector", "haar", "--display", env=env)
+    result = run_cli(
+        "run",
+        "--model",
+        str(edge_models["frame"]),
+        "--source",
+        str(clip / "clip.avi"),
+        "--detector",
+        "haar",
+        "--display",
+        env=env,
+    )
     assert result.returncode == 2 and "--display" in result.stderr and "--save" in result.stderr
 
 
@@ -266,6 +333,8 @@ def test_display_shows_annotated_frames_and_q_stops(edge_models, clip, monkeypat
     monkeypatch.setattr(cv2, "imshow", lambda name, image: shown.append(image.shape))
     monkeypatch.setattr(cv2, "waitKey", lambda delay: next(keys, -1))
     monkeypatch.setattr(cv2, "destroyAllWindows", lambda: closed.append(True))
-    summary = run_session(edge_models["frame"], clip / "clip.avi", detector="haar", events=None, display=True, log=lambda m: None)
+    summary = run_session(
+        edge_models["frame"], clip / "clip.avi", detector="haar", events=None, display=True, log=lambda m: None
+    )
     assert summary["frames"] == len(shown) == 5 and summary["stopped_by_signal"]
     assert shown[0] == (480, 640, 3) and closed == [True]

@@ -43,7 +43,11 @@ def test_source_kinds_and_the_jetson_pipeline():
     assert source_kind("0") == "camera" and source_kind("/dev/video2") == "v4l2"
     assert source_kind("rtsp://10.0.0.2/stream") == "url" and source_kind("clip.avi") == "file"
     pipeline = jetson_csi_pipeline(sensor_id=1)
-    assert source_kind(pipeline) == "gstreamer" and "nvarguscamerasrc sensor-id=1" in pipeline and pipeline.endswith("appsink drop=true max-buffers=1")
+    assert (
+        source_kind(pipeline) == "gstreamer"
+        and "nvarguscamerasrc sensor-id=1" in pipeline
+        and pipeline.endswith("appsink drop=true max-buffers=1")
+    )
     with pytest.raises(FileNotFoundError, match="no-such.avi"):
         open_source("no-such.avi")
 

@@ -113,13 +113,16 @@ def test_buffer_stride_full_window_and_reset_on_gap():
 
 
 def test_edge_pieces_import_without_tensorflow():
-    result = run_python("""
+    result = run_python(
+        """
         from keras_fer.edge.tracker import FaceTracker
         from keras_fer.edge.smoothing import LabelSmoother
         from keras_fer.edge.buffers import FrameBuffer
         from keras_fer.edge import read_metadata
         from keras_fer.edge.interpreter import interpreter_class
         print(interpreter_class()[1])
-    """, block_tensorflow=True)
+    """,
+        block_tensorflow=True,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "ai_edge_litert"

@@ -1,7 +1,6 @@
 """Every registered model converts with builtin ops only (int8, float fallback allowed); the int8 form
 of the edge models is integer throughout; metadata round trip and bad-file errors."""
 
-import json
 
 import numpy as np
 import pytest
@@ -20,8 +19,8 @@ def _tiny(name):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(TINY))
 def test_every_model_converts_to_builtin_ops(name):
-    from keras_fer.export.convert import convert, float_islands
     from keras_fer.edge.interpreter import make_interpreter
+    from keras_fer.export.convert import convert, float_islands
     from keras_fer.export.embed import operators
 
     model = _tiny(name)
@@ -93,8 +92,13 @@ def test_int8_spatial_transformer_samples_where_the_float_one_does():
 
     image = keras.Input((32, 32, 1))
     scaled = keras.layers.Rescaling(1 / 255.0)(image)
-    theta = keras.layers.Dense(6, kernel_initializer="zeros", bias_initializer=keras.initializers.Constant(
-        [0.85 * np.cos(0.3), -0.85 * np.sin(0.3), 0.1, 0.85 * np.sin(0.3), 0.85 * np.cos(0.3), -0.15]))(keras.layers.Flatten()(scaled))
+    theta = keras.layers.Dense(
+        6,
+        kernel_initializer="zeros",
+        bias_initializer=keras.initializers.Constant(
+            [0.85 * np.cos(0.3), -0.85 * np.sin(0.3), 0.1, 0.85 * np.sin(0.3), 0.85 * np.cos(0.3), -0.15]
+        ),
+    )(keras.layers.Flatten()(scaled))
     sampler = AffineSampler()
     model = keras.Model(image, sampler([scaled, theta]))
     rng = np.random.default_rng(0)
@@ -145,10 +149,13 @@ def test_metadata_reads_with_tensorflow_blocked(tmp_path):
 
     data, _ = convert(_tiny("frame_cnn"), "float32")
     (tmp_path / "m.tflite").write_bytes(embed_metadata(data, {"labels": ["a", "b", "c"]}))
-    result = run_python(f"""
+    result = run_python(
+        f"""
         from keras_fer.edge import read_metadata
-        print(read_metadata({str(tmp_path / 'm.tflite')!r})["labels"])
-    """, block_tensorflow=True)
+        print(read_metadata({str(tmp_path / "m.tflite")!r})["labels"])
+    """,
+        block_tensorflow=True,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "['a', 'b', 'c']" in result.stdout
 

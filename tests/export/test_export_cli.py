@@ -8,30 +8,54 @@ from tests.conftest import run_cli
 
 def _train(tmp_path, name, *overrides):
     """A one- or two-epoch run of a tiny model on synthetic data, in tmp_path/name."""
-    result = run_cli("train", "--quiet", f"data.cache_dir={tmp_path / 'cache'}", "split.kind=ratio", f"run.dir={tmp_path}", f"run.name={name}", *overrides)
+    result = run_cli(
+        "train",
+        "--quiet",
+        f"data.cache_dir={tmp_path / 'cache'}",
+        "split.kind=ratio",
+        f"run.dir={tmp_path}",
+        f"run.name={name}",
+        *overrides,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return tmp_path / name
 
 
 def test_export_all_quants_of_a_run(tmp_path):
-    _train(tmp_path, "r", "data.preset=easy", "data.num_samples=140", "data.image_size=32", "model.name=frame_cnn", "train.epochs=2")
+    _train(
+        tmp_path,
+        "r",
+        "data.preset=easy",
+        "data.num_samples=140",
+        "data.image_size=32",
+        "model.name=frame_cnn",
+        "train.epochs=2",
+    )
     notes = tmp_path / "notes.md"
     notes.write_text("## Licence\n\nTrained on synthetic faces; no licence restrictions.\n")
-    result = run_cli("export", "--run", str(tmp_path / "r"), "--all", "--calibration-steps", "20", "--card-notes", str(notes))
+    result = run_cli(
+        "export", "--run", str(tmp_path / "r"), "--all", "--calibration-steps", "20", "--card-notes", str(notes)
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "below 100" in result.stdout  # the calibration warning
     card = (tmp_path / "r" / "export" / "MODEL_CARD.md").read_text()
     metrics = json.loads((tmp_path / "r" / "metrics.json").read_text())
-    assert "Model card: frame_cnn (int8)" in card and "no licence restrictions" in card and "frame_cnn_int8.tflite" in card
+    assert (
+        "Model card: frame_cnn (int8)" in card and "no licence restrictions" in card and "frame_cnn_int8.tflite" in card
+    )
     assert all(f"| {name} | " in card for name in metrics["classes"]) and f"{metrics['accuracy']:.4f}" in card
-    bad = run_cli("export", "--run", str(tmp_path / "r"), "--quant", "float32", "--card-notes", str(tmp_path / "missing.md"))
+    bad = run_cli(
+        "export", "--run", str(tmp_path / "r"), "--quant", "float32", "--card-notes", str(tmp_path / "missing.md")
+    )
     assert bad.returncode == 2 and "missing.md" in bad.stderr
     report = json.loads((tmp_path / "r" / "export" / "report.json").read_text())
     assert set(report["quants"]) == {"float32", "float16", "dynamic", "int8"}
     float32, int8 = report["quants"]["float32"], report["quants"]["int8"]
     assert float32["agreement"] == 1.0 and float32["max_abs_diff"] < 1e-4
     assert int8["size_bytes"] < 0.5 * float32["size_bytes"]
-    assert {"p50", "p99"} <= set(int8["latency_ms_2_threads"]) and int8["num_samples"] == report["quants"]["dynamic"]["num_samples"] > 0
+    assert {"p50", "p99"} <= set(int8["latency_ms_2_threads"]) and int8["num_samples"] == report["quants"]["dynamic"][
+        "num_samples"
+    ] > 0
     assert (tmp_path / "r" / "export" / "report.md").read_text().count("|") > 40
 
     from keras_fer.edge import read_metadata
@@ -44,7 +68,9 @@ def test_export_all_quants_of_a_run(tmp_path):
     assert meta["flip_average"] is False
 
     # Flip averaging baked into the file: a face and its mirror image give the same output.
-    result = run_cli("export", "--run", str(tmp_path / "r"), "--quant", "float32", "--calibration-steps", "20", "--flip-average")
+    result = run_cli(
+        "export", "--run", str(tmp_path / "r"), "--quant", "float32", "--calibration-steps", "20", "--flip-average"
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     path = tmp_path / "r" / "export" / "frame_cnn_float32.tflite"
     meta = read_metadata(path)
@@ -67,7 +93,15 @@ def test_export_all_quants_of_a_run(tmp_path):
 def test_saved_model_and_onnx_carry_the_metadata(tmp_path):
     import onnx
 
-    _train(tmp_path, "r", "data.preset=easy", "data.num_samples=70", "data.image_size=32", "model.name=frame_cnn", "train.epochs=1")
+    _train(
+        tmp_path,
+        "r",
+        "data.preset=easy",
+        "data.num_samples=70",
+        "data.image_size=32",
+        "model.name=frame_cnn",
+        "train.epochs=1",
+    )
     result = run_cli("export", "--run", str(tmp_path / "r"), "--format", "saved_model", "onnx")
     assert result.returncode == 0, result.stderr[-2000:]
     out = tmp_path / "r" / "export"
@@ -80,17 +114,31 @@ def test_saved_model_and_onnx_carry_the_metadata(tmp_path):
 
 
 def test_sequence_run_exports_a_streaming_artifact(tmp_path):
-    _train(tmp_path, "h", "data.preset=easy_sequences", "data.num_samples=60", "data.sequence_length=4", "data.image_size=32",
-           "model.name=hybrid_cnn_rnn", "model.options.rnn_units=16", "train.epochs=1")
+    _train(
+        tmp_path,
+        "h",
+        "data.preset=easy_sequences",
+        "data.num_samples=60",
+        "data.sequence_length=4",
+        "data.image_size=32",
+        "model.name=hybrid_cnn_rnn",
+        "model.options.rnn_units=16",
+        "train.epochs=1",
+    )
     result = run_cli("export", "--run", str(tmp_path / "h"), "--quant", "float32")
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads((tmp_path / "h" / "export" / "report.json").read_text())
     assert report["streaming"]["available"] and report["streaming"]["float32"]["agreement"] == 1.0
     assert report["streaming"]["float32"]["max_abs_diff"] < 1e-4
-    assert report["streaming"]["float32"]["replay"]["agreement"] == 1.0 and report["streaming"]["float32"]["replay"]["max_abs_diff"] < 1e-4
+    assert (
+        report["streaming"]["float32"]["replay"]["agreement"] == 1.0
+        and report["streaming"]["float32"]["replay"]["max_abs_diff"] < 1e-4
+    )
 
     from keras_fer.edge import read_metadata
 
     meta = read_metadata(tmp_path / "h" / "export" / "hybrid_cnn_rnn_float32_stream.tflite")
-    assert meta["mode"] == "streaming" and meta["streaming"]["state_sizes"] == [16] * 6  # one state per IRNN layer (6 by default, Table 3)
+    assert (
+        meta["mode"] == "streaming" and meta["streaming"]["state_sizes"] == [16] * 6
+    )  # one state per IRNN layer (6 by default, Table 3)
     assert read_metadata(tmp_path / "h" / "export" / "hybrid_cnn_rnn_float32.tflite")["mode"] == "windowed"

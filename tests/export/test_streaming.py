@@ -73,7 +73,9 @@ def test_int8_streaming_traces_the_export_forms():
 
     image = keras.Input((16, 16, 1))
     scaled = keras.layers.Rescaling(1 / 255.0)(image)
-    theta = keras.layers.Dense(6, bias_initializer=keras.initializers.Constant([0.9, 0.1, 0.05, -0.1, 0.9, 0.0]))(keras.layers.Flatten()(scaled))
+    theta = keras.layers.Dense(6, bias_initializer=keras.initializers.Constant([0.9, 0.1, 0.05, -0.1, 0.9, 0.0]))(
+        keras.layers.Flatten()(scaled)
+    )
     sampled = AffineSampler()([scaled, theta])
     frame = keras.Model(image, keras.layers.Dense(8, activation="relu")(keras.layers.Flatten()(sampled)), name="frame")
     frames = keras.Input((3, 16, 16, 1), name="frames")

@@ -7,7 +7,6 @@ are the ones checked. Figures print with `pytest -s`.
 
 import time
 
-import numpy as np
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -25,20 +24,33 @@ def _learn(tmp_path_factory, name, epochs, lr=1e-3, sequence=False, image_size=4
 
     cache = tmp_path_factory.getbasetemp() / "learnability-cache"
     preset = ["data.preset=easy_sequences", "data.sequence_length=8"] if sequence else ["data.preset=easy"]
-    config = load_config(None, preset + [f"data.cache_dir={cache}", f"data.image_size={image_size}", "split.kind=ratio", "split.ratios=[0.7, 0.1, 0.2]"])
+    config = load_config(
+        None,
+        preset
+        + [
+            f"data.cache_dir={cache}",
+            f"data.image_size={image_size}",
+            "split.kind=ratio",
+            "split.ratios=[0.7, 0.1, 0.2]",
+        ],
+    )
     prepared = prepare(config.data, progress=False)
     fold = make_split(prepared.labels, prepared.subjects, prepared.splits, config.split, seed=0).folds[0]
     keras.utils.set_random_seed(0)
     shape = prepared.images.shape[1:] if sequence else prepared.images.shape[2:]
     model = build(name, shape, len(prepared.classes), **options)
     model.compile(keras.optimizers.Adam(lr), "sparse_categorical_crossentropy", metrics=["accuracy"])
-    train = make_dataset(prepared, fold["train"], training=True, batch_size=32, augment=config.augment, seed=0, deterministic=True)
+    train = make_dataset(
+        prepared, fold["train"], training=True, batch_size=32, augment=config.augment, seed=0, deterministic=True
+    )
     test = make_dataset(prepared, fold["test"], training=False, batch_size=64)
     start = time.perf_counter()
     model.fit(train, epochs=epochs, verbose=0)
     accuracy = model.evaluate(test, verbose=0)[1]
-    print(f"{name}: test accuracy {accuracy:.3f} on {len(fold['test'])} held-out samples after {epochs} epochs, "
-          f"{time.perf_counter() - start:.0f} s, {model.count_params():,} parameters")
+    print(
+        f"{name}: test accuracy {accuracy:.3f} on {len(fold['test'])} held-out samples after {epochs} epochs, "
+        f"{time.perf_counter() - start:.0f} s, {model.count_params():,} parameters"
+    )
     return accuracy
 
 
@@ -55,11 +67,15 @@ def _train_config(tmp_path, config_name: str) -> float:
     from keras_fer.training import train
 
     config_file = Path(__file__).resolve().parents[2] / "configs" / config_name
-    config = load_config(config_file, [f"data.cache_dir={tmp_path / 'cache'}", f"run.dir={tmp_path}", "data.deterministic=true"])
+    config = load_config(
+        config_file, [f"data.cache_dir={tmp_path / 'cache'}", f"run.dir={tmp_path}", "data.deterministic=true"]
+    )
     start = time.perf_counter()
     result = train(config, progress=False, log=lambda *_: None)
     accuracy = result.metrics["accuracy"]
-    print(f"{config_name}: test accuracy {accuracy:.3f} on {result.metrics['num_samples']} samples, {time.perf_counter() - start:.0f} s")
+    print(
+        f"{config_name}: test accuracy {accuracy:.3f} on {result.metrics['num_samples']} samples, {time.perf_counter() - start:.0f} s"
+    )
     return accuracy
 
 

@@ -81,8 +81,17 @@ def test_affine_sampler_forms_compute_the_same_function(size):
     image = rng.uniform(0, 1, (4,) + size + (2,)).astype(np.float32)
     angle = np.array([0.0, 0.3, -1.2, 2.5])
     zoom = np.array([1.0, 0.8, 1.3, 0.6])
-    theta = np.stack([zoom * np.cos(angle), -zoom * np.sin(angle), [0, 0.2, -0.7, 0.45],
-                      zoom * np.sin(angle), zoom * np.cos(angle), [0, -0.3, 0.5, 1.1]], axis=1).astype(np.float32)
+    theta = np.stack(
+        [
+            zoom * np.cos(angle),
+            -zoom * np.sin(angle),
+            [0, 0.2, -0.7, 0.45],
+            zoom * np.sin(angle),
+            zoom * np.cos(angle),
+            [0, -0.3, 0.5, 1.1],
+        ],
+        axis=1,
+    ).astype(np.float32)
     gather = AffineSampler()([image, theta]).numpy()
     matmul = AffineSampler(form="matmul")([image, theta]).numpy()
     assert np.abs(gather).max() > 0.1 and (gather == 0).any(), "the cases sample inside and outside"
@@ -92,13 +101,17 @@ def test_affine_sampler_forms_compute_the_same_function(size):
         AffineSampler(form="nearest")
 
 
-@pytest.mark.parametrize("kernel, padding, strides", [(3, "same", 1), ((2, 3, 1), "valid", 1), ((3, 3, 3), "same", (1, 2, 2))])
+@pytest.mark.parametrize(
+    "kernel, padding, strides", [(3, "same", 1), ((2, 3, 1), "valid", 1), ((3, 3, 3), "same", (1, 2, 2))]
+)
 def test_offset_sum_conv3d_export_form_is_the_same_convolution(kernel, padding, strides):
     """The int8 export form (a sum of Conv2D over time offsets) computes what Conv3D does."""
     from keras_fer.models.offset_sum_conv3d import OffsetSumConv3D
 
     x = np.random.default_rng(4).normal(size=(2, 5, 9, 8, 3)).astype(np.float32)
-    layer = OffsetSumConv3D(4, kernel, strides=strides, padding=padding, activation="relu", bias_initializer="glorot_uniform")
+    layer = OffsetSumConv3D(
+        4, kernel, strides=strides, padding=padding, activation="relu", bias_initializer="glorot_uniform"
+    )
     native = layer(x).numpy()
     layer.form = "offsets"
     np.testing.assert_allclose(layer(x).numpy(), native, atol=1e-5)
@@ -119,7 +132,9 @@ def test_export_forms_reach_layers_nested_in_wrappers_and_sub_models():
     from keras_fer.models.spatial_transformer import AffineSampler
 
     image = keras.Input((12, 12, 1))
-    theta = keras.layers.Dense(6, bias_initializer=keras.initializers.Constant([0.9, 0.1, 0.05, -0.1, 0.9, 0.0]))(keras.layers.Flatten()(image))
+    theta = keras.layers.Dense(6, bias_initializer=keras.initializers.Constant([0.9, 0.1, 0.05, -0.1, 0.9, 0.0]))(
+        keras.layers.Flatten()(image)
+    )
     sampler = AffineSampler(name="deep")
     frame = keras.Model(image, sampler([image, theta]), name="frame")
     frames = keras.Input((3, 12, 12, 1))
@@ -149,9 +164,13 @@ def test_per_image_standardize_gives_each_frame_zero_mean_unit_std_and_survives_
     model = build("hybrid_cnn_rnn", (32, 32, 1), 3, fc_units=8, standardize=True)
     layer = model.get_layer("frame_cnn").get_layer("standardize")
     rng = np.random.default_rng(0)
-    images = np.stack([rng.uniform(0, 60, (32, 32, 1)), rng.uniform(100, 255, (32, 32, 1)), np.full((32, 32, 1), 80.0)]).astype("float32")
+    images = np.stack(
+        [rng.uniform(0, 60, (32, 32, 1)), rng.uniform(100, 255, (32, 32, 1)), np.full((32, 32, 1), 80.0)]
+    ).astype("float32")
     out = layer(images).numpy()
-    assert np.allclose(out[:2].mean(axis=(1, 2, 3)), 0, atol=1e-4) and np.allclose(out[:2].std(axis=(1, 2, 3)), 1, atol=1e-2)
+    assert np.allclose(out[:2].mean(axis=(1, 2, 3)), 0, atol=1e-4) and np.allclose(
+        out[:2].std(axis=(1, 2, 3)), 1, atol=1e-2
+    )
     assert np.all(np.isfinite(out[2])) and np.allclose(out[2], 0), "a flat image stays flat, no division by zero"
     # brightness and contrast changes of a face no longer reach the CNN
     np.testing.assert_allclose(layer(images[:1] * 0.5 + 20).numpy(), out[:1], atol=1e-2)

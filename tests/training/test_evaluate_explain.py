@@ -10,8 +10,18 @@ from tests.conftest import run_cli
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     base = tmp_path_factory.mktemp("runs")
-    result = run_cli("train", "--quiet", "data.preset=easy", "data.num_samples=140", f"data.cache_dir={base / 'cache'}", "model.name=deep_emotion",
-                     "split.kind=ratio", "train.epochs=1", f"run.dir={base}", "run.name=de")
+    result = run_cli(
+        "train",
+        "--quiet",
+        "data.preset=easy",
+        "data.num_samples=140",
+        f"data.cache_dir={base / 'cache'}",
+        "model.name=deep_emotion",
+        "split.kind=ratio",
+        "train.epochs=1",
+        f"run.dir={base}",
+        "run.name=de",
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return base / "de"
 
@@ -26,7 +36,9 @@ def test_evaluate_matches_the_training_summary(run):
 
 def test_evaluate_on_another_dataset_maps_labels_by_name(run, tmp_path):
     # The easy_sequences preset has no neutral class; its six classes map onto the model's seven.
-    result = run_cli("evaluate", "--run", str(run), "data.preset=jaffe", "data.num_samples=60", f"data.cache_dir={tmp_path}")
+    result = run_cli(
+        "evaluate", "--run", str(run), "data.preset=jaffe", "data.num_samples=60", f"data.cache_dir={tmp_path}"
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "label mapping" in result.stdout and "happiness->happiness" in result.stdout
     out = json.loads((run / "evaluation" / "evaluation.json").read_text())
@@ -53,7 +65,12 @@ def test_explain_occlusion_finds_the_informative_patch():
     corner = keras.layers.Cropping2D(((0, 12), (0, 12)))(inputs)
     # Class 0 scores sigmoid(0.1 * sum(corner) - 1), class 1 a constant 0.5: zeroing the corner flips the label.
     flat = keras.layers.Flatten()(corner)
-    first = keras.layers.Dense(1, activation="sigmoid", kernel_initializer=keras.initializers.Constant(0.1), bias_initializer=keras.initializers.Constant(-1.0))(flat)
+    first = keras.layers.Dense(
+        1,
+        activation="sigmoid",
+        kernel_initializer=keras.initializers.Constant(0.1),
+        bias_initializer=keras.initializers.Constant(-1.0),
+    )(flat)
     second = keras.layers.Dense(1, activation="sigmoid", kernel_initializer="zeros")(flat)
     model = keras.Model(inputs, keras.layers.Concatenate()([first, second]))
     drop, changed, label, _ = occlusion_map(model, np.full((16, 16, 1), 5.0, np.float32), patch=4, stride=4)

@@ -9,7 +9,6 @@ import json
 
 import pytest
 
-from keras_fer.models import available
 from tests.models.test_models import TINY
 
 pytestmark = pytest.mark.slow
@@ -28,10 +27,27 @@ def test_model_trains_one_epoch_end_to_end(name, cache, tmp_path):
     shape, options = TINY[name]
     sequence = len(shape) == 4 or name in ("rnn", "lstm")
     size, channels = (32, 1) if name in ("rnn", "lstm") else (shape[-2], shape[-1])
-    data = ["data.preset=easy_sequences", "data.num_samples=60", "data.sequence_length=4"] if sequence else ["data.preset=easy", "data.num_samples=70"]
+    data = (
+        ["data.preset=easy_sequences", "data.num_samples=60", "data.sequence_length=4"]
+        if sequence
+        else ["data.preset=easy", "data.num_samples=70"]
+    )
     target = ["train.target=valence"] if name == "regression_cnn" else []
-    config = load_config(None, data + target + [f"data.image_size={size}", f"data.channels={channels}", f"data.cache_dir={cache}", f"model.name={name}",
-                                                 "split.kind=ratio", "train.epochs=1", "train.batch_size=8", f"run.dir={tmp_path}"])
+    config = load_config(
+        None,
+        data
+        + target
+        + [
+            f"data.image_size={size}",
+            f"data.channels={channels}",
+            f"data.cache_dir={cache}",
+            f"model.name={name}",
+            "split.kind=ratio",
+            "train.epochs=1",
+            "train.batch_size=8",
+            f"run.dir={tmp_path}",
+        ],
+    )
     config.model.options = dict(options)
     result = train(config, progress=False, log=lambda *_: None)
     metrics = json.loads((result.folder / "metrics.json").read_text())

@@ -19,7 +19,9 @@ def test_step_decay_every_20_epochs():
 
 
 def test_yu_two_phases():
-    train = load_config(None, ["train.schedule=piecewise", "train.boundaries=[300]", "train.values=[0.0025, 2.5e-5]"]).train
+    train = load_config(
+        None, ["train.schedule=piecewise", "train.boundaries=[300]", "train.values=[0.0025, 2.5e-5]"]
+    ).train
     schedule = make_schedule(train, steps_per_epoch=7)
     assert float(schedule(299)) == pytest.approx(0.0025)
     assert float(schedule(301)) == pytest.approx(2.5e-5)

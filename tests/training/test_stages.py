@@ -13,7 +13,11 @@ from keras_fer.training.stages import freeze, named_layers, resolve_stages, tran
 
 
 def test_stages_inherit_and_override():
-    train = dataclasses.replace(TrainConfig(), learning_rate=0.01, stages=[{"name": "cnn", "frames": 2, "epochs": 3}, {"freeze": ["frame_cnn"], "clipnorm": 1.0}])
+    train = dataclasses.replace(
+        TrainConfig(),
+        learning_rate=0.01,
+        stages=[{"name": "cnn", "frames": 2, "epochs": 3}, {"freeze": ["frame_cnn"], "clipnorm": 1.0}],
+    )
     cnn, rnn = resolve_stages(train)
     assert (cnn.name, cnn.frames, cnn.train.epochs, cnn.train.learning_rate) == ("cnn", 2, 3, 0.01)
     assert rnn.freeze == ("frame_cnn",) and rnn.train.clipnorm == 1.0 and rnn.train.epochs == train.epochs
@@ -45,7 +49,9 @@ def test_mobilenet_backbone_moves_from_still_frames_into_the_temporal_model():
     assert tuple(image.inputs[0].shape[1:]) == (32, 32, 1) and len(image.outputs[0].shape) == 2
     copied = transfer_weights(image, sequence)
     assert len(copied) > 50 and "classes" not in copied  # every conv and batch norm of the backbone, not the head
-    for wa, wb in zip(named_layers(image)["backbone"].get_weights(), named_layers(sequence)["backbone"].get_weights(), strict=True):
+    for wa, wb in zip(
+        named_layers(image)["backbone"].get_weights(), named_layers(sequence)["backbone"].get_weights(), strict=True
+    ):
         np.testing.assert_array_equal(wa, wb)
     freeze(sequence, ["backbone"])
     assert not named_layers(sequence)["backbone"].trainable and named_layers(sequence)["gru"].trainable
@@ -55,13 +61,23 @@ def test_frames_at_middle_takes_the_apex_of_an_onset_apex_offset_sequence():
     from keras_fer.training.inputs import frames_view
 
     images = np.arange(2 * 7, dtype=np.uint8).reshape(2, 7, 1, 1, 1)  # frame t of sequence i holds 7 i + t
-    prepared = Prepared(images=images, labels=np.array([0, 1]), classes=("a", "b"), keys=np.array(["s0", "s1"]), subjects=np.array(["", ""]),
-                        splits=np.array(["", ""]), aus=np.zeros((2, 1), np.float32), valence=np.zeros(2, np.float32), arousal=np.zeros(2, np.float32), meta={})
+    prepared = Prepared(
+        images=images,
+        labels=np.array([0, 1]),
+        classes=("a", "b"),
+        keys=np.array(["s0", "s1"]),
+        subjects=np.array(["", ""]),
+        splits=np.array(["", ""]),
+        aus=np.zeros((2, 1), np.float32),
+        valence=np.zeros(2, np.float32),
+        arousal=np.zeros(2, np.float32),
+        meta={},
+    )
     last, _ = frames_view(prepared, [1], 3)
     middle, _ = frames_view(prepared, [1], 3, "middle")
     assert last.images.ravel().tolist() == [11, 12, 13] and middle.images.ravel().tolist() == [9, 10, 11]
     assert middle.labels.tolist() == [1, 1, 1]
-    cnn, = resolve_stages(dataclasses.replace(TrainConfig(), stages=[{"frames": 3, "frames_at": "middle"}]))
+    (cnn,) = resolve_stages(dataclasses.replace(TrainConfig(), stages=[{"frames": 3, "frames_at": "middle"}]))
     assert cnn.frames_at == "middle"
     with pytest.raises(UsageError, match="frames_at='apex'"):
         resolve_stages(dataclasses.replace(TrainConfig(), stages=[{"frames": 3, "frames_at": "apex"}]))

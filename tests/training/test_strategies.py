@@ -12,7 +12,15 @@ import pytest
 
 from tests.conftest import run_python
 
-TINY = ["data.preset=easy", "data.num_samples=96", "data.image_size=32", "model.name=frame_cnn", "train.batch_size=8", "train.epochs=2", "split.kind=ratio"]
+TINY = [
+    "data.preset=easy",
+    "data.num_samples=96",
+    "data.image_size=32",
+    "model.name=frame_cnn",
+    "train.batch_size=8",
+    "train.epochs=2",
+    "split.kind=ratio",
+]
 
 TWO_CPUS = """
 import tensorflow as tf
@@ -58,10 +66,18 @@ def test_multi_worker_cluster_of_two_local_processes(tmp_path):
         code = textwrap.dedent(f"""
             import sys
             from keras_fer.cli import main
-            sys.exit(main(["train", "--quiet", *{TINY!r}, "data.cache_dir={tmp_path / f'cache{index}'}", "run.dir={run_dir}", "run.name=mw", "train.strategy=multi_worker"]))
+            sys.exit(main(["train", "--quiet", *{TINY!r}, "data.cache_dir={tmp_path / f"cache{index}"}", "run.dir={run_dir}", "run.name=mw", "train.strategy=multi_worker"]))
         """)
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", TF_CONFIG=json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}}))
-        workers.append(subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env))
+        env = dict(
+            os.environ,
+            TF_CPP_MIN_LOG_LEVEL="2",
+            TF_CONFIG=json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}}),
+        )
+        workers.append(
+            subprocess.Popen(
+                [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+            )
+        )
     outputs = [w.communicate(timeout=600) for w in workers]
     for w, (out, err) in zip(workers, outputs):
         assert w.returncode == 0, err[-3000:]
@@ -71,7 +87,10 @@ def test_multi_worker_cluster_of_two_local_processes(tmp_path):
     # The other worker trains in step but leaves the artifacts to the chief.
     assert not (tmp_path / "worker1" / "mw" / "model.keras").exists()
     rows = (chief / "history.csv").read_text().splitlines()
-    assert float(rows[-1].split(",")[rows[0].split(",").index("loss")]) < float(rows[1].split(",")[rows[0].split(",").index("loss")]) * 1.5
+    assert (
+        float(rows[-1].split(",")[rows[0].split(",").index("loss")])
+        < float(rows[1].split(",")[rows[0].split(",").index("loss")]) * 1.5
+    )
 
 
 def test_mixed_precision_trains_with_a_float32_output(tmp_path):

@@ -13,8 +13,15 @@ import pytest
 
 from tests.conftest import run_cli
 
-TINY = ["data.preset=easy", "data.num_samples=120", "data.image_size=32", "data.deterministic=true", "model.name=frame_cnn",
-        "train.batch_size=16", "split.kind=ratio"]
+TINY = [
+    "data.preset=easy",
+    "data.num_samples=120",
+    "data.image_size=32",
+    "data.deterministic=true",
+    "model.name=frame_cnn",
+    "train.batch_size=16",
+    "split.kind=ratio",
+]
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +38,18 @@ def test_run_folder_holds_everything(tmp_path, cache):
     result = run_cli("train", "--quiet", *TINY, cache, f"run.dir={tmp_path}", "run.name=r", "train.epochs=2")
     assert result.returncode == 0, result.stderr[-2000:]
     folder = tmp_path / "r"
-    for name in ("model.keras", "config.yaml", "split.json", "metrics.json", "history.csv", "curves.png", "confusion.png", "roc.png", "logs", "checkpoints/state.json"):
+    for name in (
+        "model.keras",
+        "config.yaml",
+        "split.json",
+        "metrics.json",
+        "history.csv",
+        "curves.png",
+        "confusion.png",
+        "roc.png",
+        "logs",
+        "checkpoints/state.json",
+    ):
         assert (folder / name).exists(), name
     metrics = json.loads((folder / "metrics.json").read_text())
     assert {"accuracy", "mean_class_accuracy", "macro_f1", "num_samples"} <= set(metrics)
@@ -48,7 +66,12 @@ def test_resume_after_sigkill_gives_the_same_history(tmp_path, cache):
     whole = run_cli("train", "--quiet", *args, f"run.dir={tmp_path}", "run.name=whole")
     assert whole.returncode == 0, whole.stderr[-2000:]
     code = f"import sys; from keras_fer.cli import main; sys.exit(main({['train', '--quiet', *args, f'run.dir={tmp_path}', 'run.name=killed']!r}))"
-    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"))
+    process = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"),
+    )
     state = tmp_path / "killed" / "checkpoints" / "state.json"
     deadline = time.time() + 240
     while time.time() < deadline and process.poll() is None:
@@ -63,13 +86,27 @@ def test_resume_after_sigkill_gives_the_same_history(tmp_path, cache):
     resumed = run_cli("train", "--quiet", "--resume", str(tmp_path / "killed"))
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert _history(tmp_path / "killed") == _history(tmp_path / "whole")
-    assert json.loads((tmp_path / "killed" / "metrics.json").read_text())["accuracy"] == json.loads((tmp_path / "whole" / "metrics.json").read_text())["accuracy"]
+    assert (
+        json.loads((tmp_path / "killed" / "metrics.json").read_text())["accuracy"]
+        == json.loads((tmp_path / "whole" / "metrics.json").read_text())["accuracy"]
+    )
 
 
 def test_diverging_run_stops_and_keeps_the_good_checkpoint(tmp_path, cache):
     # Epoch 1 at a sane rate (8 steps of 16 over ~96 training samples: 6 steps), then an absurd one.
-    result = run_cli("train", "--quiet", *TINY, cache, f"run.dir={tmp_path}", "run.name=nan", "train.epochs=3", "train.optimizer=sgd",
-                     "train.schedule=piecewise", "train.boundaries=[6]", "train.values=[0.001, 1.0e+12]")
+    result = run_cli(
+        "train",
+        "--quiet",
+        *TINY,
+        cache,
+        f"run.dir={tmp_path}",
+        "run.name=nan",
+        "train.epochs=3",
+        "train.optimizer=sgd",
+        "train.schedule=piecewise",
+        "train.boundaries=[6]",
+        "train.values=[0.001, 1.0e+12]",
+    )
     assert result.returncode == 1
     assert "NaN or infinite" in result.stderr and "last good epoch (1)" in result.stderr
     state = json.loads((tmp_path / "nan" / "checkpoints" / "state.json").read_text())

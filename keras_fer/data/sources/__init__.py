@@ -12,7 +12,17 @@ import importlib
 from keras_fer.errors import UsageError
 
 _READERS: dict = {}
-_MODULES = ("fer2013_csv", "class_folders", "jaffe", "ferg", "ckplus", "frame_folders", "au_table", "video_csv", "synthetic")
+_MODULES = (
+    "fer2013_csv",
+    "class_folders",
+    "jaffe",
+    "ferg",
+    "ckplus",
+    "frame_folders",
+    "au_table",
+    "video_csv",
+    "synthetic",
+)
 
 
 def register_source(name: str):

@@ -28,8 +28,17 @@ from keras_fer.data.sources.common import natural_key, require_root, subject_of
 from keras_fer.errors import UsageError
 
 _AU = re.compile(r"^(?:AU)?0*(\d+)$", re.IGNORECASE)
-SPLIT_NAMES = {"train": "train", "training": "train", "development": "val", "devel": "val", "dev": "val", "val": "val",
-               "validation": "val", "test": "test", "": None}
+SPLIT_NAMES = {
+    "train": "train",
+    "training": "train",
+    "development": "val",
+    "devel": "val",
+    "dev": "val",
+    "val": "val",
+    "validation": "val",
+    "test": "test",
+    "": None,
+}
 
 
 @register_source("au_table")
@@ -37,7 +46,17 @@ def read_au_table(config) -> SourceData:
     table = require_root(config, "file")
     rows, skipped = _rows(table, config)
     if config.sequence_length <= 1:
-        records = [Record(key=row["file"], label=None, subject=row["subject"], split=row["split"], paths=[row["path"]], aus=row["aus"]) for row in rows]
+        records = [
+            Record(
+                key=row["file"],
+                label=None,
+                subject=row["subject"],
+                split=row["split"],
+                paths=[row["path"]],
+                aus=row["aus"],
+            )
+            for row in rows
+        ]
         return SourceData("au_table", "image", records, skipped)
     records, warnings = _clips(rows, config.sequence_length)
     return SourceData("au_table", "sequence", records, skipped, warnings)
@@ -59,13 +78,20 @@ def _rows(table: Path, config) -> tuple[list[dict], list]:
                 continue
             split = (row.get("split") or "").strip().lower()
             if split not in SPLIT_NAMES:
-                raise UsageError(f"{table}: row {line}, column split: {row['split']!r} is not train, development (or val) or test.")
-            rows.append({
-                "file": row[file_col], "path": path, "line": line, "split": SPLIT_NAMES[split],
-                "subject": row.get("subject") or subject_of(row[file_col], config, default=None),
-                "sequence": row.get("sequence") or Path(row[file_col]).parent.as_posix(),
-                "aus": {au: _occurrence(row[col], table, line, col) for col, au in au_cols.items()},
-            })
+                raise UsageError(
+                    f"{table}: row {line}, column split: {row['split']!r} is not train, development (or val) or test."
+                )
+            rows.append(
+                {
+                    "file": row[file_col],
+                    "path": path,
+                    "line": line,
+                    "split": SPLIT_NAMES[split],
+                    "subject": row.get("subject") or subject_of(row[file_col], config, default=None),
+                    "sequence": row.get("sequence") or Path(row[file_col]).parent.as_posix(),
+                    "aus": {au: _occurrence(row[col], table, line, col) for col, au in au_cols.items()},
+                }
+            )
     return rows, skipped
 
 
@@ -77,7 +103,9 @@ def _au_columns(table: Path, columns, file_col: str, wanted) -> dict:
         return au_cols
     missing = sorted(set(wanted) - set(au_cols.values()))
     if missing:
-        raise UsageError(f"{table}: data.action_units asks for AU {missing}, which the table has no column for; it has AU {sorted(au_cols.values())}.")
+        raise UsageError(
+            f"{table}: data.action_units asks for AU {missing}, which the table has no column for; it has AU {sorted(au_cols.values())}."
+        )
     return {c: au for c, au in au_cols.items() if au in set(wanted)}
 
 
@@ -98,13 +126,29 @@ def _clips(rows: list[dict], length: int) -> tuple[list[Record], list[str]]:
     for name in sorted(sequences, key=natural_key):
         frames = sorted(sequences[name], key=lambda r: natural_key(r["file"]))
         if len({(r["subject"], r["split"]) for r in frames}) > 1:
-            raise UsageError(f"sequence {name!r} (rows {frames[0]['line']}..{frames[-1]['line']}) mixes subjects or splits; give every frame of a sequence the same ones.")
+            raise UsageError(
+                f"sequence {name!r} (rows {frames[0]['line']}..{frames[-1]['line']}) mixes subjects or splits; give every frame of a sequence the same ones."
+            )
         ends = list(range(len(frames) - 1, length - 2, -length))[::-1] or [len(frames) - 1]
         left_out += len(frames) - len(ends) * length if len(frames) >= length else 0
         for end in ends:
-            clip = frames[max(0, end - length + 1): end + 1]
+            clip = frames[max(0, end - length + 1) : end + 1]
             last = clip[-1]
-            records.append(Record(key=f"{name}@{Path(last['file']).name}", label=None, subject=last["subject"], split=last["split"],
-                                  paths=[r["path"] for r in clip], aus=last["aus"]))
-    warnings = [f"{left_out} frames at the start of sequences left out: each sequence is cut into whole clips of {length} ending at its last frame."] if left_out else []
+            records.append(
+                Record(
+                    key=f"{name}@{Path(last['file']).name}",
+                    label=None,
+                    subject=last["subject"],
+                    split=last["split"],
+                    paths=[r["path"] for r in clip],
+                    aus=last["aus"],
+                )
+            )
+    warnings = (
+        [
+            f"{left_out} frames at the start of sequences left out: each sequence is cut into whole clips of {length} ending at its last frame."
+        ]
+        if left_out
+        else []
+    )
     return records, warnings

@@ -20,11 +20,15 @@ def read_ckplus(config) -> SourceData:
     root = require_root(config)
     images = root / "cohn-kanade-images"
     if not images.is_dir():
-        raise UsageError(f"{root} has no cohn-kanade-images/ folder; data.root must be the CK+ top folder (with Emotion/ and FACS/).")
+        raise UsageError(
+            f"{root} has no cohn-kanade-images/ folder; data.root must be the CK+ top folder (with Emotion/ and FACS/)."
+        )
     records, skipped = [], []
     for seq in sorted((p for p in images.glob("*/*") if p.is_dir()), key=lambda p: (p.parent.name, p.name)):
         rel = seq.relative_to(images).as_posix()
-        frames = sorted((f for f in seq.iterdir() if f.suffix.lower() in IMAGE_SUFFIXES), key=lambda f: natural_key(f.name))
+        frames = sorted(
+            (f for f in seq.iterdir() if f.suffix.lower() in IMAGE_SUFFIXES), key=lambda f: natural_key(f.name)
+        )
         if not frames:
             skipped.append((rel, "no frames"))
             continue

@@ -7,12 +7,21 @@ import re
 from pathlib import Path
 
 from keras_fer.data.archive import is_archive, unpacked
-from keras_fer.edge.media_files import IMAGE_SUFFIXES, VIDEO_SUFFIXES
+from keras_fer.edge.media_files import IMAGE_SUFFIXES
 from keras_fer.errors import UsageError
 from keras_fer.labels import EMOTIONS, canonical_emotion
 
-SPLIT_NAMES = {"train": "train", "training": "train", "val": "val", "valid": "val", "validation": "val",
-               "publictest": "val", "test": "test", "testing": "test", "privatetest": "test"}
+SPLIT_NAMES = {
+    "train": "train",
+    "training": "train",
+    "val": "val",
+    "valid": "val",
+    "validation": "val",
+    "publictest": "val",
+    "test": "test",
+    "testing": "test",
+    "privatetest": "test",
+}
 
 
 def require_root(config, kind: str = "folder") -> Path:
@@ -24,7 +33,9 @@ def require_root(config, kind: str = "folder") -> Path:
     if kind == "folder" and is_archive(root):
         return unpacked(root)
     if kind == "folder" and not root.is_dir():
-        raise UsageError(f"data.root={str(root)!r} is a file; this format expects a folder (or a .tgz/.tar/.zip archive of one).")
+        raise UsageError(
+            f"data.root={str(root)!r} is a file; this format expects a folder (or a .tgz/.tar/.zip archive of one)."
+        )
     if kind == "file" and not root.is_file():
         raise UsageError(f"data.root={str(root)!r} is a folder; this format expects a file.")
     return root
@@ -56,7 +67,12 @@ def walk_files(root: Path):
     def visit(folder: Path) -> None:
         real = os.path.realpath(folder)
         if real in seen:
-            skipped.append((folder.relative_to(root).as_posix(), "symlinked folder already listed (a loop or a second link); not followed"))
+            skipped.append(
+                (
+                    folder.relative_to(root).as_posix(),
+                    "symlinked folder already listed (a loop or a second link); not followed",
+                )
+            )
             return
         seen.add(real)
         try:

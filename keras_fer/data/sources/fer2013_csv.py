@@ -39,7 +39,9 @@ def read_fer2013_csv(config) -> SourceData:
             record = _parse_row(path, line, row)
             if votes is not None:
                 if row_index >= len(votes):
-                    raise UsageError(f"{config.labels_file}: has {len(votes)} rows but {path} has more (row {row_index}); the files must align row by row.")
+                    raise UsageError(
+                        f"{config.labels_file}: has {len(votes)} rows but {path} has more (row {row_index}); the files must align row by row."
+                    )
                 label, distribution = votes[row_index]
                 if label is None:
                     skipped.append((f"{path.name}#{row_index}", "FER+ majority is unknown / not a face"))
@@ -66,10 +68,14 @@ def _parse_row(path, line: int, row: list) -> Record:
         raise UsageError(f"{path}: row {line}: pixels contain a non-integer value.") from None
     side = int(math.isqrt(values.size))
     if values.size == 0 or side * side != values.size:
-        raise UsageError(f"{path}: row {line}: {values.size} pixels is not a square image (FER2013 rows have 2304 = 48x48).")
+        raise UsageError(
+            f"{path}: row {line}: {values.size} pixels is not a square image (FER2013 rows have 2304 = 48x48)."
+        )
     if side < MIN_SIDE:
-        raise UsageError(f"{path}: row {line}: a {side}x{side} image is too small to be a face crop (at least {MIN_SIDE}x{MIN_SIDE}; "
-                         "FER2013 rows have 48x48); fix or drop the row.")
+        raise UsageError(
+            f"{path}: row {line}: a {side}x{side} image is too small to be a face crop (at least {MIN_SIDE}x{MIN_SIDE}; "
+            "FER2013 rows have 48x48); fix or drop the row."
+        )
     if values.min() < 0 or values.max() > 255:
         raise UsageError(f"{path}: row {line}: pixel values must be 0-255.")
     usage = row[2].strip() if len(row) > 2 else ""
@@ -87,8 +93,10 @@ def _require_utf8(path) -> None:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         row = data.count(b"\n", 0, exc.start) + 1
-        raise UsageError(f"{path}: row {row}: byte 0x{data[exc.start]:02x} is not UTF-8 text; re-save the file as UTF-8 "
-                         "(FER2013's CSV is plain ASCII).") from None
+        raise UsageError(
+            f"{path}: row {row}: byte 0x{data[exc.start]:02x} is not UTF-8 text; re-save the file as UTF-8 "
+            "(FER2013's CSV is plain ASCII)."
+        ) from None
 
 
 def _read_ferplus(path) -> list:
@@ -107,6 +115,10 @@ def _read_ferplus(path) -> list:
             if counts.sum() == 0 or counts.argmax() >= 8:
                 out.append((None, None))
                 continue
-            dist = {name: float(c / emotions.sum()) for name, c in zip(FERPLUS_VOTES[:8], emotions)} if emotions.sum() else None
+            dist = (
+                {name: float(c / emotions.sum()) for name, c in zip(FERPLUS_VOTES[:8], emotions)}
+                if emotions.sum()
+                else None
+            )
             out.append((FERPLUS_VOTES[int(emotions.argmax())], dist))
     return out

@@ -20,6 +20,8 @@ _NAME = re.compile(r"^([A-Za-z]+)_([A-Za-z]+)_(\d+)\.[A-Za-z]+$")
 @register_source("ferg")
 def read_ferg(config) -> SourceData:
     found, skipped = named_images(require_root(config), _NAME, "FERG's CHARACTER_EXPRESSION_N.png")
-    records = [Record(key=rel, label=label_of(match.group(2), config, where=rel), subject=match.group(1).lower(), paths=[path])
-               for rel, path, match in found]
+    records = [
+        Record(key=rel, label=label_of(match.group(2), config, where=rel), subject=match.group(1).lower(), paths=[path])
+        for rel, path, match in found
+    ]
     return SourceData("ferg", "image", records, skipped, labels=present_labels(records))

@@ -18,6 +18,13 @@ _NAME = re.compile(r"^([A-Za-z]+)\.([A-Za-z]{2})\d*\.(\d+)\.[A-Za-z]+$")
 @register_source("jaffe")
 def read_jaffe(config) -> SourceData:
     found, skipped = named_images(require_root(config), _NAME, "JAFFE's SUBJECT.CODEn.NUMBER.tiff")
-    records = [Record(key=rel, label=label_of(match.group(2).upper(), config, where=rel), subject=match.group(1).upper(), paths=[path])
-               for rel, path, match in found]
+    records = [
+        Record(
+            key=rel,
+            label=label_of(match.group(2).upper(), config, where=rel),
+            subject=match.group(1).upper(),
+            paths=[path],
+        )
+        for rel, path, match in found
+    ]
     return SourceData("jaffe", "image", records, skipped, labels=present_labels(records))

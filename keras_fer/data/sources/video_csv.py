@@ -16,7 +16,9 @@ from keras_fer.errors import UsageError
 def read_video_csv(config) -> SourceData:
     root = require_root(config)
     if not config.labels_file:
-        raise UsageError("data.format=video_csv needs data.labels_file: a CSV with video,label[,subject][,split] columns.")
+        raise UsageError(
+            "data.format=video_csv needs data.labels_file: a CSV with video,label[,subject][,split] columns."
+        )
     table = Path(config.labels_file)
     if not table.is_file():
         raise UsageError(f"data.labels_file={str(table)!r} does not exist.")
@@ -33,7 +35,14 @@ def read_video_csv(config) -> SourceData:
             split = (row.get("split") or "").strip().lower() or None
             if split is not None and split not in SPLIT_NAMES:
                 raise UsageError(f"{table}: row {line}: split {split!r} is not train, val or test.")
-            records.append(Record(key=row["video"], label=label_of(row["label"], config), subject=row.get("subject") or None,
-                                  split=SPLIT_NAMES.get(split) if split else None, video=str(video)))
+            records.append(
+                Record(
+                    key=row["video"],
+                    label=label_of(row["label"], config),
+                    subject=row.get("subject") or None,
+                    split=SPLIT_NAMES.get(split) if split else None,
+                    video=str(video),
+                )
+            )
     records.sort(key=lambda r: r.key)
     return SourceData("video_csv", "sequence", records, skipped, labels=present_labels(records))

@@ -55,7 +55,7 @@ class Expression:
         both, left, right = self._lookup[au_id]
         return both if side is None else (left if side == 0 else right)
 
-    def scaled(self, factor: float) -> "Expression":
+    def scaled(self, factor: float) -> Expression:
         """The same expression at ``factor`` of its intensity (onset/offset frames)."""
         if factor == 1.0:
             return self

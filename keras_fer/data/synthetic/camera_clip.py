@@ -24,9 +24,9 @@ from keras_fer.data.synthetic.identity import sample_identity
 from keras_fer.data.synthetic.painter import Pose
 from keras_fer.data.synthetic.scene import FaceSpec, compose
 from keras_fer.errors import UsageError
-from keras_fer.quiet import stderr_is_terminal
 from keras_fer.io import atomic_directory, atomic_write_text
 from keras_fer.labels import AU_IDS
+from keras_fer.quiet import stderr_is_terminal
 
 CLIP_EMOTIONS = ("neutral", "anger", "disgust", "fear", "happiness", "sadness", "surprise")
 
@@ -68,7 +68,9 @@ def render_clip(
         if not writer.isOpened():
             raise RuntimeError("OpenCV cannot write MJPG video here; check the opencv-contrib-python install.")
         with open(Path(tmp) / "ground_truth.jsonl", "w", encoding="utf-8") as gt:
-            for n in tqdm(range(frames), desc="synth clip", unit="frame", disable=not progress or not stderr_is_terminal()):
+            for n in tqdm(
+                range(frames), desc="synth clip", unit="frame", disable=not progress or not stderr_is_terminal()
+            ):
                 frame, records = _render_frame(n, fps, tracks, background, seed)
                 writer.write(frame)
                 gt.write(json.dumps({"frame": n, "t": round(n / fps, 4), "faces": records}) + "\n")
@@ -165,16 +167,18 @@ def _render_frame(n, fps, tracks, background, seed):
         x, y, w, h = mark["box"]
         if x + w <= 0 or y + h <= 0 or x >= background.shape[1] or y >= background.shape[0]:
             continue  # off screen: not in the ground truth; hidden behind someone: listed with visible 0
-        records.append({
-            "track": t.track,
-            "box": [round(float(v), 1) for v in (x, y, w, h)],
-            "visible": round(visible, 3),
-            "height": round(float(size), 1),  # the face's own height; the box grows with roll
-            "emotion": emotion,
-            "transition": transition,
-            "eyes": [[round(float(v), 1) for v in p] for p in mark["eyes"]],
-            "aus": {f"AU{au:02d}": round(float(v), 3) for au, v in zip(AU_IDS, expr.au_intensities()) if v >= 0.05},
-        })
+        records.append(
+            {
+                "track": t.track,
+                "box": [round(float(v), 1) for v in (x, y, w, h)],
+                "visible": round(visible, 3),
+                "height": round(float(size), 1),  # the face's own height; the box grows with roll
+                "emotion": emotion,
+                "transition": transition,
+                "eyes": [[round(float(v), 1) for v in p] for p in mark["eyes"]],
+                "aus": {f"AU{au:02d}": round(float(v), 3) for au, v in zip(AU_IDS, expr.au_intensities()) if v >= 0.05},
+            }
+        )
     return image, records
 
 

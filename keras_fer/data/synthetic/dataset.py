@@ -12,14 +12,14 @@ from pathlib import Path
 from tqdm import tqdm
 
 from keras_fer import __version__
-from keras_fer.data.synthetic.presets import get_preset
 from keras_fer.data.synthetic.packed import pack
+from keras_fer.data.synthetic.presets import get_preset
 from keras_fer.data.synthetic.samples import plan, render_sample
 from keras_fer.data.synthetic.writers import WRITERS
 from keras_fer.errors import UsageError
-from keras_fer.quiet import stderr_is_terminal
 from keras_fer.io import atomic_directory, atomic_write_text
 from keras_fer.io.processes import pool_start_method
+from keras_fer.quiet import stderr_is_terminal
 
 MANIFEST = "synthetic.json"
 
@@ -50,12 +50,21 @@ def render_dataset(
     if channels == 3 and spec.writer == "fer2013_csv":
         raise UsageError("The fer2013 CSV format is greyscale only; drop channels=3 or use preset=folder.")
     shape = (size, size) if size else spec.size
-    jobs = [(preset, index, emotion, subject, seed, shape, channels) for index, (emotion, subject) in enumerate(plan(spec, num, seed))]
+    jobs = [
+        (preset, index, emotion, subject, seed, shape, channels)
+        for index, (emotion, subject) in enumerate(plan(spec, num, seed))
+    ]
     started = time.perf_counter()
     with atomic_directory(out, overwrite=overwrite) as tmp:
         writer = WRITERS[spec.writer](Path(tmp), spec, num)
         counts, subjects, unlabelled, occluded, frames = collections.Counter(), set(), 0, 0, 0
-        for sample in tqdm(_render_all(jobs, workers), total=num, desc=f"synth {preset}", unit="sample", disable=not progress or not stderr_is_terminal()):
+        for sample in tqdm(
+            _render_all(jobs, workers),
+            total=num,
+            desc=f"synth {preset}",
+            unit="sample",
+            disable=not progress or not stderr_is_terminal(),
+        ):
             writer.add(sample)
             counts[sample.emotion] += 1
             subjects.add(sample.subject)

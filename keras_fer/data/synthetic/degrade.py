@@ -19,7 +19,9 @@ class Degradation:
     blur: float = 0.8  # Gaussian blur sigma in output pixels
     jpeg: tuple = (40, 95)  # JPEG quality range; (100, 100) disables
 
-    def apply(self, image: np.ndarray, rng: np.random.Generator, noise_rng: np.random.Generator | None = None) -> np.ndarray:
+    def apply(
+        self, image: np.ndarray, rng: np.random.Generator, noise_rng: np.random.Generator | None = None
+    ) -> np.ndarray:
         """Degrade ``image``; ``noise_rng`` (default ``rng``) draws only the sensor noise, so the
         frames of a sequence can share lighting and optics but not noise."""
         noise_rng = rng if noise_rng is None else noise_rng

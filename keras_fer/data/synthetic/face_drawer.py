@@ -165,7 +165,11 @@ def _draw_nose(p: Painter, who: Identity, expr: Expression, skin: np.ndarray) ->
     ny = _nose_y(who) - 0.035 * a9
     w = who.nose_w * (1 + 0.2 * a9)
     for sx in (-1, 1):
-        p.polyline(np.array([[sx * 0.05, who.eye_y + 0.05], [sx * 0.07, ny - 0.12], [sx * w * 0.9, ny - 0.02]]), skin * 0.8, 0.018)
+        p.polyline(
+            np.array([[sx * 0.05, who.eye_y + 0.05], [sx * 0.07, ny - 0.12], [sx * w * 0.9, ny - 0.02]]),
+            skin * 0.8,
+            0.018,
+        )
         p.polyline(curve((sx * w, ny - 0.05), (sx * w * 0.4, ny + 0.04), 0.03, 5), skin * 0.65, 0.02)
         p.ellipse((sx * w * 0.45, ny + 0.01), (0.045, 0.022), skin * 0.4, n=12)
     if a9 > 0.25:
@@ -208,7 +212,9 @@ def _draw_mouth(p: Painter, who: Identity, expr: Expression, skin: np.ndarray) -
     p.polygon(np.concatenate([lower_in, lower_out[::-1]]), np.asarray(who.lip) * 1.05)
     p.polyline(upper_in if gap <= 0.008 else upper_in[1:-1], (40, 30, 55), 0.018)
     if a17 > 0.3:
-        p.polyline(curve((-0.12, who.mouth_y + 0.27), (0.12, who.mouth_y + 0.27), 0.03, 5), skin * (1 - 0.25 * a17), 0.014)
+        p.polyline(
+            curve((-0.12, who.mouth_y + 0.27), (0.12, who.mouth_y + 0.27), 0.03, 5), skin * (1 - 0.25 * a17), 0.014
+        )
     return np.array([left, [0.0, (inner_top + inner_bottom) / 2], right])
 
 
@@ -229,5 +235,13 @@ def _draw_glasses(p: Painter, who: Identity) -> None:
     for sx in (-1, 1):
         rim = ellipse_points((sx * who.eye_dx, who.eye_y), (who.eye_w * 1.4, who.eye_h * 2.3), n=20)
         p.polyline(rim, (40, 40, 40), 0.014, closed=True)
-        p.polyline(np.array([[sx * (who.eye_dx + who.eye_w * 1.4), who.eye_y], [sx * 0.98, who.eye_y + 0.02]]), (40, 40, 40), 0.014)
-    p.polyline(curve((-who.eye_dx + who.eye_w * 1.4, who.eye_y), (who.eye_dx - who.eye_w * 1.4, who.eye_y), -0.03, 5), (40, 40, 40), 0.014)
+        p.polyline(
+            np.array([[sx * (who.eye_dx + who.eye_w * 1.4), who.eye_y], [sx * 0.98, who.eye_y + 0.02]]),
+            (40, 40, 40),
+            0.014,
+        )
+    p.polyline(
+        curve((-who.eye_dx + who.eye_w * 1.4, who.eye_y), (who.eye_dx - who.eye_w * 1.4, who.eye_y), -0.03, 5),
+        (40, 40, 40),
+        0.014,
+    )

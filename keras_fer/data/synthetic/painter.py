@@ -15,7 +15,12 @@ import numpy as np
 
 _SHIFT = 4  # fixed-point bits for sub-pixel drawing
 _ONE = 1 << _SHIFT
-_CIRCLES = {n: np.stack([np.cos(np.linspace(0, 2 * np.pi, n, endpoint=False)), np.sin(np.linspace(0, 2 * np.pi, n, endpoint=False))], 1) for n in (12, 20, 32)}
+_CIRCLES = {
+    n: np.stack(
+        [np.cos(np.linspace(0, 2 * np.pi, n, endpoint=False)), np.sin(np.linspace(0, 2 * np.pi, n, endpoint=False))], 1
+    )
+    for n in (12, 20, 32)
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,7 +72,9 @@ class Painter:
     def polyline(self, points: np.ndarray, color, width: float, closed: bool = False, depth: float = 1.0) -> None:
         self._ops.append((points, color, depth, width, closed))
 
-    def ellipse(self, center, axes, color, angle: float = 0.0, n: int = 20, depth: float = 1.0, mask: bool = False) -> None:
+    def ellipse(
+        self, center, axes, color, angle: float = 0.0, n: int = 20, depth: float = 1.0, mask: bool = False
+    ) -> None:
         self.polygon(ellipse_points(center, axes, angle, n), color, depth, mask)
 
     def flush(self) -> None:
@@ -105,7 +112,10 @@ def ellipse_points(center, axes, angle: float = 0.0, n: int = 20) -> np.ndarray:
     return pts + center
 
 
-_T = {n: (np.linspace(0.0, 1.0, n)[:, None], 4 * np.linspace(0.0, 1.0, n) * (1 - np.linspace(0.0, 1.0, n))) for n in range(3, 12)}
+_T = {
+    n: (np.linspace(0.0, 1.0, n)[:, None], 4 * np.linspace(0.0, 1.0, n) * (1 - np.linspace(0.0, 1.0, n)))
+    for n in range(3, 12)
+}
 
 
 def curve(p0, p1, bulge: float, n: int = 9) -> np.ndarray:

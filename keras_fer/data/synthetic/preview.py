@@ -1,6 +1,6 @@
 """A picture grid of synthetic samples, one row per emotion (used for the user guide's figure).
 
-    python -m keras_fer.data.synthetic.preview docs/synthetic_grid.png [--preset fer2013] [--per-class 10]
+python -m keras_fer.data.synthetic.preview docs/synthetic_grid.png [--preset fer2013] [--per-class 10]
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from keras_fer.io import atomic_write_bytes
 from keras_fer.labels import EMOTIONS
 
 
-def emotion_grid(preset: str = "fer2013", per_class: int = 10, seed: int = 0, size: int = 64, label_width: int = 90) -> np.ndarray:
+def emotion_grid(
+    preset: str = "fer2013", per_class: int = 10, seed: int = 0, size: int = 64, label_width: int = 90
+) -> np.ndarray:
     """A labelled row of ``per_class`` apex samples for each emotion of the preset.
 
     Contempt is shown even for presets without it, so every prototype can be seen.
@@ -28,7 +30,9 @@ def emotion_grid(preset: str = "fer2013", per_class: int = 10, seed: int = 0, si
         tiles = []
         for k in range(per_class):
             index = 1_000_000 + row * 1000 + k
-            sample = render_sample(spec, index, emotion, subject=row * per_class + k, seed=seed, size=(size, size), channels=spec.channels)
+            sample = render_sample(
+                spec, index, emotion, subject=row * per_class + k, seed=seed, size=(size, size), channels=spec.channels
+            )
             tile = sample.frames[sample.apex]
             tiles.append(cv2.cvtColor(tile, cv2.COLOR_GRAY2BGR) if tile.ndim == 2 else tile)
         label = np.full((size, label_width, 3), 255, np.uint8)

@@ -53,7 +53,15 @@ def plan(preset: Preset, num: int, seed: int) -> list[tuple[str, int]]:
     return [(names[int(label)], int(subject)) for label, subject in zip(labels, subjects)]
 
 
-def render_sample(preset: Preset, index: int, emotion: str, subject: int, seed: int, size: tuple | None = None, channels: int | None = None) -> Sample:
+def render_sample(
+    preset: Preset,
+    index: int,
+    emotion: str,
+    subject: int,
+    seed: int,
+    size: tuple | None = None,
+    channels: int | None = None,
+) -> Sample:
     rng = np.random.default_rng(np.random.SeedSequence([seed, index]))
     height, width = size or preset.size
     channels = channels or preset.channels

@@ -41,7 +41,11 @@ def compose(background: np.ndarray, faces: list[FaceSpec], rng: np.random.Genera
     occluder covers), and one landmark dict per face in output pixels.
     """
     h, w = background.shape[:2]
-    big = cv2.resize(background, (w * supersample, h * supersample), interpolation=cv2.INTER_NEAREST) if supersample > 1 else background.copy()
+    big = (
+        cv2.resize(background, (w * supersample, h * supersample), interpolation=cv2.INTER_NEAREST)
+        if supersample > 1
+        else background.copy()
+    )
     mask = np.zeros(big.shape[:2], np.uint8) if any(f.occluder for f in faces) else None
     marks = []
     for face in faces:

@@ -10,8 +10,8 @@ import collections
 import math
 from pathlib import Path
 
-from keras_fer.data.synthetic.presets import Preset
 from keras_fer.data.synthetic.packed import Packed, encode_png
+from keras_fer.data.synthetic.presets import Preset
 from keras_fer.data.synthetic.writers.annotations import Annotations
 from keras_fer.labels import AU_IDS, CKPLUS_CODES
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from keras_fer.data.synthetic.presets import Preset
 from keras_fer.data.synthetic.packed import Packed, encode_png
+from keras_fer.data.synthetic.presets import Preset
 from keras_fer.data.synthetic.writers.annotations import Annotations, split_of
 
 # The folder names of the FER2013 image export, the most common layout in the wild.

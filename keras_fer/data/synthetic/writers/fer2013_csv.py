@@ -7,8 +7,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from keras_fer.data.synthetic.presets import Preset
 from keras_fer.data.synthetic.packed import Packed
+from keras_fer.data.synthetic.presets import Preset
 from keras_fer.data.synthetic.writers.annotations import Annotations, split_of
 from keras_fer.labels import FER2013_CODES
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from keras_fer.data.synthetic.presets import Preset
 from keras_fer.data.synthetic.packed import Packed, encode_png
+from keras_fer.data.synthetic.presets import Preset
 from keras_fer.data.synthetic.writers.annotations import Annotations
 
 
@@ -20,7 +20,9 @@ class FrameFoldersWriter:
     def add(self, sample: Packed) -> None:
         folder = Path(f"S{sample.subject + 1:03d}") / sample.emotion
         if (self.root / folder).exists():
-            raise ValueError(f"Two sequences for {folder}; the frame-folder layout holds one per subject and expression.")
+            raise ValueError(
+                f"Two sequences for {folder}; the frame-folder layout holds one per subject and expression."
+            )
         (self.root / folder).mkdir(parents=True)
         names = []
         for i, frame in enumerate(sample.frames):

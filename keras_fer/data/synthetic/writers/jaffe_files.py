@@ -7,8 +7,8 @@ from pathlib import Path
 
 import cv2
 
-from keras_fer.data.synthetic.presets import Preset
 from keras_fer.data.synthetic.packed import Packed
+from keras_fer.data.synthetic.presets import Preset
 from keras_fer.data.synthetic.writers.annotations import Annotations
 from keras_fer.labels import JAFFE_CODES
 
