@@ -4,7 +4,8 @@ each face enlarged and placed in a larger grey frame, found by the detector and 
 with the runner's crop (``face_crop``: a square of SCALE times the detector's box; the
 runner uses 1.2), for several scales.
 
-    python benchmarks/crop_framing.py [--archive ../shared/data/fer2013_train.tgz] [--faces 700] [--scales 1.0 1.1 1.2 1.3 1.4 1.6]
+    python benchmarks/crop_framing.py [--archive ../shared/data/fer2013_train.tgz] [--faces 700] [--scales 1.0 1.1 1.2
+    1.3 1.4 1.6]
 
 The held-out faces are the keys in tests/edge/fer2013_heldout.txt (the test part of the
 split the bundled model was trained with). Prints one table row per scale: faces the
@@ -48,7 +49,7 @@ def main():
     direct = np.array([int(np.argmax(p)) for p in model.predict_many([f[:, :, None] for f in faces])])
 
     side, pad = args.face_px, args.face_px
-    frames, placed = [], []
+    frames = []
     for face in faces:
         big = cv2.resize(face, (side, side), interpolation=cv2.INTER_CUBIC)
         frame = np.full((side + 2 * pad, side + 2 * pad), 114, np.uint8)
@@ -60,10 +61,12 @@ def main():
     hit = np.array([d is not None for d in found])
     recipe = model_recipe(model)
     print(
-        f"{len(keys)} held-out faces, each enlarged to {side} px in a {side + 2 * pad} px frame; the detector found {hit.sum()}"
+        f"{len(keys)} held-out faces, each enlarged to {side} px in a {side + 2 * pad} px frame; the detector found "
+        f"{hit.sum()}"
     )
     print(
-        f"the dataset's own crops: accuracy {np.mean(direct == truth):.4f} on all, {np.mean(direct[hit] == truth[hit]):.4f} on the found ones"
+        f"the dataset's own crops: accuracy {np.mean(direct == truth):.4f} on all, "
+        f"{np.mean(direct[hit] == truth[hit]):.4f} on the found ones"
     )
     print("| crop scale (x detector box) | accuracy on found faces | vs own crops |")
     print("|---|---|---|")

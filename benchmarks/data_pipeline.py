@@ -99,7 +99,8 @@ def main(argv=None) -> int:
         print(f"{label:<22}{rate:>10.0f}{prep:>20.0f}{align:>8}")
     print(f"reference: Deep-Emotion-sized CNN training at 48x48: {model48:.0f} images/s")
     print(
-        f"pipeline / model at 48x48: {rows[0][1] / model48:.1f}x (goal >= 5x); 48x48 pipeline goal >= 10,000/s: {'met' if rows[0][1] >= 10_000 else 'NOT met'}"
+        f"pipeline / model at 48x48: {rows[0][1] / model48:.1f}x (goal >= 5x); 48x48 pipeline goal >= 10,000/s: "
+        f"{'met' if rows[0][1] >= 10_000 else 'NOT met'}"
     )
     print("(prepare: reading the files, detection when align=eyes, alignment, caching; both cores)")
     return 0

@@ -103,7 +103,8 @@ def main():
     data = load(Path(args.archive), args.train, args.val, seed=0)
     majority = float(np.mean(data[1][1] == np.bincount(data[0][1]).argmax()))
     print(
-        f"{args.train} training / {args.val} validation FER2013 faces (stratified), {args.epochs} epochs, batch {args.batch}; majority class {majority:.3f}"
+        f"{args.train} training / {args.val} validation FER2013 faces (stratified), {args.epochs} epochs, batch "
+        f"{args.batch}; majority class {majority:.3f}"
     )
     print("| variant | change | seed | val acc | dead fc1 | theta drift | first-step dW/W conv1 | train s |")
     print("|---|---|---|---|---|---|---|---|")
@@ -113,7 +114,8 @@ def main():
         for seed in args.seeds:
             acc, dead, drift, step, seconds = run(variant, data, args.epochs, args.batch, seed)
             print(
-                f"| {variant[0]} | {variant[1]} | {seed} | {acc:.3f} | {dead:.2f} | {drift:.3f} | {step:.3f} | {seconds:.0f} |",
+                f"| {variant[0]} | {variant[1]} | {seed} | {acc:.3f} | {dead:.2f} | {drift:.3f} | {step:.3f} | "
+                f"{seconds:.0f} |",
                 flush=True,
             )
 

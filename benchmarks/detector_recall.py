@@ -114,7 +114,8 @@ def main(argv=None) -> int:
     print(f"{'>=80, partly hidden':<18}{n:>8}{k:>8}{(k / n if n else float('nan')):>9.3f}")
     print(f"recall on fully visible faces >= 80 px: {result['recall']:.3f}  (target >= 0.90)")
     print(
-        f"false positives per frame: {result['false_positives_per_frame']:.3f}; detector: {result['ms_per_frame']:.2f} ms/frame"
+        f"false positives per frame: {result['false_positives_per_frame']:.3f}; detector: "
+        f"{result['ms_per_frame']:.2f} ms/frame"
     )
     return 0
 

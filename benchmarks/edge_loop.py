@@ -191,7 +191,8 @@ def main() -> int:
                 rows.append(row)
     print(f"\nEdge loop, one core, one interpreter thread; {os.cpu_count()} CPUs here, {time.strftime('%Y-%m-%d')}\n")
     print(
-        "| clip | pipeline | FPS | decode | detect | align | infer | total ms p50/p99 | peak RSS MB | recall | id sw/1k | emotion acc (>= 80 px / all) | x ref |"
+        "| clip | pipeline | FPS | decode | detect | align | infer | total ms p50/p99 | peak RSS MB | recall | id "
+        "sw/1k | emotion acc (>= 80 px / all) | x ref |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
@@ -199,8 +200,10 @@ def main() -> int:
         print(
             f"| {r['clip']} | {r['pipeline']} | {r['fps']:.1f} | "
             + " | ".join(f"{ms[s]['p50']:.2f}" for s in ("decode", "detect", "align", "infer"))
-            + f" | {ms['total']['p50']:.2f}/{ms['total']['p99']:.2f} | {r['peak_rss_mb']:.0f} | {_fmt(r.get('recall'))} | "
-            f"{_fmt(r.get('id_switches_per_1000_frames'), '{:.2f}')} | {_fmt(r.get('emotion_accuracy'))} / {_fmt(r.get('emotion_accuracy_all_faces'))} | "
+            + f" | {ms['total']['p50']:.2f}/{ms['total']['p99']:.2f} | {r['peak_rss_mb']:.0f} | "
+            f"{_fmt(r.get('recall'))} | "
+            f"{_fmt(r.get('id_switches_per_1000_frames'), '{:.2f}')} | {_fmt(r.get('emotion_accuracy'))} / "
+            f"{_fmt(r.get('emotion_accuracy_all_faces'))} | "
             f"{_fmt(r['ratio'], '{:.1f}x')} |"
         )
     for r in rows:

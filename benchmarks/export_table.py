@@ -82,7 +82,8 @@ def main():
         for row in rows_of(report):
             model, quant, kb, p50, p99, agree, keras_acc, lite_acc, islands, misses = row
             print(
-                f"| {model} | {quant} | {kb:.0f} | {p50:.3f} | {p99:.3f} | {agree:.3f} | {keras_acc:.3f} | {lite_acc:.3f} | {islands} | {misses} |"
+                f"| {model} | {quant} | {kb:.0f} | {p50:.3f} | {p99:.3f} | {agree:.3f} | {keras_acc:.3f} | "
+                f"{lite_acc:.3f} | {islands} | {misses} |"
             )
 
 

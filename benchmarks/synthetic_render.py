@@ -51,7 +51,7 @@ def main(argv=None) -> int:
             one_core = max(one_core, frames / (time.perf_counter() - start))
         h, w = preset.size
         noise = np.random.default_rng(0).integers(0, 255, (h, w) if preset.channels == 1 else (h, w, 3), dtype=np.uint8)
-        encode = _rate(lambda _: cv2.imencode(".png", noise), 300)
+        encode = _rate(lambda _, noise=noise: cv2.imencode(".png", noise), 300)
         with tempfile.TemporaryDirectory() as tmp:
             info = render_dataset(name, Path(tmp) / name, num=count, seed=0, progress=False)
         all_cores = info["frames"] / info["seconds"]

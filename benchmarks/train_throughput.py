@@ -38,12 +38,14 @@ CHILD = textwrap.dedent("""
     import json, resource, sys, time
     import numpy as np, keras
     from keras_fer.models import build
-    name, shape, samples, batch, repeats = sys.argv[1], tuple(json.loads(sys.argv[2])), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+    name, shape = sys.argv[1], tuple(json.loads(sys.argv[2]))
+    samples, batch, repeats = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
     if name == "reference":
         inputs = keras.Input(shape); x = keras.layers.Rescaling(1 / 255)(inputs)
         for f in (32, 64, 128):
             x = keras.layers.MaxPooling2D()(keras.layers.Conv2D(f, 3, padding="same", activation="relu")(x))
-        model = keras.Model(inputs, keras.layers.Dense(7, activation="softmax")(keras.layers.GlobalAveragePooling2D()(x)))
+        x = keras.layers.GlobalAveragePooling2D()(x)
+        model = keras.Model(inputs, keras.layers.Dense(7, activation="softmax")(x))
     else:
         model = build(name, shape, 7)
     rng = np.random.default_rng(0)
@@ -54,8 +56,11 @@ CHILD = textwrap.dedent("""
     model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
     best = float("inf")
     for _ in range(repeats):
-        start = time.perf_counter(); model.fit(x, y, batch_size=batch, epochs=1, verbose=0); best = min(best, time.perf_counter() - start)
-    print(json.dumps({"samples_per_s": samples / best, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "params": model.count_params()}))
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
+        best = min(best, time.perf_counter() - start)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"samples_per_s": samples / best, "peak_rss_mb": peak_mb, "params": model.count_params()}))
 """)
 
 
@@ -88,7 +93,8 @@ def main():
             print(f"{name:26s} {str(shape):18s} error: {r['error']}")
             continue
         print(
-            f"{name:26s} {str(shape):18s} {r['params']:>11,d} {r['samples_per_s']:>10.1f} {r['samples_per_s'] / reference['samples_per_s']:>7.3f} {r['peak_rss_mb']:>12.0f}"
+            f"{name:26s} {str(shape):18s} {r['params']:>11,d} {r['samples_per_s']:>10.1f} "
+            f"{r['samples_per_s'] / reference['samples_per_s']:>7.3f} {r['peak_rss_mb']:>12.0f}"
         )
 
 

@@ -30,14 +30,17 @@ PLAIN = textwrap.dedent("""
     import json, sys, time
     import numpy as np, keras
     from keras_fer.models import build
-    name, size, samples, epochs, options = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), json.loads(sys.argv[5])
+    name, size, samples = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    epochs, options = int(sys.argv[4]), json.loads(sys.argv[5])
     model = build(name, (size, size, 1), 7, **options)
     rng = np.random.default_rng(0)
     x = rng.integers(0, 256, (samples, size, size, 1)).astype("float32"); y = rng.integers(0, 7, samples)
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     times = []
     for _ in range(epochs):
-        start = time.perf_counter(); model.fit(x, y, batch_size=32, epochs=1, verbose=0); times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=32, epochs=1, verbose=0)
+        times.append(time.perf_counter() - start)
     print(json.dumps(times))
 """)
 

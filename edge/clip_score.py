@@ -45,7 +45,8 @@ class ClipScorer:
                     self.truth[int(row["frame"])] = row["faces"]
                 except (ValueError, KeyError, TypeError) as exc:
                     raise EdgeInputError(
-                        f"{path}, line {number}: not a ground-truth row ({exc}); render the clip again with `keras-fer data synth --clip`."
+                        f"{path}, line {number}: not a ground-truth row ({exc}); render the clip again with "
+                        f"`keras-fer data synth --clip`."
                     ) from exc
         self.labels = set(labels)
         self.min_height, self.min_visible = min_height, min_visible

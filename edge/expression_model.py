@@ -75,7 +75,8 @@ class ExpressionModel:
     # -- set-up and checks -----------------------------------------------------------------
     def _mismatch(self, found, expected) -> ModelFileError:
         return ModelFileError(
-            f"{self.path}: the model's input is {[int(v) for v in found]} but its metadata says {[int(v) for v in expected]}; "
+            f"{self.path}: the model's input is {[int(v) for v in found]} but its metadata says "
+            f"{[int(v) for v in expected]}; "
             "the file was altered or mixed up; export the run again."
         )
 
@@ -94,7 +95,8 @@ class ExpressionModel:
         classes = int(self._out["shape"][-1])
         if classes != len(self.labels):
             raise ModelFileError(
-                f"{self.path}: the model outputs {classes} values but the metadata names {len(self.labels)} labels; export the run again."
+                f"{self.path}: the model outputs {classes} values but the metadata names {len(self.labels)} labels; "
+                f"export the run again."
             )
 
     def _setup_streaming(self) -> None:

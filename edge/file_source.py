@@ -22,12 +22,14 @@ class FileSource:
         self.path = str(path)
         if not Path(self.path).is_file():
             raise FileNotFoundError(
-                f"{self.path}: no such video file; pass a file, a camera index, a /dev/video* device, a URL or a GStreamer pipeline."
+                f"{self.path}: no such video file; pass a file, a camera index, a /dev/video* device, a URL or a "
+                f"GStreamer pipeline."
             )
         self._capture = capture_factory(self.path)
         if not self._capture.isOpened():
             raise EdgeInputError(
-                f"{self.path}: OpenCV cannot decode this video; convert it (e.g. ffmpeg -i IN -c:v mjpeg OUT.avi) or check the file."
+                f"{self.path}: OpenCV cannot decode this video; convert it (e.g. ffmpeg -i IN -c:v mjpeg OUT.avi) or "
+                f"check the file."
             )
         fps = float(self._capture.get(cv2.CAP_PROP_FPS) or 0.0)
         self.fps = fps if 1.0 <= fps <= 1000.0 else 30.0

@@ -20,7 +20,8 @@ def _cascade(name: str) -> cv2.CascadeClassifier:
     cascade = cv2.CascadeClassifier(path)
     if cascade.empty():
         raise RuntimeError(
-            f"OpenCV has no {name} (looked in {folder!r}); install opencv-contrib-python<5, whose wheels ship the cascades."
+            f"OpenCV has no {name} (looked in {folder!r}); install opencv-contrib-python<5, whose wheels ship the "
+            f"cascades."
         )
     return cascade
 

@@ -46,7 +46,8 @@ def expand_source(source: str) -> list[tuple[str, str]]:
     if source_kind(text) != "file":
         return [("stream", text)]
     raise EdgeInputError(
-        f"--source {text}: no such file or folder; pass an image, a folder, a glob such as 'faces/*.jpg', a video, or a camera index."
+        f"--source {text}: no such file or folder; pass an image, a folder, a glob such as 'faces/*.jpg', a video, or "
+        f"a camera index."
     )
 
 

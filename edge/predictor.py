@@ -58,7 +58,8 @@ class Predictor:
             raise EdgeInputError(f"image of shape {pixels.shape}; expected (H, W) grey or (H, W, 3) BGR pixels.")
         if self.model.mode != "frame":
             raise EdgeInputError(
-                f"{self.model.path.name} is a {self.model.mode} sequence model; it classifies streams (Predictor.stream), not single images."
+                f"{self.model.path.name} is a {self.model.mode} sequence model; it classifies streams "
+                f"(Predictor.stream), not single images."
             )
         if not self.detect:
             crop = align_face(pixels, dataclasses.replace(self.recipe, method="none"))

@@ -177,7 +177,8 @@ class EdgeRunner:
         return (
             f"{self.timer.fps():.1f} FPS | ms p50 decode {p['decode']['p50']:.2f} detect {p['detect']['p50']:.2f} "
             f"align {p['align']['p50']:.2f} infer {p['infer']['p50']:.2f} total {p['total']['p50']:.2f} | "
-            f"faces {len(self.tracker.active())} | drops {getattr(source, 'dropped', 0)} corrupt {getattr(source, 'corrupt', 0)} "
+            f"faces {len(self.tracker.active())} | drops {getattr(source, 'dropped', 0)} corrupt "
+            f"{getattr(source, 'corrupt', 0)} "
             f"reconnects {getattr(source, 'reconnects', 0)}"
         )
 

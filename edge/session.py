@@ -45,11 +45,13 @@ def check_display() -> None:
         if line.strip().startswith("GUI:")
     ):
         raise EdgeInputError(
-            "--display: this OpenCV has no GUI (a -headless build); install opencv-python, or use --save out.avi instead."
+            "--display: this OpenCV has no GUI (a -headless build); install opencv-python, or use --save out.avi "
+            "instead."
         )
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         raise EdgeInputError(
-            "--display: no desktop session here (DISPLAY and WAYLAND_DISPLAY are unset); run it on the device's desktop "
+            "--display: no desktop session here (DISPLAY and WAYLAND_DISPLAY are unset); run it on the device's "
+            "desktop "
             "or over ssh -X, or use --save out.avi instead."
         )
 

@@ -91,7 +91,8 @@ def open_source(
     if kind == "gstreamer" and not re.search(r"GStreamer:\s+YES", cv2.getBuildInformation()):
         if log:
             log(
-                "this OpenCV build reports no GStreamer support; the pipeline will not open (on a Jetson use the JetPack OpenCV)"
+                "this OpenCV build reports no GStreamer support; the pipeline will not open (on a Jetson use the "
+                "JetPack OpenCV)"
             )
     opener = _opener(spec, kind, width, height, int(stall_seconds * 1000), int(stall_seconds * 1000))
     return LiveSource(opener, name=f"{kind} {spec}", stall_seconds=stall_seconds, max_backoff=max_backoff, log=log)

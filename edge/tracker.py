@@ -3,7 +3,8 @@
 A detection becomes a confirmed track after ``min_hits`` matches in a row; a track that
 misses detections is carried (its last box) for up to ``max_missed`` frames, then dies.
 Between detector runs (detection every k frames) ``predict()`` moves each track's box and
-keypoints along its velocity (estimated from its detections, smoothed) without ageing it. At most ``max_faces`` confirmed tracks, largest faces first. Timestamps must
+keypoints along its velocity (estimated from its detections, smoothed) without ageing it. At most ``max_faces``
+confirmed tracks, largest faces first. Timestamps must
 increase; ``reset()`` forgets everything.
 
 A detection no track takes by overlap gets a second chance: a confirmed track carried without

@@ -72,7 +72,8 @@ def convert(model, quant: str, calibration=None, io_type: str = "int8") -> tuple
                 data = converter([tf.lite.OpsSet.TFLITE_BUILTINS_INT8]).convert()
             except Exception as exc:  # an op without an int8 kernel: allow float builtins and report them
                 notes.append(
-                    f"full-integer conversion failed ({type(exc).__name__}: {str(exc).splitlines()[0][:200]}); float builtins allowed"
+                    f"full-integer conversion failed ({type(exc).__name__}: {str(exc).splitlines()[0][:200]}); float "
+                    f"builtins allowed"
                 )
                 data = converter([tf.lite.OpsSet.TFLITE_BUILTINS_INT8, tf.lite.OpsSet.TFLITE_BUILTINS]).convert()
         else:

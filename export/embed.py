@@ -45,7 +45,7 @@ def operators(tflite: bytes) -> list[dict]:
     for s in range(model.SubgraphsLength()):
         graph = model.Subgraphs(s)
 
-        def kind(index):
+        def kind(index, graph=graph):
             return types.get(graph.Tensors(index).Type(), "?") if index >= 0 else None
 
         for o in range(graph.OperatorsLength()):

@@ -217,15 +217,19 @@ def report_markdown(report: dict) -> str:
         "",
         f"Run `{report['run']}`, keras-fer {report['keras_fer']}, {report['calibration_samples']} calibration samples.",
         "",
-        "| quant | size KB | agreement | max / mean abs diff | Keras acc | TFLite acc | p50 / p99 ms (1 thr) | p50 / p99 ms (2 thr) | float islands | targets |",
+        "| quant | size KB | agreement | max / mean abs diff | Keras acc | TFLite acc | p50 / p99 ms (1 thr) | p50 / "
+        "p99 ms (2 thr) | float islands | targets |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for quant, r in report["quants"].items():
         one, two = r["latency_ms_1_thread"], r["latency_ms_2_threads"]
         lines.append(
-            f"| {quant} | {r['size_bytes'] / 1024:.0f} | {r['agreement']:.3f} | {r['max_abs_diff']:.3f} / {r['mean_abs_diff']:.4f} | "
-            f"{r['keras_accuracy']:.3f} | {r['tflite_accuracy']:.3f} | {one['p50']} / {one['p99']} | {two['p50']} / {two['p99']} | "
-            f"{', '.join(r['float_islands']) or '-'} | {'MISSED: ' + '; '.join(r['misses']) if r['misses'] else 'met'} |"
+            f"| {quant} | {r['size_bytes'] / 1024:.0f} | {r['agreement']:.3f} | {r['max_abs_diff']:.3f} / "
+            f"{r['mean_abs_diff']:.4f} | "
+            f"{r['keras_accuracy']:.3f} | {r['tflite_accuracy']:.3f} | {one['p50']} / {one['p99']} | {two['p50']} / "
+            f"{two['p99']} | "
+            f"{', '.join(r['float_islands']) or '-'} | "
+            f"{'MISSED: ' + '; '.join(r['misses']) if r['misses'] else 'met'} |"
         )
     streaming = report.get("streaming") or {}
     if streaming.get("available") is False:
@@ -233,9 +237,11 @@ def report_markdown(report: dict) -> str:
     elif streaming:
         lines += [
             "",
-            "Streaming (`encode` + `step` frame by frame, and `encode` + one `replay`, as the runner does) against the windowed Keras model:",
+            "Streaming (`encode` + `step` frame by frame, and `encode` + one `replay`, as the runner does) against "
+            "the windowed Keras model:",
             "",
-            "| quant | size KB | agreement (step / replay) | max abs diff (step / replay) | ms per frame p50 / p99 (1 thr) | windowed ms p50 (1 thr) |",
+            "| quant | size KB | agreement (step / replay) | max abs diff (step / replay) | ms per frame p50 / p99 (1 "
+            "thr) | windowed ms p50 (1 thr) |",
             "|---|---|---|---|---|---|",
         ]
         for quant, r in streaming.items():
@@ -243,9 +249,11 @@ def report_markdown(report: dict) -> str:
                 windowed = report["quants"].get(quant, {}).get("latency_ms_1_thread", {}).get("p50", "-")
                 replay = r.get("replay") or {}
                 lines.append(
-                    f"| {quant} | {r['size_bytes'] / 1024:.0f} | {r['agreement']:.3f} / {replay.get('agreement', float('nan')):.3f} | "
+                    f"| {quant} | {r['size_bytes'] / 1024:.0f} | {r['agreement']:.3f} / "
+                    f"{replay.get('agreement', float('nan')):.3f} | "
                     f"{r['max_abs_diff']:.4f} / {replay.get('max_abs_diff', float('nan')):.4f} | "
-                    f"{r['latency_ms_per_frame_1_thread']['p50']} / {r['latency_ms_per_frame_1_thread']['p99']} | {windowed} |"
+                    f"{r['latency_ms_per_frame_1_thread']['p50']} / {r['latency_ms_per_frame_1_thread']['p99']} | "
+                    f"{windowed} |"
                 )
     return "\n".join(lines) + "\n"
 

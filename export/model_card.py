@@ -25,7 +25,8 @@ def model_card(folder: Path, report: dict, quant: str, notes: str | None = None,
     lines = [
         f"# Model card: {report['model']} ({quant})",
         "",
-        f"Made {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d} with keras-fer {report['keras_fer']}{_commit()} from the run "
+        f"Made {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d} with keras-fer "
+        f"{report['keras_fer']}{_commit()} from the run "
         f"`{folder.name}`; its resolved config is reproduced at the end.",
         "",
     ]
@@ -34,16 +35,20 @@ def model_card(folder: Path, report: dict, quant: str, notes: str | None = None,
     lines += [
         "## The file",
         "",
-        f"- `{Path(exported['file']).name}`: {exported['size_bytes'] / 1024:.0f} KB, {quant}, {metrics.get('parameters', '?'):,} parameters; "
+        f"- `{Path(exported['file']).name}`: {exported['size_bytes'] / 1024:.0f} KB, {quant}, "
+        f"{metrics.get('parameters', '?'):,} parameters; "
         f"labels in output order: {', '.join(classes)}.",
-        f"- Against the Keras model on {exported['num_samples']} stratified test faces: top-1 agreement {exported['agreement']:.3f}, "
+        f"- Against the Keras model on {exported['num_samples']} stratified test faces: top-1 agreement "
+        f"{exported['agreement']:.3f}, "
         f"accuracy {exported['keras_accuracy']:.4f} (Keras) -> {exported['tflite_accuracy']:.4f} ({quant}).",
-        f"- Latency on the export machine, one face, p50 / p99: {exported['latency_ms_1_thread']['p50']} / {exported['latency_ms_1_thread']['p99']} ms "
+        f"- Latency on the export machine, one face, p50 / p99: {exported['latency_ms_1_thread']['p50']} / "
+        f"{exported['latency_ms_1_thread']['p99']} ms "
         f"at 1 thread, {exported['latency_ms_2_threads']['p50']} / {exported['latency_ms_2_threads']['p99']} ms at 2.",
     ]
     if plain:
         lines.append(
-            f"- Flip averaging is inside the file: each face and its mirror image go through the network and the probabilities "
+            f"- Flip averaging is inside the file: each face and its mirror image go through the network and the "
+            f"probabilities "
             f"are averaged (twice the inference). Without it the same network scores accuracy {plain['accuracy']:.4f}, "
             f"mean class {plain['mean_class_accuracy']:.4f} on the same test faces."
         )
@@ -57,8 +62,10 @@ def model_card(folder: Path, report: dict, quant: str, notes: str | None = None,
     lines += [
         f"## Accuracy on the held-out test split ({metrics.get('num_samples', 0):,} faces)",
         "",
-        f"Accuracy **{metrics['accuracy']:.4f}**, mean class accuracy **{metrics['mean_class_accuracy']:.4f}**, macro-F1 **{metrics['macro_f1']:.4f}** "
-        f"(the Keras model{' with flip averaging' if plain else ''}; best epoch {metrics.get('best', {}).get('epoch')} of training by {metrics.get('best', {}).get('monitor')}).",
+        f"Accuracy **{metrics['accuracy']:.4f}**, mean class accuracy **{metrics['mean_class_accuracy']:.4f}**, "
+        f"macro-F1 **{metrics['macro_f1']:.4f}** "
+        f"(the Keras model{' with flip averaging' if plain else ''}; best epoch "
+        f"{metrics.get('best', {}).get('epoch')} of training by {metrics.get('best', {}).get('monitor')}).",
         "",
         "| class | precision | recall | F1 | test faces |",
         "|---|---|---|---|---|",

@@ -51,7 +51,8 @@ def export_onnx(model, path: Path, metadata: dict, opset: int = 17) -> Path:
         )
         if result.returncode:
             raise RuntimeError(
-                f"tf2onnx failed for {model.name}: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else 'no message'}"
+                f"tf2onnx failed for {model.name}: "
+                f"{result.stderr.strip().splitlines()[-1] if result.stderr.strip() else 'no message'}"
             )
         proto = onnx.load(f"{tmp}/m.onnx")
     entry = proto.metadata_props.add()

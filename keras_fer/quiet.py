@@ -18,11 +18,13 @@ import threading
 import warnings
 
 NOISE = re.compile(
-    rb"absl::InitializeLog|cudart_stub\.cc|cuda_platform\.cc|cuda_executor|cuInit|cuda drivers|Unable to register cu(DNN|FFT|BLAS)|"
+    rb"absl::InitializeLog|cudart_stub\.cc|cuda_platform\.cc|cuda_executor|cuInit|cuda drivers|Unable to register "
+    rb"cu(DNN|FFT|BLAS)|"
     rb"cpu_feature_guard|rebuild TensorFlow with the appropriate compiler flags|To enable the following instructions|"
     rb"This TensorFlow binary is optimized|oneDNN custom operations are on|TF-TRT Warning|computation_placer|"
     rb"tfg_optimizer|Created TensorFlow Lite XNNPACK delegate|fully_quantize: \d|Estimated count of arithmetic ops|"
-    rb"tf_tfl_flatbuffer_helpers|Ignored output_format|Ignored drop_control_dependency|gl_context|inference_feedback_manager|"
+    rb"tf_tfl_flatbuffer_helpers|Ignored output_format|Ignored "
+    rb"drop_control_dependency|gl_context|inference_feedback_manager|"
     rb"remapper failed: NOT_FOUND: Op type not registered ''|when importing GraphDef to MLIR module in GrapplerHook|"
     rb"All log messages before absl|^W0000 |^I0000 |^E0000 00:00:\d+\.\d+ +\d+ (cuda|gpu)"
 )

@@ -11,7 +11,8 @@ BLOCK_TENSORFLOW = textwrap.dedent(
     class _NoTensorFlow(importlib.abc.MetaPathFinder):
         def find_spec(self, name, path=None, target=None):
             if name.split(".")[0] in ("tensorflow", "keras", "tf_keras"):
-                raise ModuleNotFoundError(f"No module named {name!r} (blocked: this test proves the code runs without TensorFlow)")
+                raise ModuleNotFoundError(
+                    f"No module named {name!r} (blocked: this test proves the code runs without TensorFlow)")
             return None
     sys.meta_path.insert(0, _NoTensorFlow())
     """

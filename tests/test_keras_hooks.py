@@ -62,7 +62,8 @@ def test_dropout_seed_states_are_found_by_path_and_reseeded():
     model = _tiny()
     states = [v for v in model.non_trainable_variables if "seed_generator_state" in v.path]
     assert len(states) == 1, (
-        f"Keras renamed the SeedGenerator state (paths: {[v.path for v in model.non_trainable_variables]}); resumed runs would drop different units"
+        f"Keras renamed the SeedGenerator state (paths: {[v.path for v in model.non_trainable_variables]}); resumed "
+        f"runs would drop different units"
     )
     _reseed_layers(model, 5)
     first = np.array(states[0].numpy())

@@ -86,5 +86,6 @@ def test_setup_cfg_lists_every_package_folder():
                 on_disk.add(dotted)
     on_disk.add("keras_fer.configs")  # data only: the YAML experiment files
     assert listed == on_disk, (
-        f"setup.cfg packages differ from the package folders: missing {sorted(on_disk - listed)}, extra {sorted(listed - on_disk)}"
+        f"setup.cfg packages differ from the package folders: missing {sorted(on_disk - listed)}, extra "
+        f"{sorted(listed - on_disk)}"
     )

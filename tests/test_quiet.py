@@ -5,7 +5,8 @@ import pytest
 from keras_fer.quiet import NOISE
 
 CHATTER = [
-    b"E0000 00:00:1796194569.531867   20036 meta_optimizer.cc:967] remapper failed: NOT_FOUND: Op type not registered '' in binary running on vm.",
+    b"E0000 00:00:1796194569.531867   20036 meta_optimizer.cc:967] remapper failed: NOT_FOUND: Op type not registered "
+    b"'' in binary running on vm.",
     b"\twhen importing GraphDef to MLIR module in GrapplerHook",
     b"I0000 00:00:1796186047.027146    2407 port.cc:153] oneDNN custom operations are on.",
     b"E0000 00:00:1796187415.406155    6484 cuda_platform.cc:52] failed call to cuInit: INTERNAL: CUDA error",

@@ -49,7 +49,8 @@ def unpacked(path: Path) -> Path:
         if target.is_dir():
             return target
         raise UsageError(
-            f"data.root={str(path)!r}: cannot unpack into {target.parent} ({exc}); set KERAS_FER_HOME to a writable folder."
+            f"data.root={str(path)!r}: cannot unpack into {target.parent} ({exc}); set KERAS_FER_HOME to a writable "
+            f"folder."
         ) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -71,12 +72,14 @@ def _extract(path: Path, out: Path) -> None:
                 _check_member(path, member.name)
                 if not (member.isfile() or member.isdir()):
                     raise UsageError(
-                        f"data.root={str(path)!r}: member {member.name!r} is a link or device; only files and folders are unpacked."
+                        f"data.root={str(path)!r}: member {member.name!r} is a link or device; only files and folders "
+                        f"are unpacked."
                     )
             archive.extractall(out, members=members, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     except (tarfile.TarError, zipfile.BadZipFile, EOFError) as exc:
         raise UsageError(
-            f"data.root={str(path)!r} is not a readable archive ({exc}); download it again or unpack it and point data.root at the folder."
+            f"data.root={str(path)!r} is not a readable archive ({exc}); download it again or unpack it and point "
+            f"data.root at the folder."
         ) from exc
 
 

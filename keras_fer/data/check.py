@@ -15,7 +15,8 @@ def summarize(prepared, split=None) -> str:
     """A printable report: counts per split and class, subjects, sizes, skips with reasons."""
     lines = [
         f"dataset {prepared.meta['dataset']} ({prepared.meta['kind']}): {len(prepared)} samples, "
-        f"frames {prepared.images.shape[1]} x {prepared.images.shape[2]}x{prepared.images.shape[3]}x{prepared.images.shape[4]}, "
+        f"frames {prepared.images.shape[1]} x "
+        f"{prepared.images.shape[2]}x{prepared.images.shape[3]}x{prepared.images.shape[4]}, "
         f"recipe align={prepared.meta['recipe']['method']}"
     ]
     parts = {"all": np.arange(len(prepared))}

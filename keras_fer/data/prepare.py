@@ -70,7 +70,8 @@ def prepare(data_config, workers: int | None = None, progress: bool = True, refr
     sizes = np.array([size for _, _, size in results if size is not None]).reshape(-1, 2)
     if not kept:
         raise UsageError(
-            f"data prepare: no sample of {source.name} survived ({len(problems)} problems; first: {problems[0] if problems else 'none'})."
+            f"data prepare: no sample of {source.name} survived ({len(problems)} problems; first: "
+            f"{problems[0] if problems else 'none'})."
         )
     classes = source.labels
     action_units = tuple(data_config.action_units) or AU_IDS
@@ -149,7 +150,8 @@ def _jobs(source, data_config) -> list[dict]:
     target = data_config.sequence_length
     if source.kind == "image" and target > 1:
         raise UsageError(
-            f"{source.name} holds still images; data.sequence_length={target} needs a sequence dataset (ckplus, oulu, mmi, video_csv)."
+            f"{source.name} holds still images; data.sequence_length={target} needs a sequence dataset (ckplus, oulu, "
+            f"mmi, video_csv)."
         )
     jobs = []
     for record in source.records:
@@ -217,7 +219,8 @@ def _finder():
 
 
 def _prepare_one(item):
-    """(frames (T, S, S, C), optional note, source (h, w)) for a kept sample, or (None, the reason it was left out, None)."""
+    """(frames (T, S, S, C), optional note, source (h, w)) for a kept sample, or (None, the reason it was left out,
+    None)."""
     record, pick, fps = item
     recipe = _WORKER["recipe"]
     try:

@@ -114,7 +114,8 @@ def load_split(path: str | Path, keys) -> Split:
         missing = [k for p in PARTS for k in fold[p] if k not in where]
         if missing:
             raise UsageError(
-                f"split file {path}: fold {n} names {len(missing)} samples this dataset does not have (first: {missing[0]}); make a new split."
+                f"split file {path}: fold {n} names {len(missing)} samples this dataset does not have (first: "
+                f"{missing[0]}); make a new split."
             )
         folds.append({p: np.array([where[k] for k in fold[p]], int) for p in PARTS})
     return Split(data["kind"], data["seed"], folds)
@@ -133,7 +134,8 @@ def _take(indices, fraction, labels, rng):
 def _require_subjects(subjects, kind, instead):
     if (subjects == "").any():
         raise UsageError(
-            f"split.kind={kind} needs a subject for every sample ({int((subjects == '').sum())} of {len(subjects)} have none); "
+            f"split.kind={kind} needs a subject for every sample ({int((subjects == '').sum())} of {len(subjects)} "
+            f"have none); "
             f"set data.subject_pattern, or use split.kind={instead}."
         )
 
@@ -141,7 +143,8 @@ def _require_subjects(subjects, kind, instead):
 def _fixed(labels, fixed, val_fraction, rng):
     if (fixed == "").all():
         raise UsageError(
-            "split.kind=fixed, but this dataset fixes no split (no Usage column or train/test folders); use ratio, kfold or group_kfold."
+            "split.kind=fixed, but this dataset fixes no split (no Usage column or train/test folders); use ratio, "
+            "kfold or group_kfold."
         )
     parts = {p: np.flatnonzero(fixed == p) for p in PARTS}
     if len(parts["test"]) == 0:
@@ -172,7 +175,8 @@ def _group_ratio(subjects, ratios, rng):
     shares = [ratios[2], ratios[1], ratios[0]]  # test, val, train: the order parts are filled in
     if len(names) < sum(r > 0 for r in shares):
         raise UsageError(
-            f"split.kind=group_ratio with ratios {ratios} needs a subject for each nonzero part; the data has {len(names)} subject(s)."
+            f"split.kind=group_ratio with ratios {ratios} needs a subject for each nonzero part; the data has "
+            f"{len(names)} subject(s)."
         )
     order = rng.permutation(len(names))
     middles = np.cumsum(sizes[order]) - sizes[order] / 2

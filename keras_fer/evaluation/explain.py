@@ -36,7 +36,8 @@ def face_input(image_path, recipe: AlignRecipe, detector: str = "blazeface", seq
             finder.close()
         if eyes is None:
             raise UsageError(
-                f"{image_path}: no face found by {detector}; pass a photo with a visible face, or a face crop to a run trained with data.align=none."
+                f"{image_path}: no face found by {detector}; pass a photo with a visible face, or a face crop to a "
+                f"run trained with data.align=none."
             )
     crop = align_face(image, recipe, eyes)
     crop = crop[..., None] if crop.ndim == 2 else crop
@@ -78,9 +79,9 @@ def grad_cam(model, x: np.ndarray, label: int):
 
     layer = next(
         (
-            l
-            for l in reversed(model.layers)
-            if len(l.output.shape) == 4 and not isinstance(l, keras.layers.InputLayer)
+            lyr
+            for lyr in reversed(model.layers)
+            if len(lyr.output.shape) == 4 and not isinstance(lyr, keras.layers.InputLayer)
         ),
         None,
     )
@@ -101,7 +102,7 @@ def attended_region(model, x: np.ndarray):
     """(grid corners in input pixels, warped image) of a spatial transformer, or None."""
     import keras
 
-    names = {l.name for l in model.layers}
+    names = {layer.name for layer in model.layers}
     if not {"loc_theta", "stn_sample"} <= names:
         return None
     probe = keras.Model(model.inputs, [model.get_layer("loc_theta").output, model.get_layer("stn_sample").output])

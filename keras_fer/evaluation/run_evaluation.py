@@ -30,7 +30,8 @@ def evaluate_run(run: str | Path, overrides=(), config_path=None, out_name: str 
     folder = open_run_dir(run)
     if not (folder / "model.keras").is_file():
         raise UsageError(
-            f"{folder} has no model.keras yet (training unfinished or a CV parent); resume it or pass one of its fold-NN folders."
+            f"{folder} has no model.keras yet (training unfinished or a CV parent); resume it or pass one of its "
+            f"fold-NN folders."
         )
     trained = load_config(folder / "config.yaml")
     config = load_config(folder / "config.yaml")
@@ -50,7 +51,7 @@ def evaluate_run(run: str | Path, overrides=(), config_path=None, out_name: str 
     else:
         indices, mapping, dropped = _map_labels(prepared, model_classes)
         prepared = dataclasses.replace(
-            prepared, labels=np.array([mapping.get(prepared.classes[l], -1) if l >= 0 else -1 for l in prepared.labels])
+            prepared, labels=np.array([mapping.get(prepared.classes[c], -1) if c >= 0 else -1 for c in prepared.labels])
         )
     out = folder / (out_name or ("evaluation" if not same_data else "."))
     out.mkdir(exist_ok=True)
@@ -69,9 +70,10 @@ def _map_labels(prepared, model_classes):
     mapping = {name: position[name] for name in prepared.classes if name in position}
     if not mapping:
         raise UsageError(
-            f"No class of this dataset {list(prepared.classes)} is one the model knows {model_classes}; nothing to evaluate."
+            f"No class of this dataset {list(prepared.classes)} is one the model knows {model_classes}; nothing to "
+            f"evaluate."
         )
-    keep = [i for i, l in enumerate(prepared.labels) if l >= 0 and prepared.classes[l] in mapping]
+    keep = [i for i, c in enumerate(prepared.labels) if c >= 0 and prepared.classes[c] in mapping]
     dropped = int(np.sum(prepared.labels >= 0) - len(keep))
     return np.asarray(keep, int), mapping, dropped
 

@@ -3,7 +3,8 @@
 Faces are close to mirror-symmetric while a network's errors are not, so averaging the
 class probabilities of a face and of its mirror image is the cheapest test-time
 augmentation: on FER2013's held-out faces it added 0.6 (final model) to 1.5 (an earlier
-checkpoint) points of accuracy for twice the inference cost (docs/benchmarks.md). Baking it into the graph keeps the contract that the
+checkpoint) points of accuracy for twice the inference cost (docs/benchmarks.md). Baking it into the graph keeps the
+contract that the
 exported file is all the device needs: the runner calls it like any frame model.
 """
 
@@ -28,7 +29,8 @@ def with_flip_average(model) -> keras.Model:
     if len(model.inputs) != 1 or len(model.inputs[0].shape) != 4 or len(model.outputs) != 1:
         shapes = [tuple(t.shape) for t in model.inputs]
         raise UsageError(
-            f"export.flip_average needs a still-image classifier (one (H, W, C) input, one output); {model.name} has inputs {shapes}."
+            f"export.flip_average needs a still-image classifier (one (H, W, C) input, one output); {model.name} has "
+            f"inputs {shapes}."
         )
     inputs = keras.Input(tuple(model.inputs[0].shape[1:]), name="image")
     mirrored = HorizontalFlip(name="mirror")(inputs)

@@ -36,7 +36,8 @@ class OffsetSumConv3D(keras.layers.Conv3D):
             or self.groups != 1
         ):
             raise ValueError(
-                f"{self.name}: the offsets form needs channels_last, one group and stride/dilation 1 in time, got strides={self.strides}, "
+                f"{self.name}: the offsets form needs channels_last, one group and stride/dilation 1 in time, got "
+                f"strides={self.strides}, "
                 f"dilation_rate={self.dilation_rate}, data_format={self.data_format!r}, groups={self.groups}."
             )
         self.form = form

@@ -51,7 +51,8 @@ def run_folds(config, prepared, split, folder: Path, train_fold, log=print) -> d
         (sub / "checkpoints").mkdir(parents=True, exist_ok=True)
         atomic_write_text(sub / "config.yaml", config.to_yaml())
         log(
-            f"Fold {i + 1}/{len(split.folds)}: {len(fold['train'])} train, {len(fold.get('val', []))} val, {len(fold['test'])} test"
+            f"Fold {i + 1}/{len(split.folds)}: {len(fold['train'])} train, {len(fold.get('val', []))} val, "
+            f"{len(fold['test'])} test"
         )
         results.append(train_fold(config, prepared, fold, sub))
     metrics = aggregate(results)

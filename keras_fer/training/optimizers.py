@@ -32,7 +32,8 @@ def make_schedule(train, steps_per_epoch: int):
         bounds, values = list(train.boundaries), [float(v) for v in train.values]
         if len(values) != len(bounds) + 1 or not bounds:
             raise UsageError(
-                f"train.schedule=piecewise needs train.values with one more entry than train.boundaries; got boundaries={bounds}, values={values}."
+                f"train.schedule=piecewise needs train.values with one more entry than train.boundaries; got "
+                f"boundaries={bounds}, values={values}."
             )
         if any(b <= a for a, b in zip(bounds, bounds[1:])) or bounds[0] <= 0:
             raise UsageError(f"train.boundaries={bounds} must be increasing iteration counts above 0.")

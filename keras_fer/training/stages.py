@@ -52,7 +52,8 @@ def resolve_stages(train: TrainConfig) -> list[Stage]:
         unknown = sorted(set(spec) - fields - set(STAGE_ONLY))
         if unknown:
             raise UsageError(
-                f"train.stages[{i}] has unknown key(s) {unknown}; a stage takes train.* keys ({', '.join(sorted(fields))}) and {', '.join(STAGE_ONLY)}."
+                f"train.stages[{i}] has unknown key(s) {unknown}; a stage takes train.* keys "
+                f"({', '.join(sorted(fields))}) and {', '.join(STAGE_ONLY)}."
             )
         values = {
             k: _check_type(f"train.{k}", v, _type_of(k), f"train.stages[{i}]") for k, v in spec.items() if k in fields

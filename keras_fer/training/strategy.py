@@ -52,13 +52,15 @@ def _multi_worker() -> tf.distribute.Strategy:
     config = os.environ.get("TF_CONFIG")
     if not config:
         raise UsageError(
-            "train.strategy=multi_worker needs the TF_CONFIG environment variable (cluster and task); see docs/guide.md, 'More than one device'."
+            "train.strategy=multi_worker needs the TF_CONFIG environment variable (cluster and task); see "
+            "docs/guide.md, 'More than one device'."
         )
     try:
         json.loads(config)
     except json.JSONDecodeError as exc:
         raise UsageError(
-            f'TF_CONFIG is not valid JSON ({exc.msg}); it should look like {{"cluster": {{"worker": ["host1:port", ...]}}, "task": {{"type": "worker", "index": 0}}}}.'
+            f'TF_CONFIG is not valid JSON ({exc.msg}); it should look like {{"cluster": {{"worker": ["host1:port", '
+            f'...]}}, "task": {{"type": "worker", "index": 0}}}}.'
         ) from exc
     return tf.distribute.MultiWorkerMirroredStrategy()
 

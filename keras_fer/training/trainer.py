@@ -111,7 +111,8 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
     val_idx = labelled(prepared, fold.get("val", []), config.train.target)
     if len(train_idx) == 0:
         raise UsageError(
-            "The training split has no labelled samples; check data.* and split.* (keras-fer data check shows the split)."
+            "The training split has no labelled samples; check data.* and split.* (keras-fer data check shows the "
+            "split)."
         )
     replicas = strategy.num_replicas_in_sync
     best_path = None
@@ -125,7 +126,8 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
         steps = samples // global_batch if replicas > 1 else math.ceil(samples / global_batch)
         if steps == 0:
             raise UsageError(
-                f"{samples} training samples do not fill one global batch of {global_batch} ({replicas} replicas); lower train.batch_size."
+                f"{samples} training samples do not fill one global batch of {global_batch} ({replicas} replicas); "
+                f"lower train.batch_size."
             )
         with strategy.scope():
             if not getattr(model, "compiled", False):
@@ -230,7 +232,8 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
             value = row.get(monitor)
             if value is None:
                 raise UsageError(
-                    f"train.monitor={monitor!r} is not a logged metric; logged: {sorted(k for k in row if k not in ('stage', 'epoch'))}."
+                    f"train.monitor={monitor!r} is not a logged metric; logged: "
+                    f"{sorted(k for k in row if k not in ('stage', 'epoch'))}."
                 )
             best = state["best"]
             improved = (
@@ -249,7 +252,8 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
             patience = stage.train.early_stopping
             if patience and epoch + 1 - state["best"]["epoch"] >= patience:
                 log(
-                    f"Early stopping: {monitor} has not improved for {patience} epochs (best {state['best']['value']:.4f} at epoch {state['best']['epoch']})."
+                    f"Early stopping: {monitor} has not improved for {patience} epochs (best "
+                    f"{state['best']['value']:.4f} at epoch {state['best']['epoch']})."
                 )
                 state["epoch"] = stage.train.epochs
             if is_chief():
@@ -287,7 +291,8 @@ def _stage_model(config, prepared, stages, s, state, folder, strategy):
                 previous = load_model(folder / "checkpoints" / f"{stages[s - 1].name}_best.keras", compile=False)
                 if not transfer_weights(previous, model):
                     raise UsageError(
-                        f"Stage {stage.name!r}: no layer of {model.name} matches the previous stage's model by name and shape; nothing to carry over."
+                        f"Stage {stage.name!r}: no layer of {model.name} matches the previous stage's model by name "
+                        f"and shape; nothing to carry over."
                     )
             freeze(model, stage.freeze)
     frames = int(model.outputs[0].shape[1]) if len(model.outputs[0].shape) == 3 and stage.train.target == "label" else 0
@@ -325,7 +330,8 @@ def _class_weights(config, prepared, train_idx, stage, frames):
         return None
     if stage.train.target != "label" or frames:
         raise UsageError(
-            "train.class_weights applies to one label per sample; it is not available for per-frame outputs or non-label targets."
+            "train.class_weights applies to one label per sample; it is not available for per-frame outputs or "
+            "non-label targets."
         )
     return class_weights(prepared.labels[train_idx], len(prepared.classes), stage.train.class_weight_power)
 

@@ -22,7 +22,8 @@ def test_logistic_regression_on_raw_pixels_scores_at_most_60_percent(tmp_path):
     accuracy = model.score(scaler.transform(pixels[~train]), labels[~train])
     majority = np.bincount(labels[~train]).max() / (~train).sum()
     print(
-        f"logistic regression on raw 48x48 pixels: test accuracy {accuracy:.3f} (majority class {majority:.3f}, {train.sum()} train / {(~train).sum()} test)"
+        f"logistic regression on raw 48x48 pixels: test accuracy {accuracy:.3f} (majority class {majority:.3f}, "
+        f"{train.sum()} train / {(~train).sum()} test)"
     )
     assert accuracy <= 0.60
     assert accuracy > majority + 0.03, "the expressions should still leave a trace a linear model can pick up"

@@ -21,12 +21,14 @@ def test_blazeface_finds_a_rendered_face_with_tensorflow_blocked(detector_model)
         rng = np.random.default_rng(0)
         frame = np.full((480, 640, 3), 150, np.uint8)
         who = sample_identity(2, 0)
-        image, _, [marks] = compose(frame, [FaceSpec(who, sample_expression(rng, "happiness"), Pose(300, 220, 70))], rng)
+        face = FaceSpec(who, sample_expression(rng, "happiness"), Pose(300, 220, 70))
+        image, _, [marks] = compose(frame, [face], rng)
         with BlazeFaceDetector() as detector:
             found = detector.detect(image, 0)
             empty = detector.detect(frame, 33)
         print(json.dumps({"found": [[*d.box, d.score, d.keypoints[:2].tolist()] for d in found], "empty": len(empty),
-                          "box": marks["box"].tolist(), "eyes": marks["eyes"].tolist(), "tf": "tensorflow" in sys.modules,
+                          "box": marks["box"].tolist(), "eyes": marks["eyes"].tolist(),
+                          "tf": "tensorflow" in sys.modules,
                           "fetcher": "keras_fer.detector_model" in sys.modules}))
         """,
         block_tensorflow=True,

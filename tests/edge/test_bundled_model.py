@@ -60,7 +60,8 @@ def test_the_bundled_model_keeps_its_accuracy_on_the_held_out_faces():
         truth += [meta["labels"].index(canonical_emotion(Path(key).parent.name)) for key in batch]
     accuracy = float(np.mean(np.array(truth) == np.array(predicted)))
     print(
-        f"bundled int8 model on {len(keys)} held-out FER2013 faces: accuracy {accuracy:.4f} (Keras, in the card: {meta['test_metrics']['accuracy']:.4f})"
+        f"bundled int8 model on {len(keys)} held-out FER2013 faces: accuracy {accuracy:.4f} (Keras, in the card: "
+        f"{meta['test_metrics']['accuracy']:.4f})"
     )
     assert len(keys) == meta["test_metrics"]["num_samples"]
     assert accuracy >= meta["test_metrics"]["accuracy"] - 0.01, (

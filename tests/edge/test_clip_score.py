@@ -56,7 +56,8 @@ def test_recall_switches_new_ids_after_a_gap_and_accuracy(tmp_path):
         scores["faces_eligible"] == 5 and scores["recall"] == 0.8
     )  # face 0 in frames 0-3 and 5 (hidden in 4 does not count), missed in 2
     assert scores["id_switches"] == 1 and scores["new_id_after_gap"] == 2  # face 0 (3 -> 4) and face 1 (2 -> 5)
-    # scored: f0 frames 0, 1 (right), 3 (wrong), 5 (right); small f1 frame 0 (wrong: neutral vs happiness) only among all faces
+    # scored: f0 frames 0, 1 (right), 3 (wrong), 5 (right); small f1 frame 0 (wrong: neutral vs happiness) only
+    # among all faces
     assert scores["emotion_scored"] == 4 and scores["emotion_accuracy"] == 0.75 and scores["not_yet_labelled"] == 1
     assert scores["emotion_scored_all_faces"] == 5 and scores["emotion_accuracy_all_faces"] == 0.6
     assert scores["emotion_by_person"] == {"0": {"scored": 4, "accuracy": 0.75}}  # face 1 is too small to score

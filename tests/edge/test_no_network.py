@@ -20,7 +20,8 @@ network = []
 def audit(event, args):
     if event in ("socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr", "socket.getnameinfo"):
         network.append([event, str(args[0])])
-    elif event in ("socket.connect", "socket.sendto", "socket.bind") and getattr(args[0], "family", None) in (socket.AF_INET, socket.AF_INET6):
+    elif event in ("socket.connect", "socket.sendto", "socket.bind") and getattr(args[0], "family", None) in (
+            socket.AF_INET, socket.AF_INET6):
         network.append([event, str(args[1])])
 
 sys.addaudithook(audit)
@@ -28,7 +29,8 @@ from keras_fer.cli import main
 code = main({args!r})
 with open("/proc/self/maps") as maps:
     native = sorted({{line.split()[-1] for line in maps if "mediapipe" in line}})
-print(json.dumps({{"code": code, "network": network, "mediapipe": native or sorted(m for m in sys.modules if m.startswith("mediapipe"))}}))
+loaded = native or sorted(m for m in sys.modules if m.startswith("mediapipe"))
+print(json.dumps({{"code": code, "network": network, "mediapipe": loaded}}))
 """
 
 

@@ -158,7 +158,8 @@ def test_a_fault_inside_the_loop_is_exit_1_not_a_usage_error(edge_models, clip):
         def broken(self, frame, decode_seconds=0.0):
             raise ValueError("an internal inconsistency")
         runner.EdgeRunner.process = broken
-        sys.exit(main(["run", "--model", {str(edge_models["frame"])!r}, "--source", {str(clip / "clip.avi")!r}, "--detector", "haar", "--no-events"]))
+        sys.exit(main(["run", "--model", {str(edge_models["frame"])!r}, "--source", {str(clip / "clip.avi")!r},
+                       "--detector", "haar", "--no-events"]))
         """
     result = run_python(code)
     assert result.returncode == 1 and "ValueError: an internal inconsistency" in result.stderr, result.stderr[-1500:]
@@ -172,7 +173,8 @@ def test_cli_predict_runs_with_tensorflow_blocked(edge_models, tmp_path):
         f"""
         import sys
         from keras_fer.cli import main
-        code = main(["predict", "--source", {str(tmp_path / "face0.png")!r}, "--model", {str(edge_models["frame"])!r}, "--no-detect", "--json"])
+        code = main(["predict", "--source", {str(tmp_path / "face0.png")!r}, "--model", {str(edge_models["frame"])!r},
+                     "--no-detect", "--json"])
         assert "tensorflow" not in sys.modules
         sys.exit(code)
         """,

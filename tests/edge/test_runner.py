@@ -94,7 +94,7 @@ class _ScriptedDetector:
         self.present, self.n = present, 0
 
     def detect(self, image, timestamp_ms=None):
-        n, self.n = self.n, self.n + 1
+        self.n += 1
         if not self.present(timestamp_ms):
             return []
         x = 20 + (timestamp_ms // 100) % 5

@@ -1,7 +1,6 @@
 """Every registered model converts with builtin ops only (int8, float fallback allowed); the int8 form
 of the edge models is integer throughout; metadata round trip and bad-file errors."""
 
-
 import numpy as np
 import pytest
 

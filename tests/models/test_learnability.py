@@ -74,7 +74,8 @@ def _train_config(tmp_path, config_name: str) -> float:
     result = train(config, progress=False, log=lambda *_: None)
     accuracy = result.metrics["accuracy"]
     print(
-        f"{config_name}: test accuracy {accuracy:.3f} on {result.metrics['num_samples']} samples, {time.perf_counter() - start:.0f} s"
+        f"{config_name}: test accuracy {accuracy:.3f} on {result.metrics['num_samples']} samples, "
+        f"{time.perf_counter() - start:.0f} s"
     )
     return accuracy
 

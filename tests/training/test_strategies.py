@@ -35,7 +35,10 @@ def test_mirrored_over_two_logical_cpus(tmp_path):
         from keras_fer.training import train
         from keras_fer.training.strategy import make_strategy
         assert make_strategy("mirrored").num_replicas_in_sync == 2
-        config = load_config(None, {TINY + [f"data.cache_dir={tmp_path / 'cache'}", f"run.dir={tmp_path}", "run.name=m", "train.strategy=mirrored"]!r})
+        config = load_config(None, {
+        TINY
+        + [f"data.cache_dir={tmp_path / 'cache'}", f"run.dir={tmp_path}", "run.name=m", "train.strategy=mirrored"]!r
+    })
         result = train(config, progress=False)
         print("accuracy", result.metrics["accuracy"])
     """)
@@ -66,7 +69,8 @@ def test_multi_worker_cluster_of_two_local_processes(tmp_path):
         code = textwrap.dedent(f"""
             import sys
             from keras_fer.cli import main
-            sys.exit(main(["train", "--quiet", *{TINY!r}, "data.cache_dir={tmp_path / f"cache{index}"}", "run.dir={run_dir}", "run.name=mw", "train.strategy=multi_worker"]))
+            sys.exit(main(["train", "--quiet", *{TINY!r}, "data.cache_dir={tmp_path / f"cache{index}"}",
+                           "run.dir={run_dir}", "run.name=mw", "train.strategy=multi_worker"]))
         """)
         env = dict(
             os.environ,
@@ -79,7 +83,7 @@ def test_multi_worker_cluster_of_two_local_processes(tmp_path):
             )
         )
     outputs = [w.communicate(timeout=600) for w in workers]
-    for w, (out, err) in zip(workers, outputs):
+    for w, (_out, err) in zip(workers, outputs):
         assert w.returncode == 0, err[-3000:]
     chief = tmp_path / "worker0" / "mw"
     assert (chief / "model.keras").is_file() and (chief / "metrics.json").is_file()
@@ -98,7 +102,16 @@ def test_mixed_precision_trains_with_a_float32_output(tmp_path):
         import keras
         from keras_fer.config import load_config
         from keras_fer.training import train
-        config = load_config(None, {TINY + [f"data.cache_dir={tmp_path / 'cache'}", f"run.dir={tmp_path}", "run.name=mp", "train.precision=mixed_float16", "train.epochs=1"]!r})
+        config = load_config(None, {
+        TINY
+        + [
+            f"data.cache_dir={tmp_path / 'cache'}",
+            f"run.dir={tmp_path}",
+            "run.name=mp",
+            "train.precision=mixed_float16",
+            "train.epochs=1",
+        ]!r
+    })
         result = train(config, progress=False)
         assert keras.config.dtype_policy().name == "float32"  # the global policy is restored
         keras.config.set_dtype_policy("mixed_float16")  # as the trainer does when it resumes such a run

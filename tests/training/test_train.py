@@ -65,7 +65,8 @@ def test_resume_after_sigkill_gives_the_same_history(tmp_path, cache):
     args = [*TINY, cache, "train.epochs=4"]
     whole = run_cli("train", "--quiet", *args, f"run.dir={tmp_path}", "run.name=whole")
     assert whole.returncode == 0, whole.stderr[-2000:]
-    code = f"import sys; from keras_fer.cli import main; sys.exit(main({['train', '--quiet', *args, f'run.dir={tmp_path}', 'run.name=killed']!r}))"
+    argv = ["train", "--quiet", *args, f"run.dir={tmp_path}", "run.name=killed"]
+    code = f"import sys; from keras_fer.cli import main; sys.exit(main({argv!r}))"
     process = subprocess.Popen(
         [sys.executable, "-c", code],
         stdout=subprocess.DEVNULL,

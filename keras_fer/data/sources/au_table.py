@@ -104,7 +104,8 @@ def _au_columns(table: Path, columns, file_col: str, wanted) -> dict:
     missing = sorted(set(wanted) - set(au_cols.values()))
     if missing:
         raise UsageError(
-            f"{table}: data.action_units asks for AU {missing}, which the table has no column for; it has AU {sorted(au_cols.values())}."
+            f"{table}: data.action_units asks for AU {missing}, which the table has no column for; it has AU "
+            f"{sorted(au_cols.values())}."
         )
     return {c: au for c, au in au_cols.items() if au in set(wanted)}
 
@@ -127,7 +128,8 @@ def _clips(rows: list[dict], length: int) -> tuple[list[Record], list[str]]:
         frames = sorted(sequences[name], key=lambda r: natural_key(r["file"]))
         if len({(r["subject"], r["split"]) for r in frames}) > 1:
             raise UsageError(
-                f"sequence {name!r} (rows {frames[0]['line']}..{frames[-1]['line']}) mixes subjects or splits; give every frame of a sequence the same ones."
+                f"sequence {name!r} (rows {frames[0]['line']}..{frames[-1]['line']}) mixes subjects or splits; give "
+                f"every frame of a sequence the same ones."
             )
         ends = list(range(len(frames) - 1, length - 2, -length))[::-1] or [len(frames) - 1]
         left_out += len(frames) - len(ends) * length if len(frames) >= length else 0
@@ -146,7 +148,8 @@ def _clips(rows: list[dict], length: int) -> tuple[list[Record], list[str]]:
             )
     warnings = (
         [
-            f"{left_out} frames at the start of sequences left out: each sequence is cut into whole clips of {length} ending at its last frame."
+            f"{left_out} frames at the start of sequences left out: each sequence is cut into whole clips of {length} "
+            f"ending at its last frame."
         ]
         if left_out
         else []

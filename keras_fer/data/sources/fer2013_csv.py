@@ -40,7 +40,8 @@ def read_fer2013_csv(config) -> SourceData:
             if votes is not None:
                 if row_index >= len(votes):
                     raise UsageError(
-                        f"{config.labels_file}: has {len(votes)} rows but {path} has more (row {row_index}); the files must align row by row."
+                        f"{config.labels_file}: has {len(votes)} rows but {path} has more (row {row_index}); the "
+                        f"files must align row by row."
                     )
                 label, distribution = votes[row_index]
                 if label is None:
@@ -73,7 +74,8 @@ def _parse_row(path, line: int, row: list) -> Record:
         )
     if side < MIN_SIDE:
         raise UsageError(
-            f"{path}: row {line}: a {side}x{side} image is too small to be a face crop (at least {MIN_SIDE}x{MIN_SIDE}; "
+            f"{path}: row {line}: a {side}x{side} image is too small to be a face crop (at least "
+            f"{MIN_SIDE}x{MIN_SIDE}; "
             "FER2013 rows have 48x48); fix or drop the row."
         )
     if values.min() < 0 or values.max() > 255:
