@@ -10,14 +10,18 @@ from keras_fer.data.synthetic.painter import Painter, curve
 OCCLUDERS = ("hand", "mask", "sunglasses")
 
 
-def draw_occluder(p: Painter, who: Identity, kind: str, rng: np.random.Generator) -> None:
-    """Draw ``kind`` over the face; the painter's mask records the covered pixels."""
+def draw_occluder(
+    p: Painter, who: Identity, kind: str, rng: np.random.Generator, target: str | None = None, size: float = 1.0
+) -> None:
+    """Draw ``kind`` over the face; the painter's mask records the covered pixels. A hand
+    goes to ``target`` (``mouth``, ``cheek`` or ``eye``; drawn at random when None) at
+    ``size`` times its usual size."""
     if kind == "sunglasses":
         _sunglasses(p, who)
     elif kind == "mask":
         _face_mask(p, who, rng)
     elif kind == "hand":
-        _hand(p, who, rng)
+        _hand(p, who, rng, target, size)
     else:
         raise ValueError(f"Unknown occluder {kind!r}; expected one of {OCCLUDERS}.")
 
@@ -56,9 +60,10 @@ def _face_mask(p: Painter, who: Identity, rng: np.random.Generator) -> None:
         p.polyline(np.array([[sx * 0.92, top + 0.1], [sx * 1.0, who.eye_y + 0.12]]), color * 0.8, 0.02, depth=0.0)
 
 
-def _hand(p: Painter, who: Identity, rng: np.random.Generator) -> None:
+def _hand(p: Painter, who: Identity, rng: np.random.Generator, target: str | None = None, size: float = 1.0) -> None:
     skin = who.tone * rng.uniform(0.9, 1.05)
-    target = rng.choice(["mouth", "cheek", "eye"], p=[0.5, 0.3, 0.2])
+    if target is None:
+        target = rng.choice(["mouth", "cheek", "eye"], p=[0.5, 0.3, 0.2])
     sx = -1 if rng.random() < 0.5 else 1
     center = {
         "mouth": np.array([sx * 0.15, who.mouth_y + 0.05]),
@@ -66,7 +71,7 @@ def _hand(p: Painter, who: Identity, rng: np.random.Generator) -> None:
         "eye": np.array([sx * who.eye_dx, who.eye_y + 0.1]),
     }[target]
     angle = rng.uniform(-0.6, 0.6) + (0.0 if target != "cheek" else sx * 0.5)
-    rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]]) * size
     palm = np.array([[-0.3, 0.0], [0.3, 0.0], [0.28, 0.45], [-0.26, 0.5]])
     p.polygon(palm @ rot.T + center, skin, mask=True)
     for i, fx in enumerate((-0.22, -0.07, 0.08, 0.22)):
