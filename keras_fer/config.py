@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import types
 import typing
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,9 @@ class AugmentConfig:
     zoom: float = 0.0
     brightness: float = 0.0
     contrast: float = 0.0
+    occlusion: float = 0.0
+    occlusion_kinds: list = dataclasses.field(default_factory=list)
+    occlusion_coverage: list = dataclasses.field(default_factory=lambda: [0.1, 0.5])
 
 
 @dataclasses.dataclass
@@ -175,6 +179,7 @@ RANGES: dict[str, tuple] = {
     "augment.zoom": (0.0, 0.9),
     "augment.brightness": (0.0, 1.0),
     "augment.contrast": (0.0, 1.0),
+    "augment.occlusion": (0.0, 1.0),
     "train.epochs": (1, None),
     "train.batch_size": (1, None),
     "train.learning_rate": (1e-12, None),
@@ -260,7 +265,9 @@ def set_key(config: Config, dotted: str, value: Any, source: str) -> None:
 
 
 def _check_type(key: str, value: Any, expected: Any, source: str) -> Any:
-    optional = typing.get_origin(expected) is typing.Union and type(None) in typing.get_args(expected)
+    # Optional[X] and X | None (ruff writes the latter) are different objects to typing.
+    union = typing.get_origin(expected) in (typing.Union, types.UnionType)
+    optional = union and type(None) in typing.get_args(expected)
     base = next((a for a in typing.get_args(expected) if a is not type(None)), expected) if optional else expected
     if value is None:
         if optional:
