@@ -118,6 +118,7 @@ def _active(augment) -> bool:
         or augment.zoom
         or augment.brightness
         or augment.contrast
+        or augment.occlusion
     )
 
 
@@ -139,6 +140,10 @@ def augment_batch(batch, augment, key):
     n, t = tf.shape(x)[0], tf.shape(x)[1]
     h, w, c = x.shape[2], x.shape[3], x.shape[4]
     seed = tf.cast(key, tf.int64)
+    if augment.occlusion:  # first, so the occluder turns and shifts with the face
+        from keras_fer.data.occlusion_augment import occlude_batch
+
+        x = occlude_batch(x, seed, augment)
 
     def draw(i, extra=()):
         return tf.random.stateless_uniform(

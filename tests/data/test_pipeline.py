@@ -148,3 +148,32 @@ def test_vertical_flip_turns_the_face_upside_down_and_only_when_asked():
         assert augment_frames(frame, AugmentConfig(flip=True), np.array([k, 0])).numpy()[2, 15, 0] > 0, (
             "flip alone is horizontal"
         )
+
+
+def test_occlusion_augmentation_hides_part_of_the_face_reproducibly_and_alike_in_every_frame():
+    prepared = _prepared(n=8, frames=4, size=48)
+    augment = AugmentConfig(
+        flip=False, occlusion=1.0, occlusion_kinds=["block", "noise"], occlusion_coverage=[0.3, 0.3]
+    )
+
+    def batch(seed):
+        ds = make_dataset(
+            prepared, np.arange(8), training=True, batch_size=8, augment=augment, seed=seed, deterministic=True
+        )
+        return next(iter(ds))[0].numpy()
+
+    x = batch(0)
+    clean = prepared.images[np.sort(np.arange(8))].astype(np.float32)
+    order = [int(np.argmin([np.abs(x[i] - clean[j]).sum() for j in range(8)])) for i in range(8)]  # the stream shuffles
+    for i, j in enumerate(order):
+        changed = np.any(x[i] != clean[j], axis=-1)  # (T, H, W)
+        share = changed[0].mean()
+        assert 0.15 < share < 0.45, share  # 0.3 of the face ellipse: a bit less of the whole crop
+        covered = changed[0]
+        assert all(np.array_equal(x[i][t][covered], x[i][0][covered]) for t in range(4)), "one occluder per sequence"
+    np.testing.assert_array_equal(batch(0), x)
+    assert not np.array_equal(batch(1), x)
+    half = dataclasses.replace(augment, occlusion=0.5)
+    ds = make_dataset(prepared, np.arange(8), training=True, batch_size=8, augment=half, seed=0, deterministic=True)
+    untouched = sum(any(np.array_equal(b, c) for c in clean) for b in next(iter(ds))[0].numpy())
+    assert 0 < untouched < 8, "about half the samples keep their faces"

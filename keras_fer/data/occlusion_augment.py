@@ -1,0 +1,41 @@
+"""On-the-fly occlusion in the training pipeline (``augment.occlusion``: the share of training
+samples that get an occluder; Ge et al. 2022's occlusion augmentation baseline).
+
+The occluders are the numpy/OpenCV drawings of :mod:`keras_fer.data.occlusion`, run inside
+tf.data through ``tf.numpy_function`` on whole batches and seeded from the batch's
+augmentation key, so a seeded run draws the same occluders. A sequence gets one occluder,
+drawn on its first frame and pasted at the same place on every frame (a hand stays a hand).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import tensorflow as tf
+
+from keras_fer.data.occlusion import KINDS, Occlusion
+
+
+def occlusion_of(augment) -> Occlusion:
+    return Occlusion(kinds=tuple(augment.occlusion_kinds or KINDS), coverage=tuple(augment.occlusion_coverage))
+
+
+def occlude_batch(x, key, augment):
+    """(B, T, H, W, C) float32 in 0..255 -> the same with occluders on about
+    ``augment.occlusion`` of the samples."""
+    occlusion, share = occlusion_of(augment), float(augment.occlusion)
+
+    def run(batch, seed):
+        rng = np.random.default_rng([int(seed[0]) % 2**32, int(seed[1]) % 2**32, 104723])
+        out = batch.copy()
+        for i in range(len(batch)):
+            if rng.random() >= share:
+                continue
+            frames = np.clip(np.rint(batch[i]), 0, 255).astype(np.uint8)
+            first = frames[0] if frames.shape[-1] != 1 else frames[0, :, :, 0]
+            occluded, mask, _ = occlusion.apply(first, rng)
+            covered = mask > 0
+            out[i][:, covered] = (occluded if occluded.ndim == 3 else occluded[..., None])[covered]
+        return out
+
+    result = tf.numpy_function(run, [x, key], tf.float32, stateful=False)
+    return tf.ensure_shape(result, x.shape)
