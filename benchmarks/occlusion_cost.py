@@ -61,7 +61,8 @@ def main():
         return np.array(out)
 
     clean = scores(predict(faces), truth)
-    print(f"{len(faces)} held-out FER2013 faces, model {Path(args.model or bundled_model_path()).name}, seed {args.seed}")
+    name = Path(args.model or bundled_model_path()).name
+    print(f"{len(faces)} held-out FER2013 faces, model {name}, seed {args.seed}")
     print("| occluder | coverage band | position | mean coverage | accuracy | mean class | drop (points) |")
     print("|---|---|---|---|---|---|---|")
     print(f"| none | - | - | 0 | {clean[0]:.4f} | {clean[1]:.4f} | - |")
