@@ -25,11 +25,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from keras_fer.detector_file import (
-    FILENAME,
-    SHA256,
-    detector_model_status,
-)  # noqa: F401  (re-exported)
+from keras_fer.detector_file import FILENAME, SHA256, detector_model_status
 from keras_fer.errors import UsageError
 from keras_fer.io import atomic_write_bytes
 

