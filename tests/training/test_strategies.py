@@ -30,15 +30,14 @@ tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfigur
 
 
 def test_mirrored_over_two_logical_cpus(tmp_path):
+    overrides = TINY + [f"data.cache_dir={tmp_path / 'cache'}", f"run.dir={tmp_path}", "run.name=m"]
+    overrides += ["train.strategy=mirrored"]
     code = TWO_CPUS + textwrap.dedent(f"""
         from keras_fer.config import load_config
         from keras_fer.training import train
         from keras_fer.training.strategy import make_strategy
         assert make_strategy("mirrored").num_replicas_in_sync == 2
-        config = load_config(None, {
-        TINY
-        + [f"data.cache_dir={tmp_path / 'cache'}", f"run.dir={tmp_path}", "run.name=m", "train.strategy=mirrored"]!r
-    })
+        config = load_config(None, {overrides!r})
         result = train(config, progress=False)
         print("accuracy", result.metrics["accuracy"])
     """)
@@ -98,20 +97,13 @@ def test_multi_worker_cluster_of_two_local_processes(tmp_path):
 
 
 def test_mixed_precision_trains_with_a_float32_output(tmp_path):
+    overrides = TINY + [f"data.cache_dir={tmp_path / 'cache'}", f"run.dir={tmp_path}", "run.name=mp"]
+    overrides += ["train.precision=mixed_float16", "train.epochs=1"]
     code = textwrap.dedent(f"""
         import keras
         from keras_fer.config import load_config
         from keras_fer.training import train
-        config = load_config(None, {
-        TINY
-        + [
-            f"data.cache_dir={tmp_path / 'cache'}",
-            f"run.dir={tmp_path}",
-            "run.name=mp",
-            "train.precision=mixed_float16",
-            "train.epochs=1",
-        ]!r
-    })
+        config = load_config(None, {overrides!r})
         result = train(config, progress=False)
         assert keras.config.dtype_policy().name == "float32"  # the global policy is restored
         keras.config.set_dtype_policy("mixed_float16")  # as the trainer does when it resumes such a run
