@@ -9,6 +9,8 @@ import traceback
 
 from keras_fer import __version__
 from keras_fer.cli_edge import add_edge_parsers, run_edge_command
+from keras_fer.data.occluder_names import KINDS as OCCLUDER_KINDS
+from keras_fer.data.occluder_names import POSITIONS as OCCLUDER_POSITIONS
 from keras_fer.errors import UsageError
 from keras_fer.export.quant_modes import QUANTS
 from keras_fer.quiet import NativeStderrFilter, quiet_python_warnings, verbose_requested
@@ -55,6 +57,25 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--overwrite", action="store_true", help="replace a non-empty output folder")
     synth.add_argument("--quiet", action="store_true", help="no progress bar")
     synth.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, e.g. data.seed=3")
+
+    occlude = data_sub.add_parser(
+        "occlude",
+        help="write a fixed occluded copy of a class-folder face dataset (images, masks, a table)",
+        description="Draw one occluder (hand, face mask, sunglasses, scarf, block or noise) on every face of a "
+        "class-folder dataset or archive, or on the listed faces; OUT/images is a dataset again, OUT/masks the "
+        "occluders' masks, OUT/occlusions.csv what was drawn where.",
+        epilog=EPILOG,
+    )
+    occlude.add_argument("--root", required=True, help="class folders, or an archive of them (e.g. the FER2013 .tgz)")
+    occlude.add_argument("--out", required=True, help="output folder (refused if not empty, unless --overwrite)")
+    occlude.add_argument("--keys", help="a file listing the faces to take, one reader key a line (default: all)")
+    occlude.add_argument("--kinds", nargs="+", choices=OCCLUDER_KINDS, help="occluders to draw from (default: all)")
+    occlude.add_argument(
+        "--coverage", nargs=2, type=float, default=(0.1, 0.5), metavar=("LOW", "HIGH"), help="share of the face hidden"
+    )
+    occlude.add_argument("--position", choices=OCCLUDER_POSITIONS, default="random", help="where blocks and hands go")
+    occlude.add_argument("--seed", type=int, default=0, help="the same seed gives the same occluders")
+    occlude.add_argument("--overwrite", action="store_true", help="replace a non-empty output folder")
 
     for name, help_text in (
         ("prepare", "detect, align and cache a dataset's faces (once; later runs read the cache)"),
@@ -239,6 +260,8 @@ def _run(args: argparse.Namespace) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "data" and args.data_command == "synth":
         return _synth(args)
+    if args.command == "data" and args.data_command == "occlude":
+        return _occlude(args)
     if args.command == "data" and args.data_command in ("prepare", "check"):
         return _prepare_or_check(args)
     if args.command == "train":
@@ -304,6 +327,20 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(format_table(doctor_rows(check_gpus=not args.no_gpu)))
         return 0
     raise UsageError(f"Unknown command {args.command!r}; see keras-fer --help.")
+
+
+def _occlude(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from keras_fer.data.occluded_set import write_occluded_set
+    from keras_fer.data.occlusion import KINDS, Occlusion
+
+    keys = Path(args.keys).read_text().split() if args.keys else None
+    occlusion = Occlusion(kinds=tuple(args.kinds or KINDS), coverage=tuple(args.coverage), position=args.position)
+    counts = write_occluded_set(args.root, args.out, occlusion, args.seed, keys, args.overwrite)
+    kinds = ", ".join(f"{k} {v}" for k, v in sorted(counts["kinds"].items()))
+    print(f"Occluded {counts['faces']} faces ({kinds}) -> {os.path.abspath(args.out)}")
+    return 0
 
 
 def _synth(args: argparse.Namespace) -> int:

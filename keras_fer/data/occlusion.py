@@ -23,13 +23,12 @@ import dataclasses
 import cv2
 import numpy as np
 
+from keras_fer.data.occluder_names import KINDS, POSITIONS
 from keras_fer.data.synthetic.identity import sample_identity
 from keras_fer.data.synthetic.occluders import draw_occluder
 from keras_fer.data.synthetic.painter import Painter, Pose
 from keras_fer.errors import UsageError
 
-KINDS = ("hand", "mask", "sunglasses", "scarf", "block", "noise")
-POSITIONS = ("eyes", "mouth", "random")
 # FER2013's mean face (measured on 1,423 training faces): eyes at (15, 18) and (33, 18), the
 # mouth at about (24, 37) in the 48x48 crop. The renderer's face geometry is fitted to it.
 _FACE = dataclasses.replace(sample_identity(0, 0, accessories=False), eye_y=-0.3, eye_dx=0.42, mouth_y=0.55)
