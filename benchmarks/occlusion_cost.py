@@ -29,6 +29,60 @@ def scores(predicted, truth):
     return float(np.mean(predicted == truth)), float(np.mean(recalls))
 
 
+def cases():
+    """(kind, coverage band, position) of every occluded set, in table order."""
+    from keras_fer.data.occlusion import KINDS
+
+    rows = [(kind, band, "random") for kind in KINDS for band in BANDS]
+    return rows + [("block", (0.15, 0.25), "eyes"), ("block", (0.15, 0.25), "mouth")]
+
+
+def occluded_set(faces, kind, band, position, seed: int = 0):
+    """The fixed occluded copy of ``faces`` for one row: (images, mean coverage)."""
+    from keras_fer.data.occlusion import occlude
+
+    rng = np.random.default_rng([seed, zlib.crc32(f"{kind}/{band}/{position}".encode())])
+    images, covered = [], []
+    for face in faces:
+        out, _, info = occlude(face, kind, float(rng.uniform(*band)), position, rng)
+        images.append(out)
+        covered.append(info["coverage"])
+    return images, float(np.mean(covered))
+
+
+def held_out_faces(archive, keys_file, labels, limit: int = 0):
+    """The listed faces (grey uint8 crops) and their label indices in ``labels`` order."""
+    import cv2
+
+    from keras_fer.data.archive import unpacked
+    from keras_fer.labels import canonical_emotion
+
+    folder = unpacked(Path(archive))
+    keys = Path(keys_file).read_text().split()
+    keys = keys[:limit] if limit else keys
+    faces = [cv2.imread(str(folder / key), cv2.IMREAD_GRAYSCALE) for key in keys]
+    truth = np.array([labels.index(canonical_emotion(Path(key).parent.name)) for key in keys])
+    return faces, truth
+
+
+def table(predict, faces, truth, seed: int = 0) -> list[str]:
+    """Markdown rows: clean, then every occluded set, scored by ``predict(list of crops)``."""
+    clean = scores(predict(faces), truth)
+    lines = [
+        "| occluder | coverage band | position | mean coverage | accuracy | mean class | drop (points) |",
+        "|---|---|---|---|---|---|---|",
+        f"| none | - | - | 0 | {clean[0]:.4f} | {clean[1]:.4f} | - |",
+    ]
+    for kind, band, position in cases():
+        images, covered = occluded_set(faces, kind, band, position, seed)
+        accuracy, mean_class = scores(predict(images), truth)
+        lines.append(
+            f"| {kind} | {band[0]:.2f}-{band[1]:.2f} | {position} | {covered:.3f} | {accuracy:.4f} | "
+            f"{mean_class:.4f} | {100 * (clean[0] - accuracy):.1f} |"
+        )
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", help="an exported still-image .tflite (default: the bundled model)")
@@ -38,50 +92,24 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    import cv2
-
-    from keras_fer.data.archive import unpacked
-    from keras_fer.data.occlusion import KINDS, occlude
     from keras_fer.edge.bundled_model import bundled_model_path
     from keras_fer.edge.expression_model import ExpressionModel
-    from keras_fer.labels import canonical_emotion
 
     model = ExpressionModel(args.model or bundled_model_path())
-    labels = model.meta["labels"]
-    folder = unpacked(Path(args.archive))
-    keys = Path(args.keys).read_text().split()
-    keys = keys[: args.faces] if args.faces else keys
-    faces = [cv2.imread(str(folder / key), cv2.IMREAD_GRAYSCALE) for key in keys]
-    truth = np.array([labels.index(canonical_emotion(Path(key).parent.name)) for key in keys])
+    faces, truth = held_out_faces(args.archive, args.keys, model.meta["labels"], args.faces)
 
     def predict(images):
         out = []
         for start in range(0, len(images), 256):
-            out += [int(np.argmax(p)) for p in model.predict_many([i[:, :, None] for i in images[start : start + 256]])]
+            batch = [i[:, :, None] for i in images[start : start + 256]]
+            out += [int(np.argmax(p)) for p in model.predict_many(batch)]
         return np.array(out)
 
-    clean = scores(predict(faces), truth)
     name = Path(args.model or bundled_model_path()).name
     print(f"{len(faces)} held-out FER2013 faces, model {name}, seed {args.seed}")
-    print("| occluder | coverage band | position | mean coverage | accuracy | mean class | drop (points) |")
-    print("|---|---|---|---|---|---|---|")
-    print(f"| none | - | - | 0 | {clean[0]:.4f} | {clean[1]:.4f} | - |")
     started = time.perf_counter()
-    cases = [(kind, band, "random") for kind in KINDS for band in BANDS]
-    cases += [("block", (0.15, 0.25), "eyes"), ("block", (0.15, 0.25), "mouth")]
-    for kind, band, position in cases:
-        rng = np.random.default_rng([args.seed, zlib.crc32(f"{kind}/{band}/{position}".encode())])
-        occluded, covered = [], []
-        for face in faces:
-            out, _, info = occlude(face, kind, float(rng.uniform(*band)), position, rng)
-            occluded.append(out)
-            covered.append(info["coverage"])
-        accuracy, mean_class = scores(predict(occluded), truth)
-        print(
-            f"| {kind} | {band[0]:.2f}-{band[1]:.2f} | {position} | {np.mean(covered):.3f} | {accuracy:.4f} | "
-            f"{mean_class:.4f} | {100 * (clean[0] - accuracy):.1f} |"
-        )
-    print(f"({time.perf_counter() - started:.0f} s for {len(cases)} occluded sets)")
+    print("\n".join(table(predict, faces, truth, args.seed)))
+    print(f"({time.perf_counter() - started:.0f} s for {len(cases())} occluded sets and the clean one)")
 
 
 if __name__ == "__main__":
