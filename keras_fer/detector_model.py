@@ -42,7 +42,6 @@ SOURCES = {
         ("mediapipe==0.10.21", "macosx_11_0_universal2", "3.11"),
     ),
 }
-WHEEL_REQUIREMENT = SOURCES["x86_64"][0][0]
 
 
 def machine_kind(machine: str | None = None) -> str:

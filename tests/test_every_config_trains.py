@@ -41,15 +41,14 @@ def cache(tmp_path_factory):
 def _tiny(path: Path, tmp_path: Path, cache: Path):
     config = load_config(path, [])
     sequences = config.data.sequence_length > 1
-    grouped = config.split.kind.startswith(
-        "group"
-    )  # leave-subjects-out needs >= 4 subjects for 2 folds with a validation part
-    grouped = grouped or config.split.kind == "per_class"  # more than split.per_class faces of every class
+    # Leave-subjects-out needs >= 4 subjects for 2 folds with a validation part; per_class
+    # needs more than split.per_class faces of every class.
+    larger = config.split.kind.startswith("group") or config.split.kind == "per_class"
     overrides = [
         "train.epochs=1",
         f"run.dir={tmp_path / 'runs'}",
         f"data.cache_dir={cache}",
-        f"data.num_samples={48 if sequences else 120 if grouped else 70}",
+        f"data.num_samples={48 if sequences else 120 if larger else 70}",
     ]
     if config.data.format != "synthetic":
         overrides += [
