@@ -89,6 +89,9 @@ class TrainConfig:
     early_stopping: int = 0
     class_weights: bool = False
     class_weight_power: float = 1.0
+    distill_from: list = dataclasses.field(default_factory=list)
+    distill_weight: float = 0.5
+    distill_temperature: float = 1.0
     stages: list = dataclasses.field(default_factory=list)
     strategy: str = "auto"
     precision: str = "auto"
@@ -192,6 +195,8 @@ RANGES: dict[str, tuple] = {
     "train.label_smoothing": (0.0, 0.99),
     "train.early_stopping": (0, None),
     "train.class_weight_power": (0.0, 1.0),
+    "train.distill_weight": (0.0, 1.0),
+    "train.distill_temperature": (0.01, None),
     "split.folds": (2, None),
     "split.repeats": (1, None),
     "split.per_class": (1, None),

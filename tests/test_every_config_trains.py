@@ -76,6 +76,17 @@ def test_every_config_trains_one_epoch_on_its_synthetic_stand_in(path, tmp_path,
     from keras_fer.training.trainer import train
 
     name = path.relative_to(ROOT / "configs").as_posix()
-    result = train(_tiny(path, tmp_path, cache), progress=False, log=lambda *a, **k: None)
+    config = _tiny(path, tmp_path, cache)
+    if config.train.distill_from:
+        # A student names its teacher's run folder: the stand-in teacher is the same config
+        # without distillation, trained first (the run-folder path of a real teacher).
+        teacher = dataclasses.replace(
+            config,
+            train=dataclasses.replace(config.train, distill_from=[]),
+            run=dataclasses.replace(config.run, name="teacher"),
+        )
+        folder = train(teacher, progress=False, log=lambda *a, **k: None).folder
+        config = dataclasses.replace(config, train=dataclasses.replace(config.train, distill_from=[str(folder)]))
+    result = train(config, progress=False, log=lambda *a, **k: None)
     assert (result.folder / "model.keras").is_file() or any(result.folder.glob("fold-*/model.keras"))
     assert result.metrics, name

@@ -63,7 +63,10 @@ def make_dataset(
     deterministic: bool = False,
     repeat: bool = False,
     drop_remainder: bool = False,
+    targets=None,
 ) -> tf.data.Dataset:
+    """``targets`` (one row per prepared sample) replaces the prepared targets, e.g. the soft
+    targets of distillation; rows are picked by ``indices`` as the images are."""
     indices = np.asarray(indices, int)
     y = targets_of(prepared, target)
     if target == "label":
@@ -71,7 +74,7 @@ def make_dataset(
         if len(indices) == 0:
             raise UsageError("This split has no labelled samples.")
     images = np.asarray(prepared.images[np.sort(indices)])
-    targets = y[np.sort(indices)]
+    targets = (y if targets is None else np.asarray(targets))[np.sort(indices)]
     if images.shape[1] == 1:
         images = images[:, 0]  # still images: (N, H, W, C)
     ds = tf.data.Dataset.from_tensor_slices((images, targets))

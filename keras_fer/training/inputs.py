@@ -55,9 +55,11 @@ def stage_dataset(
     seed: int = 0,
     frames_per_output: int = 0,
     replicas: int = 1,
+    targets=None,
 ):
     """A batched stream for ``stage``; ``frames_per_output`` > 0 repeats each label per frame
-    for models that predict every frame (Sharma & Jain)."""
+    for models that predict every frame (Sharma & Jain); ``targets`` (one row per prepared
+    sample) replaces the prepared ones (distillation)."""
     if stage.frames:
         prepared, indices = frames_view(prepared, indices, stage.frames, stage.frames_at)
     ds = make_dataset(
@@ -70,6 +72,7 @@ def stage_dataset(
         seed=seed,
         deterministic=config.data.deterministic,
         drop_remainder=replicas > 1,
+        targets=targets,
     )
     if frames_per_output:
         ds = ds.map(lambda x, y: (x, tf.repeat(tf.expand_dims(y, 1), frames_per_output, axis=1)))

@@ -36,7 +36,11 @@ class SmoothedSparseCrossentropy(keras.losses.Loss):
         return {**super().get_config(), "smoothing": self.smoothing}
 
 
-def loss_and_metrics(target: str, label_smoothing: float = 0.0):
+def loss_and_metrics(target: str, label_smoothing: float = 0.0, soft_targets: bool = False):
+    """``soft_targets``: the labels come as class distributions (distillation), with any
+    smoothing already in them."""
+    if target == "label" and soft_targets:
+        return "categorical_crossentropy", ["accuracy"]
     if target == "label":
         if label_smoothing:
             return SmoothedSparseCrossentropy(label_smoothing), ["accuracy"]

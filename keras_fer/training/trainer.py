@@ -32,6 +32,7 @@ from keras_fer.models import build, load_model
 from keras_fer.training.checkpoints import save_model_atomic, write_history_csv, write_state
 from keras_fer.training.cross_validation import run_folds
 from keras_fer.training.custom_loop import make_epoch_runner
+from keras_fer.training.distillation import stage_targets
 from keras_fer.training.inputs import epoch_seed, labelled, num_outputs, stage_dataset, stage_input_shape
 from keras_fer.training.losses import loss_and_metrics, monitor_of
 from keras_fer.training.optimizers import current_learning_rate, make_optimizer
@@ -121,6 +122,7 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
         if s < state["stage"]:
             continue
         model, frames = _stage_model(config, prepared, stages, s, state, folder, strategy)
+        soft = stage_targets(stage, prepared, train_idx, frames, log)
         global_batch = stage.train.batch_size * replicas
         samples = len(train_idx) * (stage.frames or 1)
         steps = samples // global_batch if replicas > 1 else math.ceil(samples / global_batch)
@@ -131,7 +133,7 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
             )
         with strategy.scope():
             if not getattr(model, "compiled", False):
-                loss, metrics = loss_and_metrics(stage.train.target, stage.train.label_smoothing)
+                loss, metrics = loss_and_metrics(stage.train.target, stage.train.label_smoothing, soft is not None)
                 model.compile(
                     optimizer=make_optimizer(stage.train, steps),
                     loss=loss,
@@ -155,6 +157,7 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
                 global_batch=val_batch,
                 frames_per_output=frames,
                 replicas=replicas,
+                targets=soft,
             )
             if len(val_idx) >= replicas
             else None
@@ -165,8 +168,11 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
         by_hand = (
             make_epoch_runner(model, strategy, stage.train.target, global_batch) if _is_multi_worker(strategy) else None
         )
-        if by_hand is not None and weights is not None:
-            raise UsageError("train.class_weights is not available with train.strategy=multi_worker; drop one of them.")
+        if by_hand is not None and (weights is not None or soft is not None):
+            raise UsageError(
+                "train.class_weights and train.distill_from are not available with train.strategy=multi_worker; drop "
+                "one of them."
+            )
         # TF pairs every op seed with the global one, so the global seed is set here, once per
         # stage and to the same value on a fresh run and after --resume; each epoch then draws
         # from its own explicit seeds (the stream's and the dropout states'), so epoch e draws
@@ -184,6 +190,7 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
                 seed=epoch_seed(config.train.seed, s, epoch),
                 frames_per_output=frames,
                 replicas=replicas,
+                targets=soft,
             )
             _reseed_layers(model, epoch_seed(config.train.seed, s, epoch))
             started = time.perf_counter()
