@@ -298,7 +298,8 @@ def _summary(metrics: dict, best_epoch, folder) -> str:
             f"{best.get('value', float('nan')):.4f}"
         )
     shown = []
-    for key in ("accuracy", "mean_class_accuracy", "macro_f1", "frame_accuracy", "mean_f1", "mse", "rmse", "ccc"):
+    keys = ("accuracy", "mean_class_accuracy", "macro_f1", "frame_accuracy", "mean_f1", "mse", "rmse", "ccc")
+    for key in keys + ("psnr", "ssim", "psnr_occluded", "ssim_occluded"):
         value = metrics.get(key)
         if isinstance(value, dict):
             shown.append(f"{key} {value['mean']:.4f} +- {value['std']:.4f}")

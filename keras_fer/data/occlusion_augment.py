@@ -39,3 +39,24 @@ def occlude_batch(x, key, augment):
 
     result = tf.numpy_function(run, [x, key], tf.float32, stateful=False)
     return tf.ensure_shape(result, x.shape)
+
+
+def occlusion_pairs(x, key, augment):
+    """The restoration target (``train.target: restore``): (B, H, W, C) clean faces in 0..255
+    -> (occluded faces with their 0/1 mask as one more channel, the clean faces). Every face
+    gets one occluder of ``augment.occlusion_kinds`` at ``occlusion_coverage``."""
+    occlusion = occlusion_of(augment)
+
+    def run(batch, seed):
+        rng = np.random.default_rng([int(seed[0]) % 2**32, int(seed[1]) % 2**32, 7919])
+        out = np.empty(batch.shape[:-1] + (batch.shape[-1] + 1,), np.float32)
+        for i, face in enumerate(batch):
+            face = np.clip(np.rint(face), 0, 255).astype(np.uint8)
+            occluded, mask, _ = occlusion.apply(face if face.shape[-1] != 1 else face[:, :, 0], rng)
+            out[i, ..., :-1] = occluded.reshape(face.shape)
+            out[i, ..., -1] = mask > 0
+        return out
+
+    pairs = tf.numpy_function(run, [x, key], tf.float32, stateful=False)
+    shape = x.shape[:-1] + (x.shape[-1] + 1,)
+    return tf.ensure_shape(pairs, shape), x

@@ -16,12 +16,12 @@ import tensorflow as tf
 
 from keras_fer.errors import UsageError
 
-TARGETS = ("label", "aus", "valence", "valence_arousal")
+TARGETS = ("label", "aus", "valence", "valence_arousal", "restore")
 
 
 def targets_of(prepared, kind: str = "label") -> np.ndarray:
     """The training targets: class index, AU occurrences (-1 unknown), or valence/arousal."""
-    if kind == "label":
+    if kind in ("label", "restore"):  # a restorer's target is the clean face, made in the pipeline
         return prepared.labels.astype(np.int32)
     if kind == "aus":
         values = np.asarray(prepared.aus, np.float32)
@@ -103,7 +103,30 @@ def make_dataset(
         ds = ds.map(
             lambda x, t: (tf.cast(x, tf.float32), t), num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic
         )
+    if target == "restore":
+        ds = _restoration_pairs(ds, augment, training, seed, deterministic)
     return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def _restoration_pairs(ds, augment, training: bool, seed: int, deterministic: bool):
+    """(occluded face + mask, clean face) batches: fresh occluders every epoch in training, the
+    same ones every time elsewhere (validation is scored on one fixed occluded set)."""
+    from keras_fer.config import AugmentConfig
+    from keras_fer.data.occlusion_augment import occlusion_pairs
+
+    if len(ds.element_spec[0].shape) != 4:
+        raise UsageError("train.target=restore restores still faces; this data holds sequences.")
+    if augment is not None and augment.occlusion:
+        raise UsageError(
+            "train.target=restore occludes every face itself; drop augment.occlusion (the clean face is the target)."
+        )
+    augment = augment or AugmentConfig()
+    keys = tf.data.Dataset.random(seed=seed if training else 104729, rerandomize_each_iteration=training).batch(2)
+    return tf.data.Dataset.zip((ds, keys)).map(
+        lambda pair, key: occlusion_pairs(pair[0], key, augment),
+        num_parallel_calls=tf.data.AUTOTUNE,
+        deterministic=deterministic,
+    )
 
 
 def representative_dataset(prepared, indices, steps: int):

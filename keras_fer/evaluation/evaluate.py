@@ -54,8 +54,14 @@ def evaluate_model(
     out_dir: str | Path | None = None,
     classes=None,
     batch_size: int = 64,
+    augment=None,
 ) -> dict:
-    """Metrics for the samples ``indices``; with ``out_dir``, also confusion.png and roc.png."""
+    """Metrics for the samples ``indices``; with ``out_dir``, also confusion.png and roc.png.
+    A restorer (``target="restore"``) is scored on faces occluded as ``augment`` says."""
+    if target == "restore":
+        from keras_fer.evaluation.restoration_scores import restoration_scores
+
+        return restoration_scores(model, prepared, indices, augment, batch_size)
     classes = list(classes or prepared.classes)
     y_true, outputs = predict(model, prepared, indices, target, batch_size)
     if len(y_true) == 0:

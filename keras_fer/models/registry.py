@@ -16,6 +16,7 @@ _MODULES = (
     "sharma_jain",
     "mobilenet_fer",
     "compact_cnn",
+    "restoration_gan",
 )
 
 

@@ -67,7 +67,8 @@ def stage_dataset(
         indices,
         training=training,
         batch_size=global_batch,
-        augment=config.augment if training else None,
+        # A restorer's occluders follow augment.occlusion_* on every split.
+        augment=config.augment if training or stage.train.target == "restore" else None,
         target=stage.train.target,
         seed=seed,
         deterministic=config.data.deterministic,
@@ -89,6 +90,8 @@ def stage_input_shape(prepared, stage) -> tuple:
 def num_outputs(prepared, target: str) -> int:
     if target == "label":
         return len(prepared.classes)
+    if target == "restore":
+        return int(prepared.images.shape[-1])  # a restorer outputs a face
     return int(targets_of(prepared, target).shape[1])
 
 

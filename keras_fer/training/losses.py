@@ -47,6 +47,8 @@ def loss_and_metrics(target: str, label_smoothing: float = 0.0, soft_targets: bo
         return "sparse_categorical_crossentropy", ["accuracy"]
     if target == "aus":
         return masked_binary_crossentropy, []
+    if target == "restore":  # restoration_gan computes its own losses and metrics
+        return None, []
     return "mse", ["mae"]
 
 
@@ -54,7 +56,7 @@ def monitor_of(train, has_validation: bool) -> tuple[str, str]:
     """(metric name, 'max' or 'min') that picks the best epoch."""
     name = train.monitor
     if name == "auto":
-        name = "accuracy" if train.target == "label" else "loss"
+        name = {"label": "accuracy", "restore": "psnr"}.get(train.target, "loss")
         name = f"val_{name}" if has_validation else name
     mode = "min" if name.endswith("loss") or "mse" in name or "mae" in name else "max"
     return name, mode

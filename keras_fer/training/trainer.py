@@ -290,7 +290,8 @@ def _stage_model(config, prepared, stages, s, state, folder, strategy):
                 num_outputs(prepared, stage.train.target),
                 **config.model.options,
             )
-            if keras.config.dtype_policy().name == "mixed_float16":
+            own_steps = type(model).train_step is not keras.Model.train_step  # restoration_gan
+            if keras.config.dtype_policy().name == "mixed_float16" and not own_steps:
                 # Softmax and the loss stay in float32 under mixed precision.
                 outputs = keras.layers.Activation("linear", dtype="float32", name="float32_output")(model.outputs[0])
                 model = keras.Model(model.inputs, outputs, name=model.name)
@@ -302,7 +303,7 @@ def _stage_model(config, prepared, stages, s, state, folder, strategy):
                         f"and shape; nothing to carry over."
                     )
             freeze(model, stage.freeze)
-    frames = int(model.outputs[0].shape[1]) if len(model.outputs[0].shape) == 3 and stage.train.target == "label" else 0
+    frames = int(model.outputs[0].shape[1]) if stage.train.target == "label" and len(model.outputs[0].shape) == 3 else 0
     return model, frames
 
 
@@ -355,7 +356,7 @@ def _finish(config, prepared, fold, folder, state, best_path, strategy) -> RunRe
             shutil.copyfile(best_path, tmp)
         plot_history(state["history"], folder / "curves.png")
     metrics = (
-        evaluate_model(model, prepared, test_idx, target, out_dir=folder if chief else None)
+        evaluate_model(model, prepared, test_idx, target, out_dir=folder if chief else None, augment=config.augment)
         if len(test_idx)
         else {"num_samples": 0}
     )

@@ -1,0 +1,57 @@
+"""The restoration generator: a U-Net (Ronneberger et al. 2015) that fills the occluded part of
+a face, as in the image-to-image GANs (Isola et al. 2017, pix2pix) that Ge et al. 2022 survey
+for occluded expression recognition.
+
+Input: the occluded face (H, W, C) in 0..255 with the occlusion mask as one more channel
+(1 where the occluder is). Output: the face in 0..255, the generator's pixels inside the mask
+and the input's outside it, so that what was visible is kept exactly.
+
+int8-friendly: Conv2D, ReLU/LeakyReLU, max-pool, nearest-neighbour upsampling, concatenation,
+tanh; the 0..255 scaling is inside the model, so the exported file takes what the runner has.
+"""
+
+from __future__ import annotations
+
+import keras
+
+from keras_fer.models.channel_slice import ChannelSlice
+
+layers = keras.layers
+
+
+def restoration_unet(input_shape=(48, 48, 1), filters: int = 32, depth: int = 3) -> keras.Model:
+    """``input_shape`` is the image's (H, W, C); the model takes (H, W, C + 1). H and W must
+    divide by 2**depth."""
+    height, width, channels = (int(v) for v in input_shape)
+    if height % 2**depth or width % 2**depth:
+        raise ValueError(
+            f"restoration_unet: a {height}x{width} image does not halve {depth} times; use a size divisible by "
+            f"{2**depth} or a smaller depth."
+        )
+    inputs = keras.Input((height, width, channels + 1), name="occluded_and_mask")
+    image = ChannelSlice(0, channels, name="image")(inputs)
+    mask = ChannelSlice(channels, channels + 1, name="mask")(inputs)
+    x = layers.Concatenate(name="scaled_input")([layers.Rescaling(1.0 / 127.5, offset=-1.0, name="scale")(image), mask])
+    skips = []
+    for level in range(depth):
+        x = _block(x, filters * 2**level, f"down{level + 1}")
+        skips.append(x)
+        x = layers.MaxPooling2D(2, name=f"down{level + 1}_pool")(x)
+    x = _block(x, filters * 2**depth, "bottleneck")
+    for level in reversed(range(depth)):
+        x = layers.UpSampling2D(2, interpolation="nearest", name=f"up{level + 1}_resize")(x)
+        x = layers.Concatenate(name=f"up{level + 1}_skip")([x, skips[level]])
+        x = _block(x, filters * 2**level, f"up{level + 1}")
+    raw = layers.Conv2D(channels, 1, activation="tanh", name="restored_scaled")(x)
+    raw = layers.Rescaling(127.5, offset=127.5, name="restored_raw")(raw)
+    kept = layers.Multiply(name="kept")([image, layers.Rescaling(-1.0, offset=1.0, name="visible")(mask)])
+    filled = layers.Multiply(name="filled")([raw, mask])
+    outputs = layers.Add(name="restored")([kept, filled])
+    return keras.Model(inputs, outputs, name="restoration_unet")
+
+
+def _block(x, width: int, name: str):
+    for k in (1, 2):
+        x = layers.Conv2D(width, 3, padding="same", kernel_initializer="he_normal", name=f"{name}_conv{k}")(x)
+        x = layers.LeakyReLU(0.2, name=f"{name}_act{k}")(x)
+    return x
