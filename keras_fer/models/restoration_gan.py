@@ -10,7 +10,8 @@ with its mask as a channel, clean face). The optimizer the trainer makes drives 
 generator; the discriminator gets a copy of it. Calling the model runs the generator, so
 ``predict`` and the export see the generator alone.
 
-Logged: ``loss`` (the generator's total), ``d_loss``, ``l1``, ``adversarial``,
+Logged: ``loss`` (the generator's total), ``d_loss``, ``l1``, ``mask`` (a blind generator's
+mask cross-entropy), ``adversarial``,
 ``recognition``, and PSNR / SSIM over the occluded pixels (``psnr``, ``ssim``).
 """
 
@@ -26,7 +27,7 @@ from keras_fer.models.patch_discriminator import patch_discriminator
 from keras_fer.models.registry import register_model
 from keras_fer.models.restoration_unet import restoration_unet
 
-TRACKED = ("loss", "d_loss", "l1", "adversarial", "recognition", "psnr", "ssim")
+TRACKED = ("loss", "d_loss", "l1", "mask", "adversarial", "recognition", "psnr", "ssim")
 
 
 @keras.saving.register_keras_serializable(package="keras_fer")
@@ -47,11 +48,23 @@ class RestorationGAN(keras.Model):
             recogniser.trainable = False
         self.l1_weight, self.adversarial_weight = float(l1_weight), float(adversarial_weight)
         self.recognition_weight = float(recognition_weight) if recogniser is not None else 0.0
-        self.channels = int(generator.inputs[0].shape[-1]) - 1
+        given, made = int(generator.inputs[0].shape[-1]), int(generator.outputs[0].shape[-1])
+        self.blind = made > given  # face in, face and predicted mask out
+        self.channels = given if self.blind else made
         self.trackers = {name: keras.metrics.Mean(name=name) for name in TRACKED}
 
     def call(self, inputs, training=False):
-        return self.generator(inputs, training=training)
+        """The restored faces (B, H, W, C) from (occluded faces + mask channel); a blind
+        generator ignores the given mask."""
+        return self._restore(inputs, training)[0]
+
+    def _restore(self, x, training):
+        """(restored face, the mask it used: predicted when blind, else None)."""
+        c = self.channels
+        if not self.blind:
+            return self.generator(x, training=training), None
+        out = self.generator(x[..., :c], training=training)
+        return out[..., :c], out[..., c:]
 
     @property
     def metrics(self):
@@ -79,16 +92,21 @@ class RestorationGAN(keras.Model):
         c = self.channels
         return ops.concatenate([x[..., :c] / 127.5 - 1.0, x[..., c:], face / 127.5 - 1.0], axis=-1)
 
-    def _generator_terms(self, x, clean, fake):
+    def _generator_terms(self, x, clean, fake, predicted_mask=None):
         mask = ops.cast(x[..., self.channels :], "float32")
         area = ops.maximum(ops.sum(mask) * self.channels, 1.0)
-        l1 = ops.sum(ops.abs(fake - clean) * mask) / area / 127.5  # in the [-1, 1] units of pix2pix
+        # Over every pixel, per occluded pixel: outside the mask only a blind generator errs.
+        l1 = ops.sum(ops.abs(fake - clean)) / area / 127.5  # in the [-1, 1] units of pix2pix
+        mask_loss = ops.convert_to_tensor(0.0)
+        if predicted_mask is not None:  # weighed as the L1 term is
+            p = ops.clip(ops.cast(predicted_mask, "float32"), 1e-6, 1 - 1e-6)
+            mask_loss = ops.mean(-(mask * ops.log(p) + (1 - mask) * ops.log(1 - p)))
         recognition = ops.convert_to_tensor(0.0)
         if self.recogniser is not None:
             target = ops.stop_gradient(self.recogniser(clean, training=False))
             predicted = ops.clip(self.recogniser(fake, training=False), 1e-7, 1.0)
             recognition = ops.mean(-ops.sum(target * ops.log(predicted), axis=-1))
-        return mask, l1, recognition
+        return mask, l1, mask_loss, recognition
 
     def _quality(self, fake, clean, mask):
         for name, values in (("psnr", masked_psnr(fake, clean, mask)), ("ssim", masked_ssim(fake, clean, mask))):
@@ -99,13 +117,18 @@ class RestorationGAN(keras.Model):
         x, clean = data[0], ops.cast(data[1], "float32")
         x = ops.cast(x, "float32")
         with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
-            fake = ops.cast(self.generator(x, training=True), "float32")
+            fake, predicted_mask = self._restore(x, True)
+            fake = ops.cast(fake, "float32")
             real_logits = ops.cast(self.discriminator(self._pair(x, clean), training=True), "float32")
             fake_logits = ops.cast(self.discriminator(self._pair(x, fake), training=True), "float32")
             d_loss = 0.5 * (ops.mean(ops.square(real_logits - 1.0)) + ops.mean(ops.square(fake_logits)))
             adversarial = ops.mean(ops.square(fake_logits - 1.0))
-            mask, l1, recognition = self._generator_terms(x, clean, fake)
-            loss = self.l1_weight * l1 + self.adversarial_weight * adversarial + self.recognition_weight * recognition
+            mask, l1, mask_loss, recognition = self._generator_terms(x, clean, fake, predicted_mask)
+            loss = (
+                self.l1_weight * (l1 + mask_loss)
+                + self.adversarial_weight * adversarial
+                + self.recognition_weight * recognition
+            )
         g_vars, d_vars = self.generator.trainable_variables, self.discriminator.trainable_variables
         self.optimizer.apply(g_tape.gradient(loss, g_vars), g_vars)
         self.d_optimizer.apply(d_tape.gradient(d_loss, d_vars), d_vars)
@@ -113,6 +136,7 @@ class RestorationGAN(keras.Model):
             ("loss", loss),
             ("d_loss", d_loss),
             ("l1", l1),
+            ("mask", mask_loss),
             ("adversarial", adversarial),
             ("recognition", recognition),
         ):
@@ -122,13 +146,15 @@ class RestorationGAN(keras.Model):
 
     def test_step(self, data):
         x, clean = ops.cast(data[0], "float32"), ops.cast(data[1], "float32")
-        fake = ops.cast(self.generator(x, training=False), "float32")
-        mask, l1, recognition = self._generator_terms(x, clean, fake)
+        fake, predicted_mask = self._restore(x, False)
+        fake = ops.cast(fake, "float32")
+        mask, l1, mask_loss, recognition = self._generator_terms(x, clean, fake, predicted_mask)
         self.trackers["l1"].update_state(l1)
+        self.trackers["mask"].update_state(mask_loss)
         self.trackers["recognition"].update_state(recognition)
-        self.trackers["loss"].update_state(self.l1_weight * l1 + self.recognition_weight * recognition)
+        self.trackers["loss"].update_state(self.l1_weight * (l1 + mask_loss) + self.recognition_weight * recognition)
         self._quality(fake, clean, mask)
-        return {name: self.trackers[name].result() for name in ("loss", "l1", "recognition", "psnr", "ssim")}
+        return {name: self.trackers[name].result() for name in ("loss", "l1", "mask", "recognition", "psnr", "ssim")}
 
     def get_config(self):
         return {
@@ -156,6 +182,7 @@ def restoration_gan(
     num_classes: int = 0,
     filters: int = 32,
     depth: int = 3,
+    blind: bool = False,
     discriminator_filters: int = 32,
     recogniser: str | None = None,
     l1_weight: float = 100.0,  # Isola et al. 2017's lambda
@@ -163,8 +190,10 @@ def restoration_gan(
     recognition_weight: float = 10.0,  # ours
 ):
     """``input_shape`` is the face's (H, W, C); ``num_classes`` is unused (a restorer has no
-    classes); ``recogniser``: a trained classifier (``.keras`` file or run folder) for the
-    recognition-aware term; it must take the same faces."""
+    classes); ``blind``: the generator is not given the mask and predicts it (what the edge
+    runner uses; its mask error joins the L1 term as a cross-entropy); ``recogniser``: a
+    trained classifier (``.keras`` file or run folder) for the recognition-aware term; it
+    must take the same faces."""
     teacher = None
     if recogniser:
         from pathlib import Path
@@ -178,7 +207,7 @@ def restoration_gan(
                 f"are {expected}."
             )
     return RestorationGAN(
-        restoration_unet(input_shape, filters, depth),
+        restoration_unet(input_shape, filters, depth, blind),
         patch_discriminator(input_shape, discriminator_filters),
         teacher,
         l1_weight=l1_weight,

@@ -6,6 +6,11 @@ Input: the occluded face (H, W, C) in 0..255 with the occlusion mask as one more
 (1 where the occluder is). Output: the face in 0..255, the generator's pixels inside the mask
 and the input's outside it, so that what was visible is kept exactly.
 
+``blind=True`` is the form a camera needs, where no one hands over the mask: the input is the
+face alone, a second head predicts the mask (sigmoid), and the output has C + 1 channels:
+the face composited with the predicted mask, then the mask itself (the runner's occlusion
+score is its mean over the face).
+
 int8-friendly: Conv2D, ReLU/LeakyReLU, max-pool, nearest-neighbour upsampling, concatenation,
 tanh; the 0..255 scaling is inside the model, so the exported file takes what the runner has.
 """
@@ -19,19 +24,26 @@ from keras_fer.models.channel_slice import ChannelSlice
 layers = keras.layers
 
 
-def restoration_unet(input_shape=(48, 48, 1), filters: int = 32, depth: int = 3) -> keras.Model:
-    """``input_shape`` is the image's (H, W, C); the model takes (H, W, C + 1). H and W must
-    divide by 2**depth."""
+def restoration_unet(input_shape=(48, 48, 1), filters: int = 32, depth: int = 3, blind: bool = False) -> keras.Model:
+    """``input_shape`` is the image's (H, W, C); the model takes (H, W, C + 1), or (H, W, C)
+    when ``blind``. H and W must divide by 2**depth."""
     height, width, channels = (int(v) for v in input_shape)
     if height % 2**depth or width % 2**depth:
         raise ValueError(
             f"restoration_unet: a {height}x{width} image does not halve {depth} times; use a size divisible by "
             f"{2**depth} or a smaller depth."
         )
-    inputs = keras.Input((height, width, channels + 1), name="occluded_and_mask")
-    image = ChannelSlice(0, channels, name="image")(inputs)
-    mask = ChannelSlice(channels, channels + 1, name="mask")(inputs)
-    x = layers.Concatenate(name="scaled_input")([layers.Rescaling(1.0 / 127.5, offset=-1.0, name="scale")(image), mask])
+    if blind:
+        inputs = keras.Input((height, width, channels), name="occluded")
+        image = inputs
+        x = layers.Rescaling(1.0 / 127.5, offset=-1.0, name="scale")(image)
+    else:
+        inputs = keras.Input((height, width, channels + 1), name="occluded_and_mask")
+        image = ChannelSlice(0, channels, name="image")(inputs)
+        mask = ChannelSlice(channels, channels + 1, name="mask")(inputs)
+        x = layers.Concatenate(name="scaled_input")(
+            [layers.Rescaling(1.0 / 127.5, offset=-1.0, name="scale")(image), mask]
+        )
     skips = []
     for level in range(depth):
         x = _block(x, filters * 2**level, f"down{level + 1}")
@@ -44,9 +56,13 @@ def restoration_unet(input_shape=(48, 48, 1), filters: int = 32, depth: int = 3)
         x = _block(x, filters * 2**level, f"up{level + 1}")
     raw = layers.Conv2D(channels, 1, activation="tanh", name="restored_scaled")(x)
     raw = layers.Rescaling(127.5, offset=127.5, name="restored_raw")(raw)
+    if blind:
+        mask = layers.Conv2D(1, 1, activation="sigmoid", name="predicted_mask")(x)
     kept = layers.Multiply(name="kept")([image, layers.Rescaling(-1.0, offset=1.0, name="visible")(mask)])
     filled = layers.Multiply(name="filled")([raw, mask])
     outputs = layers.Add(name="restored")([kept, filled])
+    if blind:
+        outputs = layers.Concatenate(name="restored_and_mask")([outputs, mask])
     return keras.Model(inputs, outputs, name="restoration_unet")
 
 

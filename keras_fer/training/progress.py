@@ -38,7 +38,7 @@ class EpochProgress(keras.callbacks.Callback):
         shown = {
             k: v
             for k, v in (logs or {}).items()
-            if k in ("loss", "accuracy", "val_loss", "val_accuracy", "mae", "val_mae")
+            if k in ("loss", "accuracy", "val_loss", "val_accuracy", "mae", "val_mae", "psnr", "val_psnr", "val_ssim")
         }
         figures = " ".join(f"{k} {float(v):.4f}" for k, v in shown.items())
         if self.bar is not None:

@@ -59,7 +59,15 @@ def _recogniser(path, size=16):
 
 def test_a_step_moves_generator_and_discriminator_and_uses_the_recogniser(tmp_path):
     _recogniser(tmp_path / "r.keras")
-    gan = build("restoration_gan", (16, 16, 1), 0, filters=4, depth=2, discriminator_filters=8, recogniser=str(tmp_path / "r.keras"))
+    gan = build(
+        "restoration_gan",
+        (16, 16, 1),
+        0,
+        filters=4,
+        depth=2,
+        discriminator_filters=8,
+        recogniser=str(tmp_path / "r.keras"),
+    )
     gan.compile(optimizer=keras.optimizers.Adam(1e-3))
     x, clean, _ = _batch()
     before_g = [np.array(v) for v in gan.generator.trainable_variables]
@@ -121,3 +129,19 @@ def test_keras_fer_trains_a_restorer_and_resumes_both_optimizers(tmp_path):
         assert np.allclose(np.array(x), np.array(y), atol=1e-4)
     for x, y in zip(a.discriminator.weights, b.discriminator.weights):
         assert np.allclose(np.array(x), np.array(y), atol=1e-4)
+
+
+def test_a_blind_restorer_predicts_its_mask():
+    x, clean, mask = _batch()
+    generator = restoration_unet((16, 16, 1), filters=4, depth=2, blind=True)
+    out = np.asarray(generator(x[..., :1]))
+    assert out.shape == (4, 16, 16, 2) and np.all((out[..., 1] >= 0) & (out[..., 1] <= 1))
+    gan = build("restoration_gan", (16, 16, 1), 0, filters=4, depth=2, discriminator_filters=8, blind=True)
+    gan.compile(optimizer=keras.optimizers.Adam(1e-2))
+    first = gan.train_on_batch(x, clean, return_dict=True)
+    assert first["mask"] > 0 and np.asarray(gan(x)).shape == (4, 16, 16, 1), "the model's output is the face alone"
+    for _ in range(30):
+        logs = gan.train_on_batch(x, clean, return_dict=True)
+    predicted = np.asarray(gan.generator(x[..., :1]))[..., 1]
+    assert logs["mask"] < first["mask"]
+    assert predicted[mask[..., 0] > 0].mean() > predicted[mask[..., 0] == 0].mean() + 0.2, "it finds the occluder"
