@@ -37,16 +37,19 @@ def cases():
     return rows + [("block", (0.15, 0.25), "eyes"), ("block", (0.15, 0.25), "mouth")]
 
 
-def occluded_set(faces, kind, band, position, seed: int = 0):
-    """The fixed occluded copy of ``faces`` for one row: (images, mean coverage)."""
+def occluded_set(faces, kind, band, position, seed: int = 0, masks: list | None = None):
+    """The fixed occluded copy of ``faces`` for one row: (images, mean coverage); the
+    occluders' masks (uint8 0/255) are appended to ``masks`` when it is given."""
     from keras_fer.data.occlusion import occlude
 
     rng = np.random.default_rng([seed, zlib.crc32(f"{kind}/{band}/{position}".encode())])
     images, covered = [], []
     for face in faces:
-        out, _, info = occlude(face, kind, float(rng.uniform(*band)), position, rng)
+        out, mask, info = occlude(face, kind, float(rng.uniform(*band)), position, rng)
         images.append(out)
         covered.append(info["coverage"])
+        if masks is not None:
+            masks.append(mask)
     return images, float(np.mean(covered))
 
 

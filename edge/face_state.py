@@ -46,6 +46,7 @@ class FaceState:
         self.features = deque(maxlen=self.model.sequence_length) if streaming else None
         self.last_taken = None
         self.label, self.probs = None, None
+        self.occlusion = None  # the restorer's score of the last crop (runs with --restore)
         self.smoother.reset()
         if self.buffer is not None:
             self.buffer.reset()

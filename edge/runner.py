@@ -23,7 +23,7 @@ from .face_crop import face_crop, model_recipe
 from .face_inference import infer_together
 from .face_state import FaceState
 from .smoothing import LabelSmoother
-from .stage_timer import StageTimer
+from .stage_timer import STAGES, StageTimer
 from .tracker import FaceTracker
 
 
@@ -47,7 +47,10 @@ class EdgeRunner:
         smoothing: dict | None = None,
         tracker: FaceTracker | None = None,
         carry_state: bool = False,
+        restorer=None,
     ):
+        """``restorer``: a :class:`FaceRestorer`; every aligned crop goes through it and the
+        faces it judges occluded (score >= its threshold) are classified restored."""
         if detect_every < 1:
             raise EdgeInputError(f"detect_every={detect_every}; expected 1 or more (detection every k-th frame).")
         if max_faces < 1:
@@ -65,7 +68,23 @@ class EdgeRunner:
             "hold": smoother.hold,
         }
         self.tracker = tracker or FaceTracker(max_faces=max_faces, max_missed=max(2, 2 * detect_every))
-        self.timer = StageTimer()
+        self.restorer = restorer
+        if restorer is not None and not restorer.blind:
+            raise EdgeInputError(
+                f"{restorer.path.name} restores faces given their occlusion masks, which a camera does not have; "
+                f"export a blind restorer (model.options.blind: true) for --restore."
+            )
+        if restorer is not None and (restorer.height, restorer.width, restorer.channels) != (
+            model.height,
+            model.width,
+            model.channels,
+        ):
+            raise EdgeInputError(
+                f"the restorer takes {restorer.height}x{restorer.width}x{restorer.channels} faces, the model "
+                f"{model.height}x{model.width}x{model.channels}; export both for the same face size."
+            )
+        self.restored = 0
+        self.timer = StageTimer(stages=STAGES + (("restore",) if restorer is not None else ()))
         self.states: dict[int, FaceState] = {}
         self.faces_seen = 0
         self.switches_of_dead = 0
@@ -106,6 +125,10 @@ class EdgeRunner:
             jobs.append((track, state, crop))
         aligned = time.perf_counter()
         self.timer.add("align", aligned - detected)
+        if self.restorer is not None:
+            jobs = self._restore(jobs)
+            self.timer.add("restore", time.perf_counter() - aligned)
+            aligned = time.perf_counter()
 
         infer_together(self.model, [(state, crop) for _, state, crop in jobs if crop is not None], frame.t)
         results = [
@@ -121,6 +144,18 @@ class EdgeRunner:
         self.timer.frame_done()
         self.frames += 1
         return results
+
+    def _restore(self, jobs: list) -> list:
+        """The jobs with the crops of occluded faces replaced by their restorations."""
+        taken = [i for i, job in enumerate(jobs) if job[2] is not None]
+        out = list(jobs)
+        for i, (face, score) in zip(taken, self.restorer.restore_many([jobs[i][2] for i in taken])):
+            track, state, crop = jobs[i]
+            state.occlusion = score
+            if score >= self.restorer.threshold:
+                out[i] = (track, state, face)
+                self.restored += 1
+        return out
 
     def _forget_dead(self) -> None:
         alive = {track.id for track in self.tracker.tracks}
@@ -201,4 +236,5 @@ class EdgeRunner:
             "mode": self.model.mode,
             "detect_every": self.detect_every,
             "smoothing": self.smoothing_used,
+            **({"restored_crops": self.restored} if self.restorer is not None else {}),
         }

@@ -79,17 +79,24 @@ def run_session(
     handle_signals: bool = True,
     detector_model=None,
     on_frame=None,
+    restore=None,
+    restore_threshold: float | None = None,
 ) -> dict:
     """Run the loop; ``events``: a JSONL path, ``"-"`` for stdout, or None for no events. Returns the summary dict."""
     model = ExpressionModel(model_path, threads)  # metadata and input checked before any camera opens
+    restorer = None
+    if restore is not None:
+        from .face_restorer import FaceRestorer
+
+        restorer = FaceRestorer(restore, threads, restore_threshold)
     if display:
         check_display()
     face_detector = make_detector(detector, detector_model) if isinstance(detector, str) else detector
     stop = threading.Event()
-    restore = {}
+    handlers = {}
     if handle_signals and threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):
-            restore[sig] = signal.signal(sig, lambda *_: stop.set())
+            handlers[sig] = signal.signal(sig, lambda *_: stop.set())
     writer = saver = None
     frame_source = None
     try:
@@ -102,6 +109,7 @@ def run_session(
             resample=resample,
             carry_state=carry_state,
             smoothing=smoothing,
+            restorer=restorer,
         )
         if events is not None:
             from .event_writer import EventWriter
@@ -135,6 +143,11 @@ def run_session(
             f"{model.height}x{model.width}x{model.channels}"
             + (f", {model.sequence_length} frames" if model.sequence_length > 1 else "")
             + ")"
+            + (
+                f"; restorer {restorer.path.name} on faces scored >= {restorer.threshold:.2f} occluded"
+                if restorer is not None
+                else ""
+            )
         )
         summary = runner.run(frame_source, each, stop, max_frames, stats_every, log)
         summary["stopped_by_signal"] = stop.is_set()
@@ -153,7 +166,7 @@ def run_session(
             cv2.destroyAllWindows()
         if isinstance(detector, str):
             face_detector.close()
-        for sig, handler in restore.items():
+        for sig, handler in handlers.items():
             signal.signal(sig, handler)
 
 

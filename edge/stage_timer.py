@@ -12,13 +12,14 @@ STAGES = ("decode", "detect", "align", "infer", "total")
 
 
 class StageTimer:
-    def __init__(self, window: int = 5000):
-        self.window = window
+    def __init__(self, window: int = 5000, stages=STAGES):
+        """``stages``: the names timed (the runner adds ``restore`` when it restores faces)."""
+        self.window, self.stages = window, tuple(stages)
         self.reset()
 
     def reset(self) -> None:
-        self.samples = {stage: deque(maxlen=self.window) for stage in STAGES}
-        self.totals = dict.fromkeys(STAGES, 0.0)
+        self.samples = {stage: deque(maxlen=self.window) for stage in self.stages}
+        self.totals = dict.fromkeys(self.stages, 0.0)
         self.frames = 0
         self.started = time.perf_counter()
 

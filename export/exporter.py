@@ -60,9 +60,15 @@ def export_run(
     if not (folder / "model.keras").is_file():
         raise UsageError(f"{folder} has no model.keras; export a finished run (or one of its fold-NN folders).")
     config = load_config(folder / "config.yaml")
-    if config.train.target != "label":
-        raise UsageError(f"export verifies classifiers; this run's train.target is {config.train.target!r}.")
     steps = calibration_steps or config.export.calibration_steps
+    if config.train.target == "restore":
+        from .restorer_export import export_restorer
+
+        return export_restorer(folder, config, quants, steps, io_type, min(max_test, 1000), log)
+    if config.train.target != "label":
+        raise UsageError(
+            f"export verifies classifiers and restorers; this run's train.target is {config.train.target!r}."
+        )
     if steps < 100:
         log(f"warning: export.calibration_steps={steps} is below 100; int8 ranges may be poorly estimated.")
     model = load_model(folder / "model.keras")

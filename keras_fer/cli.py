@@ -213,16 +213,21 @@ def _dispatch(args: argparse.Namespace) -> int:
         )
         for quant, r in report["quants"].items():
             verdict = "MISSED " + "; ".join(r["misses"]) if r["misses"] else "targets met"
+            figures = (
+                f"agreement {r['agreement']:.3f}  acc {r['keras_accuracy']:.3f} -> {r['tflite_accuracy']:.3f}"
+                if "agreement" in r
+                else f"masked PSNR {r['keras_psnr']:.2f} -> {r['tflite_psnr']:.2f} dB"  # a restorer
+            )
             print(
-                f"{quant:8s} {r['size_bytes'] / 1024:8.0f} KB  agreement {r['agreement']:.3f}  acc "
-                f"{r['keras_accuracy']:.3f} -> {r['tflite_accuracy']:.3f}  "
+                f"{quant:8s} {r['size_bytes'] / 1024:8.0f} KB  {figures}  "
                 f"p50 {r['latency_ms_1_thread']['p50']:.2f} ms  {verdict}  -> {r['file']}"
             )
         for fmt in ("saved_model", "onnx"):
             if fmt in report:
                 print(f"{fmt} -> {report[fmt]}")
         print(
-            f"report -> {os.path.join(report['run'], 'export', 'report.md')}"
+            "report -> "
+            + os.path.join(report["run"], "export", "report.md" if "model_card" in report else "report.json")
             + (f"; model card -> {report['model_card']}" if report.get("model_card") else "")
         )
         return 0

@@ -78,6 +78,16 @@ def add_edge_parsers(sub) -> None:
         )
         action.add_argument("--max-frames", type=int, help="stop after this many frames")
         action.add_argument(
+            "--restore",
+            metavar="G.tflite",
+            help="an exported blind restoration_gan: faces it finds occluded are restored before the model sees them",
+        )
+        action.add_argument(
+            "--restore-threshold",
+            type=float,
+            help="share of the face the restorer must find occluded to restore it (default: the file's, 0.1)",
+        )
+        action.add_argument(
             "--no-resample",
             action="store_true",
             help="feed every frame to temporal models, not only at the rate they were trained at",
@@ -252,6 +262,8 @@ def _edge(args: argparse.Namespace) -> int:
         max_frames=args.max_frames,
         resample=not args.no_resample,
         carry_state=args.carry_state,
+        restore=args.restore,
+        restore_threshold=args.restore_threshold,
         smoothing={
             key: value
             for key, value in (

@@ -34,12 +34,12 @@ from keras_fer.errors import UsageError
 _FACE = dataclasses.replace(sample_identity(0, 0, accessories=False), eye_y=-0.3, eye_dx=0.42, mouth_y=0.55)
 _EYES_Y, _MOUTH_Y = 18 / 48, 37 / 48
 # The face region coverage is measured on: an ellipse (centre and semi-axes as fractions).
-_REGION = ((0.5, 0.55), (0.38, 0.45))
+FACE_REGION = ((0.5, 0.55), (0.38, 0.45))
 
 
 def face_region(height: int, width: int) -> np.ndarray:
     """(H, W) bool: the face ellipse of an aligned crop."""
-    (cx, cy), (ax, ay) = _REGION
+    (cx, cy), (ax, ay) = FACE_REGION
     y, x = np.mgrid[0:height, 0:width]
     return ((x + 0.5 - cx * width) / (ax * width)) ** 2 + ((y + 0.5 - cy * height) / (ay * height)) ** 2 <= 1.0
 

@@ -41,8 +41,14 @@ def restoration_unet(input_shape=(48, 48, 1), filters: int = 32, depth: int = 3,
         inputs = keras.Input((height, width, channels + 1), name="occluded_and_mask")
         image = ChannelSlice(0, channels, name="image")(inputs)
         mask = ChannelSlice(channels, channels + 1, name="mask")(inputs)
+        # The mask enters the network as -1/1 through its own op: concatenated raw, int8
+        # conversion gives it (and through the slice, the whole input) the face's [-1, 1]
+        # scale, and the input's 0..255 pixels clip (measured: every visible pixel wrong).
         x = layers.Concatenate(name="scaled_input")(
-            [layers.Rescaling(1.0 / 127.5, offset=-1.0, name="scale")(image), mask]
+            [
+                layers.Rescaling(1.0 / 127.5, offset=-1.0, name="scale")(image),
+                layers.Rescaling(2.0, offset=-1.0, name="mask_scaled")(mask),
+            ]
         )
     skips = []
     for level in range(depth):

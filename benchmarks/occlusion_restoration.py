@@ -1,0 +1,104 @@
+"""Restore, then recognise (Ge et al. 2022; issue #22, item 4): accuracy of a still-image
+recogniser on the held-out FER2013 faces clean, occluded, and occluded then restored, on the
+same fixed occluded sets as benchmarks/occlusion_cost.py.
+
+    python benchmarks/occlusion_restoration.py --restorer RUN [--blind RUN] [--model M.tflite] [--faces N]
+
+``--restorer`` is given the occluder's mask (an oracle: the mask the occluder drew);
+``--blind`` predicts the mask itself, as on a camera. Each is a run folder (or .keras file)
+of ``model.name: restoration_gan``. The recogniser (default: the bundled model) runs through
+the edge runtime. "recovered" is the share of the accuracy occlusion cost that restoring won
+back: (restored - occluded) / (clean - occluded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from occlusion_cost import cases, held_out_faces, occluded_set, scores  # noqa: E402
+
+
+def load_restorer(path):
+    from keras_fer.models import load_model
+
+    path = Path(path)
+    return load_model(path / "model.keras" if path.is_dir() else path)
+
+
+def restore(gan, images, masks) -> list:
+    """Restored uint8 crops; the GAN takes the occluded face with its 0/1 mask as a channel
+    (a blind one reads the face only)."""
+    x = np.stack([np.dstack([i, (m > 0)]) for i, m in zip(images, masks)]).astype(np.float32)
+    out = np.asarray(gan.predict(x, batch_size=256, verbose=0))
+    return [np.clip(np.rint(o[:, :, 0]), 0, 255).astype(np.uint8) for o in out]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--restorer", help="a restoration_gan run given the mask")
+    parser.add_argument("--blind", help="a blind restoration_gan run (predicts the mask)")
+    parser.add_argument("--model", help="an exported still-image .tflite (default: the bundled model)")
+    parser.add_argument("--archive", default=str(ROOT.parent / "shared" / "data" / "fer2013_train.tgz"))
+    parser.add_argument("--keys", default=str(ROOT / "tests" / "edge" / "fer2013_heldout.txt"))
+    parser.add_argument("--faces", type=int, default=0, help="use the first N listed faces only (0: all)")
+    args = parser.parse_args()
+    if not (args.restorer or args.blind):
+        parser.error("give --restorer and/or --blind")
+
+    from keras_fer.edge.bundled_model import bundled_model_path
+    from keras_fer.edge.expression_model import ExpressionModel
+
+    model = ExpressionModel(args.model or bundled_model_path())
+    faces, truth = held_out_faces(args.archive, args.keys, model.meta["labels"], args.faces)
+    restorers = [
+        (name, load_restorer(path)) for name, path in (("mask given", args.restorer), ("blind", args.blind)) if path
+    ]
+
+    def predict(images):
+        out = []
+        for start in range(0, len(images), 256):
+            out += [int(np.argmax(p)) for p in model.predict_many([i[:, :, None] for i in images[start : start + 256]])]
+        return np.array(out)
+
+    started = time.perf_counter()
+    clean = scores(predict(faces), truth)[0]
+    names = [name for name, _ in restorers]
+    print(f"{len(faces)} held-out FER2013 faces, recogniser {Path(args.model or bundled_model_path()).name}")
+    print(f"clean accuracy {clean:.4f}")
+    print(
+        "| occluder | band | position | occluded | "
+        + " | ".join(f"restored ({n}) | recovered ({n})" for n in names)
+        + " |\n|---|---|---|---|"
+        + "---|---|" * len(names)
+    )
+    totals = np.zeros(1 + len(names))
+    for kind, band, position in cases():
+        masks = []
+        images, _ = occluded_set(faces, kind, band, position, masks=masks)
+        occluded = scores(predict(images), truth)[0]
+        row = [occluded]
+        for _, gan in restorers:
+            row.append(scores(predict(restore(gan, images, masks)), truth)[0])
+        totals += row
+        cells = [f"{r:.4f} | {_recovered(clean, occluded, r)}" for r in row[1:]]
+        print(f"| {kind} | {band[0]:.2f}-{band[1]:.2f} | {position} | {occluded:.4f} | " + " | ".join(cells) + " |")
+    mean = totals / len(cases())
+    cells = [f"**{r:.4f}** | {_recovered(clean, mean[0], r)}" for r in mean[1:]]
+    print(f"| mean of the {len(cases())} sets | | | **{mean[0]:.4f}** | " + " | ".join(cells) + " |")
+    print(f"({time.perf_counter() - started:.0f} s)")
+
+
+def _recovered(clean, occluded, restored) -> str:
+    lost = clean - occluded
+    return f"{(restored - occluded) / lost:.0%}" if lost > 0.005 else "-"
+
+
+if __name__ == "__main__":
+    main()
