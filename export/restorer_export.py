@@ -38,13 +38,15 @@ def export_restorer(folder, config, quants, calibration_steps: int, io_type: str
     fold = load_split(folder / "split.json", prepared.keys).folds[0]
 
     def pairs(indices, count):
-        indices = np.sort(np.asarray(indices, int))[:count]
+        indices = np.asarray(indices, int)[:count]
         ds = make_dataset(prepared, indices, training=False, batch_size=64, target="restore", augment=config.augment)
         xs, cleans = zip(*((np.asarray(x), np.asarray(c)) for x, c in ds))
         return np.concatenate(xs), np.concatenate(cleans)
 
-    calibration_x, _ = pairs(fold["val"] if len(fold["val"]) else fold["train"], calibration_steps)
-    test_x, clean = pairs(fold["test"], max_test)
+    # Validation faces first, topped up from training when the split is small: the int8
+    # ranges must cover the pixels the device will see (too few faces clip the bright ones).
+    calibration_x, _ = pairs(np.concatenate([np.sort(fold["val"]), np.sort(fold["train"])]), calibration_steps)
+    test_x, clean = pairs(np.sort(fold["test"]), max_test)
     mask = test_x[..., channels:]
 
     def given(x):

@@ -86,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--out", help="PNG file (one image) or folder (default: RUN/explain/)")
     explain.add_argument("--patch", type=int, default=8, help="occluding patch size in pixels (default 8)")
     explain.add_argument("--stride", type=int, default=4, help="patch stride in pixels (default 4)")
+    explain.add_argument(
+        "--restore", metavar="RUN", help="a blind restoration_gan run: restore the face first and show both"
+    )
 
     export = sub.add_parser(
         "export",
@@ -234,14 +237,19 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "explain":
         from keras_fer.evaluation.explain import explain_run
 
-        for item in explain_run(args.run, args.image, args.out, args.patch, args.stride):
+        for item in explain_run(args.run, args.image, args.out, args.patch, args.stride, args.restore):
             extras = ", ".join(
                 name
                 for name, flag in (("Grad-CAM", item["has_grad_cam"]), ("attended region", item["has_attention"]))
                 if flag
             )
+            restored = (
+                f" restored from {item['label_before_restoring']} ({item['occluded_share']:.0%} judged occluded)"
+                if "label_before_restoring" in item
+                else ""
+            )
             print(
-                f"{item['label']} ({item['probability']:.2f}); occlusion{', ' + extras if extras else ''} -> "
+                f"{item['label']} ({item['probability']:.2f}){restored}; occlusion{', ' + extras if extras else ''} -> "
                 f"{item['out']}"
             )
         return 0

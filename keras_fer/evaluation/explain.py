@@ -115,19 +115,35 @@ def attended_region(model, x: np.ndarray):
     return pixels, np.asarray(warped)[0]
 
 
-def explain_image(model, x: np.ndarray, classes, out_path, patch: int = 8, stride: int = 4) -> dict:
+def explain_image(model, x: np.ndarray, classes, out_path, patch: int = 8, stride: int = 4, before=None) -> dict:
+    """``before``: (the occluded input, the restorer's mask) when ``x`` is a restored face;
+    the figure then starts with the input as given, then the restored face and its maps."""
     from keras_fer.evaluation.plots import _pyplot, _save
 
     drop, changed, label, probs = occlusion_map(model, x, patch, stride)
     face = x[-1] if x.ndim == 4 else x
     cam = grad_cam(model, x, label)
     stn = attended_region(model, x)
-    panels = 2 + (cam is not None) + (stn is not None)
+    first = 1 if before is not None else 0
+    panels = first + 2 + (cam is not None) + (stn is not None)
     plt = _pyplot()
     fig, axes = plt.subplots(1, panels, figsize=(3.2 * panels, 3.4))
+    extra = {}
+    if before is not None:
+        given, mask = before
+        given_probs = _probs(model, given[None])[0]
+        shown_given = given[..., 0] if given.shape[-1] == 1 else given.astype(np.uint8)
+        axes[0].imshow(shown_given, cmap="gray")
+        axes[0].contour(mask > 0.5, levels=[0.5], colors="red", linewidths=1)
+        axes[0].set_title(f"input: {classes[int(given_probs.argmax())]} {given_probs.max():.2f}")
+        extra = {
+            "label_before_restoring": classes[int(given_probs.argmax())],
+            "occluded_share": float(np.mean(mask > 0.5)),
+        }
+        axes = axes[1:]
     shown = face[..., 0] if face.shape[-1] == 1 else face.astype(np.uint8)
     axes[0].imshow(shown, cmap="gray")
-    axes[0].set_title(f"{classes[label]} {probs[label]:.2f}")
+    axes[0].set_title(("restored: " if before is not None else "") + f"{classes[label]} {probs[label]:.2f}")
     axes[1].imshow(shown, cmap="gray")
     axes[1].imshow(drop, cmap="jet", alpha=0.5)
     if changed.any():
@@ -160,6 +176,7 @@ def explain_image(model, x: np.ndarray, classes, out_path, patch: int = 8, strid
         "label_changing_area": float(changed.mean()),
         "has_grad_cam": cam is not None,
         "has_attention": stn is not None,
+        **extra,
     }
 
 
@@ -170,9 +187,11 @@ def _probs(model, batch) -> np.ndarray:
     return sum_frame_probabilities(model.predict(batch.astype(np.float32), verbose=0, batch_size=64))
 
 
-def explain_run(run, images, out=None, patch: int = 8, stride: int = 4) -> list[dict]:
+def explain_run(run, images, out=None, patch: int = 8, stride: int = 4, restore=None) -> list[dict]:
     """Explain ``run``'s model on each image file; PNGs go to ``out`` (a file for one image,
-    else a folder), by default ``RUN/explain/<image name>.png``."""
+    else a folder), by default ``RUN/explain/<image name>.png``. ``restore``: a blind
+    restoration_gan run (or .keras) that restores each face first; the figure shows the
+    occluded input with the predicted mask, the restored face and the maps of the restored one."""
     import json
 
     from keras_fer.config import load_config
@@ -192,6 +211,7 @@ def explain_run(run, images, out=None, patch: int = 8, stride: int = 4) -> list[
     shape = model.inputs[0].shape
     sequence_length = int(shape[1]) if len(shape) == 5 else 1
     recipe = recipe_of(config.data)
+    restorer = _restorer(restore, shape) if restore else None
     results = []
     for image in images:
         if len(images) == 1 and out is not None and str(out).endswith(".png"):
@@ -200,5 +220,25 @@ def explain_run(run, images, out=None, patch: int = 8, stride: int = 4) -> list[
             target = Path(out or folder / "explain") / f"{Path(image).stem}.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         x = face_input(image, recipe, config.data.detector, sequence_length)
-        results.append(explain_image(model, x, classes, target, patch, stride))
+        before = None
+        if restorer is not None:
+            out = np.asarray(restorer.generator.predict(x[None].astype(np.float32), verbose=0))[0]
+            before, x = (x, out[..., -1]), out[..., : restorer.channels]
+        results.append(explain_image(model, x, classes, target, patch, stride, before))
     return results
+
+
+def _restorer(path, shape):
+    from keras_fer.errors import UsageError
+    from keras_fer.models import load_model
+
+    path = Path(path)
+    gan = load_model(path / "model.keras" if path.is_dir() else path)
+    if not getattr(gan, "blind", False):
+        raise UsageError(f"--restore {path}: explain needs a blind restorer (it predicts the occluder's mask).")
+    if len(shape) != 4 or tuple(gan.generator.inputs[0].shape[1:]) != tuple(shape[1:]):
+        raise UsageError(
+            f"--restore {path}: it restores {tuple(gan.generator.inputs[0].shape[1:])} faces; the model takes "
+            f"{tuple(shape[1:])} (still images only)."
+        )
+    return gan

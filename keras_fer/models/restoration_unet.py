@@ -64,9 +64,11 @@ def restoration_unet(input_shape=(48, 48, 1), filters: int = 32, depth: int = 3,
     raw = layers.Rescaling(127.5, offset=127.5, name="restored_raw")(raw)
     if blind:
         mask = layers.Conv2D(1, 1, activation="sigmoid", name="predicted_mask")(x)
-    kept = layers.Multiply(name="kept")([image, layers.Rescaling(-1.0, offset=1.0, name="visible")(mask)])
-    filled = layers.Multiply(name="filled")([raw, mask])
-    outputs = layers.Add(name="restored")([kept, filled])
+    # image + mask * (generated - image), not image * (1 - mask) + generated * mask: the same
+    # in float, but in int8 the (1 - mask) tensor was given a 0..249 range, so "1" became
+    # 0.976 and every visible pixel lost 2.4% (3.5 grey levels measured).
+    change = layers.Subtract(name="change")([raw, image])
+    outputs = layers.Add(name="restored")([image, layers.Multiply(name="filled")([change, mask])])
     if blind:
         outputs = layers.Concatenate(name="restored_and_mask")([outputs, mask])
     return keras.Model(inputs, outputs, name="restoration_unet")

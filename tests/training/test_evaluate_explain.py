@@ -77,3 +77,33 @@ def test_explain_occlusion_finds_the_informative_patch():
     assert label == 0
     assert drop[:4, :4].mean() > 0.1 and abs(drop[8:, 8:]).max() < 1e-6
     assert changed[:4, :4].all() and not changed[8:, 8:].any()
+
+
+def test_explain_restore_shows_the_occluded_input_and_the_restored_face(run, tmp_path):
+    restorers = {}
+    for blind in ("true", "false"):
+        result = run_cli(
+            "train",
+            "--quiet",
+            "data.preset=easy",
+            "data.num_samples=60",
+            f"data.cache_dir={tmp_path / 'cache'}",
+            "model.name=restoration_gan",
+            f"model.options={{filters: 4, discriminator_filters: 8, blind: {blind}}}",
+            "train.target=restore",
+            "split.kind=ratio",
+            "train.epochs=1",
+            f"run.dir={tmp_path}",
+            f"run.name=r{blind}",
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        restorers[blind] = tmp_path / f"r{blind}"
+    synth = run_cli("data", "synth", "--preset", "easy", "--num", "7", "--out", str(tmp_path / "faces"), "--quiet")
+    image = sorted((tmp_path / "faces").rglob("*.png"))[0]
+    args = ["explain", "--run", str(run), "--image", str(image), "--out", str(tmp_path / "why.png")]
+    result = run_cli(*args, "--restore", str(restorers["true"]))
+    assert synth.returncode == 0 and result.returncode == 0, result.stderr[-2000:]
+    assert "restored from" in result.stdout and "judged occluded" in result.stdout
+    assert (tmp_path / "why.png").stat().st_size > 5000
+    refused = run_cli(*args, "--restore", str(restorers["false"]))
+    assert refused.returncode == 2 and "blind restorer" in refused.stderr
