@@ -2,13 +2,17 @@
 recogniser on the held-out FER2013 faces clean, occluded, and occluded then restored, on the
 same fixed occluded sets as benchmarks/occlusion_cost.py.
 
-    python benchmarks/occlusion_restoration.py --restorer RUN [--blind RUN] [--model M.tflite] [--faces N]
+    python benchmarks/occlusion_restoration.py --restorer RUN [--blind RUN] [--gated G.tflite] [--model M.tflite]
 
 ``--restorer`` is given the occluder's mask (an oracle: the mask the occluder drew);
 ``--blind`` predicts the mask itself, as on a camera. Each is a run folder (or .keras file)
-of ``model.name: restoration_gan``. The recogniser (default: the bundled model) runs through
-the edge runtime. "recovered" is the share of the accuracy occlusion cost that restoring won
-back: (restored - occluded) / (clean - occluded).
+of ``model.name: restoration_gan``. ``--gated`` is what ``keras-fer run --restore`` does: an
+exported blind restorer through the edge runtime, its restoration used only on faces whose
+predicted mask covers at least its threshold of the face (the share judged occluded is
+printed, the clean row shows what the gate costs faces that are not occluded). The
+recogniser (default: the bundled model) runs through the edge runtime. "recovered" is the
+share of the accuracy occlusion cost that restoring won back: (restored - occluded) /
+(clean - occluded).
 """
 
 from __future__ import annotations
@@ -32,9 +36,28 @@ def load_restorer(path):
     return load_model(path / "model.keras" if path.is_dir() else path)
 
 
+class Gate:
+    """The runner's restore stage on a list of crops: restored where judged occluded."""
+
+    def __init__(self, restorer):
+        self.restorer, self.judged = restorer, []
+
+    def __call__(self, images):
+        out = []
+        for start in range(0, len(images), 256):
+            crops = [i[:, :, None] for i in images[start : start + 256]]
+            for crop, (face, score) in zip(crops, self.restorer.restore_many(crops)):
+                judged = score >= self.restorer.threshold
+                self.judged.append(judged)
+                out.append(np.clip(np.rint(face[:, :, 0]), 0, 255).astype(np.uint8) if judged else crop[:, :, 0])
+        return out
+
+
 def restore(gan, images, masks) -> list:
     """Restored uint8 crops; the GAN takes the occluded face with its 0/1 mask as a channel
-    (a blind one reads the face only)."""
+    (a blind one reads the face only); a :class:`Gate` decides for itself."""
+    if isinstance(gan, Gate):
+        return gan(images)
     x = np.stack([np.dstack([i, (m > 0)]) for i, m in zip(images, masks)]).astype(np.float32)
     out = np.asarray(gan.predict(x, batch_size=256, verbose=0))
     return [np.clip(np.rint(o[:, :, 0]), 0, 255).astype(np.uint8) for o in out]
@@ -44,13 +67,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--restorer", help="a restoration_gan run given the mask")
     parser.add_argument("--blind", help="a blind restoration_gan run (predicts the mask)")
+    parser.add_argument("--gated", help="an exported blind restorer .tflite, gated as the runner gates it")
     parser.add_argument("--model", help="an exported still-image .tflite (default: the bundled model)")
     parser.add_argument("--archive", default=str(ROOT.parent / "shared" / "data" / "fer2013_train.tgz"))
     parser.add_argument("--keys", default=str(ROOT / "tests" / "edge" / "fer2013_heldout.txt"))
     parser.add_argument("--faces", type=int, default=0, help="use the first N listed faces only (0: all)")
     args = parser.parse_args()
-    if not (args.restorer or args.blind):
-        parser.error("give --restorer and/or --blind")
+    if not (args.restorer or args.blind or args.gated):
+        parser.error("give --restorer, --blind and/or --gated")
 
     from keras_fer.edge.bundled_model import bundled_model_path
     from keras_fer.edge.expression_model import ExpressionModel
@@ -60,6 +84,10 @@ def main():
     restorers = [
         (name, load_restorer(path)) for name, path in (("mask given", args.restorer), ("blind", args.blind)) if path
     ]
+    if args.gated:
+        from keras_fer.edge.face_restorer import FaceRestorer
+
+        restorers.append(("gated", Gate(FaceRestorer(args.gated))))
 
     def predict(images):
         out = []
@@ -69,6 +97,14 @@ def main():
 
     started = time.perf_counter()
     clean = scores(predict(faces), truth)[0]
+    gates = [gan for _, gan in restorers if isinstance(gan, Gate)]
+    for gate in gates:
+        gated_clean = scores(predict(gate(faces)), truth)[0]
+        print(
+            f"gated restorer on the clean faces: {np.mean(gate.judged):.1%} judged occluded, accuracy {clean:.4f} -> "
+            f"{gated_clean:.4f}"
+        )
+        gate.judged = []
     names = [name for name, _ in restorers]
     print(f"{len(faces)} held-out FER2013 faces, recogniser {Path(args.model or bundled_model_path()).name}")
     print(f"clean accuracy {clean:.4f}")
@@ -88,6 +124,9 @@ def main():
             row.append(scores(predict(restore(gan, images, masks)), truth)[0])
         totals += row
         cells = [f"{r:.4f} | {_recovered(clean, occluded, r)}" for r in row[1:]]
+        for gate in gates:
+            cells[-1] += f" ({np.mean(gate.judged):.0%} judged occluded)"
+            gate.judged = []
         print(f"| {kind} | {band[0]:.2f}-{band[1]:.2f} | {position} | {occluded:.4f} | " + " | ".join(cells) + " |")
     mean = totals / len(cases())
     cells = [f"**{r:.4f}** | {_recovered(clean, mean[0], r)}" for r in mean[1:]]
