@@ -27,7 +27,9 @@ from occlusion_cost import cases, held_out_faces, occluded_set, scores  # noqa: 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def fine_tune(run: Path, occlusion: float, epochs: int, learning_rate: float, log):
+def fine_tune(run: Path, occlusion: float, epochs: int, learning_rate: float, log, restorer=None):
+    """``restorer``: a blind restoration_gan; every training face goes through it after the
+    occluders (Ge et al.'s restore-then-recognise trained in sequence, issue #22 item 3)."""
     import keras
 
     from keras_fer.config import load_config
@@ -42,6 +44,9 @@ def fine_tune(run: Path, occlusion: float, epochs: int, learning_rate: float, lo
     fold = load_split(run / "split.json", prepared.keys).folds[0]
     augment = dataclasses.replace(config.augment, occlusion=occlusion)
     train = make_dataset(prepared, fold["train"], training=True, batch_size=64, augment=augment, seed=7)
+    if restorer is not None:
+        channels = restorer.channels
+        train = train.map(lambda x, y: (restorer.generator(x, training=False)[..., :channels], y))
     val = make_dataset(prepared, fold["val"], training=False, batch_size=256)
     keras.utils.set_random_seed(7)
     model = load_model(run / "model.keras")
