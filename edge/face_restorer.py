@@ -48,7 +48,9 @@ class FaceRestorer:
                 f"{self.path}: input {list(self._in['shape'])} does not match its metadata "
                 f"({self.height}x{self.width}x{expected}); export the run again."
             )
-        (cx, cy), (ax, ay) = self.meta.get("face_region", ((0.5, 0.55), (0.38, 0.45)))
+        if "face_region" not in self.meta:
+            raise ModelFileError(f"{self.path}: its metadata has no face_region; export the restorer run again.")
+        (cx, cy), (ax, ay) = self.meta["face_region"]
         y, x = np.mgrid[0 : self.height, 0 : self.width]
         self.region = ((x + 0.5 - cx * self.width) / (ax * self.width)) ** 2 + (
             (y + 0.5 - cy * self.height) / (ay * self.height)
