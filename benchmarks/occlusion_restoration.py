@@ -32,8 +32,7 @@ from occlusion_cost import cases, held_out_faces, occluded_set, scores  # noqa: 
 def load_restorer(path):
     from keras_fer.models import load_model
 
-    path = Path(path)
-    return load_model(path / "model.keras" if path.is_dir() else path)
+    return load_model(path)
 
 
 class Gate:

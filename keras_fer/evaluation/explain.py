@@ -233,7 +233,7 @@ def _restorer(path, shape):
     from keras_fer.models import load_model
 
     path = Path(path)
-    gan = load_model(path / "model.keras" if path.is_dir() else path)
+    gan = load_model(path)
     if not getattr(gan, "blind", False):
         raise UsageError(f"--restore {path}: explain needs a blind restorer (it predicts the occluder's mask).")
     if len(shape) != 4 or tuple(gan.generator.inputs[0].shape[1:]) != tuple(shape[1:]):

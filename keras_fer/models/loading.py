@@ -9,9 +9,13 @@ from __future__ import annotations
 
 
 def load_model(path, compile: bool = False):
+    """``path``: a ``.keras`` file, or a finished run folder (its ``model.keras``)."""
+    from pathlib import Path
+
     import keras
 
     from keras_fer.models.registry import _load_all
 
     _load_all()
-    return keras.models.load_model(path, compile=compile)
+    path = Path(path)
+    return keras.models.load_model(path / "model.keras" if path.is_dir() else path, compile=compile)

@@ -196,10 +196,7 @@ def restoration_gan(
     must take the same faces."""
     teacher = None
     if recogniser:
-        from pathlib import Path
-
-        path = Path(recogniser)
-        teacher = load_model(path / "model.keras" if path.is_dir() else path)
+        teacher = load_model(recogniser)
         expected = tuple(int(v) for v in input_shape)
         if tuple(teacher.inputs[0].shape[1:]) != expected:
             raise ValueError(
