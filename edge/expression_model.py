@@ -20,29 +20,14 @@ import numpy as np
 
 from .interpreter import make_interpreter
 from .metadata import ModelFileError, read_metadata
+from .quantization import dequantize, quantize
 
 MODES = ("frame", "windowed", "streaming")
-
-
-def _quantize(values: np.ndarray, detail: dict) -> np.ndarray:
-    dtype = np.dtype(detail["dtype"])
-    if dtype.kind == "f":
-        return values.astype(dtype, copy=False)
-    scale, zero = detail["quantization"]
-    info = np.iinfo(dtype)
-    return np.clip(np.round(values / scale + zero), info.min, info.max).astype(dtype)
 
 
 def _takes_a_batch(detail: dict) -> bool:
     signature = detail.get("shape_signature")
     return signature is not None and len(signature) > 0 and int(signature[0]) == -1
-
-
-def _dequantize(values: np.ndarray, detail: dict) -> np.ndarray:
-    if np.dtype(detail["dtype"]).kind == "f":
-        return values.astype(np.float32)
-    scale, zero = detail["quantization"]
-    return ((values.astype(np.float32) - zero) * scale).astype(np.float32)
 
 
 class ExpressionModel:
@@ -168,9 +153,9 @@ class ExpressionModel:
             )
             self.interpreter.allocate_tensors()
             self._allocated = len(batch)
-        self.interpreter.set_tensor(self._in["index"], _quantize(batch, self._in))
+        self.interpreter.set_tensor(self._in["index"], quantize(batch, self._in))
         self.interpreter.invoke()
-        return _dequantize(self.interpreter.get_tensor(self._out["index"]), self._out)
+        return dequantize(self.interpreter.get_tensor(self._out["index"]), self._out)
 
     def predict_many(self, crops_or_windows) -> list[np.ndarray]:
         """Class probabilities for several crops (frame mode) or (T, H, W, C) windows (windowed mode)."""
@@ -195,8 +180,8 @@ class ExpressionModel:
         """The per-frame encoder pass of a streaming model over several crops: (N, features)."""
         frames = np.stack([self._check_crop(c) for c in crops])
         if self._encode_batched:
-            return self._encode(frame=_quantize(frames, self._frame_detail))["features"]
-        return np.concatenate([self._encode(frame=_quantize(f[None], self._frame_detail))["features"] for f in frames])
+            return self._encode(frame=quantize(frames, self._frame_detail))["features"]
+        return np.concatenate([self._encode(frame=quantize(f[None], self._frame_detail))["features"] for f in frames])
 
     def encode(self, crop: np.ndarray) -> np.ndarray:
         """The encoder pass for one crop: its (1, features) vector."""
@@ -206,7 +191,7 @@ class ExpressionModel:
         """One recurrent step: (probabilities, the next state)."""
         result = self._step(features=features, **state)
         next_state = {k: result[f"next_{k}"] for k in self._state_names}
-        return self._postprocess(_dequantize(result["output"], self._step_out["output"])[0]), next_state
+        return self._postprocess(dequantize(result["output"], self._step_out["output"])[0]), next_state
 
     def replay_many(self, windows) -> list[np.ndarray]:
         """The windowed model's output for each list of frame features (each ``encode()``'s),
@@ -219,13 +204,13 @@ class ExpressionModel:
                 [np.concatenate([np.asarray(f, np.float32).reshape(1, -1) for f in windows[i]]) for i in full]
             )
             if self._replay_batched:
-                outputs = self._replay(window=_quantize(stacked, self._window_detail))["output"]
+                outputs = self._replay(window=quantize(stacked, self._window_detail))["output"]
             else:
                 outputs = np.concatenate(
-                    [self._replay(window=_quantize(w[None], self._window_detail))["output"] for w in stacked]
+                    [self._replay(window=quantize(w[None], self._window_detail))["output"] for w in stacked]
                 )
             for i, output in zip(full, outputs):
-                results[i] = self._postprocess(_dequantize(output, self._replay_out))
+                results[i] = self._postprocess(dequantize(output, self._replay_out))
         for i, features in enumerate(windows):
             if results[i] is None:
                 results[i] = self._steps_from_zero(features)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .expression_model import _dequantize, _quantize
 from .interpreter import make_interpreter
 from .metadata import ModelFileError, read_metadata
+from .quantization import dequantize, quantize
 
 DEFAULT_THRESHOLD = 0.1  # ours: a tenth of the face hidden, the smallest occlusion the benchmarks score
 
@@ -64,9 +64,9 @@ class FaceRestorer:
             )
             self.interpreter.allocate_tensors()
             self._allocated = len(batch)
-        self.interpreter.set_tensor(self._in["index"], _quantize(batch, self._in))
+        self.interpreter.set_tensor(self._in["index"], quantize(batch, self._in))
         self.interpreter.invoke()
-        return _dequantize(self.interpreter.get_tensor(self._out["index"]), self._out)
+        return dequantize(self.interpreter.get_tensor(self._out["index"]), self._out)
 
     def restore_many(self, crops, masks=None) -> list[tuple[np.ndarray, float]]:
         """(restored crop as float32 0..255 in the crop's shape, occlusion score) per crop.

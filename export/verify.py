@@ -9,23 +9,9 @@ import time
 import numpy as np
 
 from ..edge.interpreter import make_interpreter
+from ..edge.quantization import dequantize, quantize
 
 TARGETS = {"agreement": 0.98, "accuracy_drop_points": 1.0, "int8_size_ratio": 0.30}
-
-
-def _quantize(x, detail):
-    scale, zero = detail["quantization"]
-    if detail["dtype"] in (np.int8, np.uint8) and scale:
-        info = np.iinfo(detail["dtype"])
-        return np.clip(np.round(x / scale + zero), info.min, info.max).astype(detail["dtype"])
-    return x.astype(detail["dtype"])
-
-
-def _dequantize(y, detail):
-    scale, zero = detail["quantization"]
-    if detail["dtype"] in (np.int8, np.uint8) and scale:
-        return (y.astype(np.float32) - zero) * scale
-    return y.astype(np.float32)
 
 
 def tflite_outputs(model, inputs: np.ndarray, threads: int = 1) -> np.ndarray:
@@ -34,16 +20,16 @@ def tflite_outputs(model, inputs: np.ndarray, threads: int = 1) -> np.ndarray:
     source, target = interpreter.get_input_details()[0], interpreter.get_output_details()[0]
     out = []
     for x in inputs:
-        interpreter.set_tensor(source["index"], _quantize(np.asarray(x, np.float32)[None], source))
+        interpreter.set_tensor(source["index"], quantize(np.asarray(x, np.float32)[None], source))
         interpreter.invoke()
-        out.append(_dequantize(interpreter.get_tensor(target["index"]), target)[0])
+        out.append(dequantize(interpreter.get_tensor(target["index"]), target)[0])
     return np.stack(out)
 
 
 def latency_ms(model, sample: np.ndarray, threads: int, runs: int = 50) -> tuple[float, float]:
     interpreter = make_interpreter(model, threads)
     source = interpreter.get_input_details()[0]
-    x = _quantize(np.asarray(sample, np.float32)[None], source)
+    x = quantize(np.asarray(sample, np.float32)[None], source)
     times = []
     for i in range(runs + 5):
         interpreter.set_tensor(source["index"], x)
