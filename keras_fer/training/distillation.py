@@ -45,9 +45,12 @@ def teacher_probabilities(paths, images: np.ndarray, classes, labels=None, log=p
     return (total / len(paths)).astype(np.float32)
 
 
-def distill_targets(labels, teacher, weight: float, temperature: float = 1.0, smoothing: float = 0.0):
-    """Soft targets (N, K) for integer ``labels`` given teacher probabilities (N, K)."""
+def distill_targets(labels, teacher, weight, temperature: float = 1.0, smoothing: float = 0.0):
+    """Soft targets (N, K) for integer ``labels`` given teacher probabilities (N, K);
+    ``weight`` is one number or one per row (0 where a row keeps its label alone)."""
     labels = np.asarray(labels, int)
+    weight = np.asarray(weight, np.float64)
+    weight = weight[:, None] if weight.ndim == 1 else weight
     classes = teacher.shape[1]
     one_hot = np.eye(classes, dtype=np.float64)[labels] * (1.0 - smoothing) + smoothing / classes
     logp = np.log(np.clip(np.asarray(teacher, np.float64), 1e-8, 1.0)) / float(temperature)
@@ -140,9 +143,9 @@ def stage_targets(stage, prepared, train_idx, frames: int, log=print):
     )
     weight = np.zeros(len(labels))
     weight[train_idx] = train.distill_weight
-    targets = distill_targets(np.maximum(labels, 0), teacher, 1.0, train.distill_temperature)
-    one_hot = distill_targets(np.maximum(labels, 0), teacher, 0.0, smoothing=train.label_smoothing)
-    targets = ((1.0 - weight[:, None]) * one_hot + weight[:, None] * targets).astype(np.float32)
+    targets = distill_targets(
+        np.maximum(labels, 0), teacher, weight, train.distill_temperature, smoothing=train.label_smoothing
+    )
     flipped = int(np.sum(targets[train_idx].argmax(1) != labels[train_idx]))
     if flipped:
         # Keras takes a soft target's class weight from its largest entry.

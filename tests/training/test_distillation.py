@@ -31,6 +31,8 @@ def test_soft_targets_mix_the_label_and_the_softened_teacher():
     assert np.allclose(hot, 1 / 3, atol=0.01), "a high temperature flattens the teacher"
     cold = distill_targets(labels, teacher, 1.0, temperature=0.05)
     assert np.allclose(cold, [[1, 0, 0], [0, 0, 1]], atol=1e-3)
+    rows = distill_targets(labels, teacher, [1.0, 0.0], smoothing=0.3)
+    assert np.allclose(rows, [teacher[0], [0.1, 0.1, 0.8]]), "one weight per row: the teacher, then the label"
 
 
 def test_teacher_columns_follow_the_students_class_order():
