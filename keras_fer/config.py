@@ -89,6 +89,7 @@ class TrainConfig:
     early_stopping: int = 0
     class_weights: bool = False
     class_weight_power: float = 1.0
+    init_from: str | None = None
     distill_from: list = dataclasses.field(default_factory=list)
     distill_weight: float = 0.5
     distill_temperature: float = 1.0

@@ -106,3 +106,15 @@ def _whole_keras_archive(path: Path) -> bool:
             return "config.json" in archive.namelist() and archive.testzip() is None
     except (zipfile.BadZipFile, OSError, EOFError):
         return False
+
+
+def run_classes(path: str | Path):
+    """The class names (in output order) of the run that holds ``path`` (a run folder, its
+    ``model.keras`` or a checkpoint), from its ``metrics.json``; None when there is none."""
+    path = Path(path)
+    folder = path if path.is_dir() else path.parent.parent if path.parent.name == "checkpoints" else path.parent
+    meta = folder / "metrics.json"
+    if not meta.is_file():
+        return None
+    names = json.loads(meta.read_text()).get("classes")
+    return list(names) if names else None

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from keras_fer.errors import UsageError
+from keras_fer.io.run_dir import run_classes
 
 BATCH = 256
 
@@ -92,17 +93,9 @@ def _keras_file(path: Path) -> Path:
 
 
 def _run_classes(path: Path, count: int):
-    """Class names of a Keras teacher: from its run folder's prepared meta when there is one,
-    else assumed in the student's order (returned as None)."""
-    folder = path if path.is_dir() else path.parent.parent if path.parent.name == "checkpoints" else path.parent
-    meta = folder / "metrics.json"
-    if meta.is_file():
-        import json
-
-        names = json.loads(meta.read_text()).get("classes")
-        if names and len(names) == count:
-            return list(names)
-    return None
+    """Class names of a Keras teacher from its run folder, else None (the student's order)."""
+    names = run_classes(path)
+    return names if names and len(names) == count else None
 
 
 def _reorder(probs: np.ndarray, labels, classes, path: Path) -> np.ndarray:

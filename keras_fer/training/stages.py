@@ -83,13 +83,14 @@ def named_layers(model) -> dict:
     return found
 
 
-def transfer_weights(source, target) -> list[str]:
-    """Copy the weights of same-named, same-shaped leaf layers; returns the names copied."""
+def transfer_weights(source, target, exclude=()) -> list[str]:
+    """Copy the weights of same-named, same-shaped leaf layers (but those in ``exclude``);
+    returns the names copied."""
     have = named_layers(source)
     copied = []
     for name, layer in named_layers(target).items():
-        other = have.get(name)
-        if other is None or _is_container(layer) or _is_container(other) or not layer.weights:
+        other = None if name in exclude else have.get(name)
+        if other is None or is_container(layer) or is_container(other) or not layer.weights:
             continue
         mine, theirs = layer.get_weights(), other.get_weights()
         if len(mine) == len(theirs) and all(a.shape == b.shape for a, b in zip(mine, theirs)):
@@ -98,7 +99,7 @@ def transfer_weights(source, target) -> list[str]:
     return copied
 
 
-def _is_container(layer) -> bool:
+def is_container(layer) -> bool:
     return (
         isinstance(layer, keras.Model) or getattr(layer, "layer", None) is not None or hasattr(layer, "forward_layer")
     )

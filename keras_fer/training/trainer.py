@@ -33,6 +33,7 @@ from keras_fer.training.checkpoints import save_model_atomic, write_history_csv,
 from keras_fer.training.cross_validation import run_folds
 from keras_fer.training.custom_loop import make_epoch_runner
 from keras_fer.training.distillation import stage_targets
+from keras_fer.training.initial_weights import start_from
 from keras_fer.training.inputs import epoch_seed, labelled, num_outputs, stage_dataset, stage_input_shape
 from keras_fer.training.losses import loss_and_metrics, monitor_of
 from keras_fer.training.optimizers import current_learning_rate, make_optimizer
@@ -121,7 +122,7 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
         best_path = folder / "checkpoints" / f"{stage.name}_best.keras"
         if s < state["stage"]:
             continue
-        model, frames = _stage_model(config, prepared, stages, s, state, folder, strategy)
+        model, frames = _stage_model(config, prepared, stages, s, state, folder, strategy, log)
         soft = stage_targets(stage, prepared, train_idx, frames, log)
         global_batch = stage.train.batch_size * replicas
         samples = len(train_idx) * (stage.frames or 1)
@@ -274,7 +275,7 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
     return _finish(config, prepared, fold, folder, state, best_path, strategy)
 
 
-def _stage_model(config, prepared, stages, s, state, folder, strategy):
+def _stage_model(config, prepared, stages, s, state, folder, strategy, log=print):
     """The model for stage ``s``: the last checkpoint when resuming mid-stage, else built
     fresh, with the previous stage's best weights moved over by name and layers frozen."""
     stage = stages[s]
@@ -290,6 +291,8 @@ def _stage_model(config, prepared, stages, s, state, folder, strategy):
                 num_outputs(prepared, stage.train.target),
                 **config.model.options,
             )
+            if s == 0 and stage.train.init_from:
+                start_from(model, stage.train.init_from, prepared.classes, log)
             own_steps = type(model).train_step is not keras.Model.train_step  # restoration_gan
             if keras.config.dtype_policy().name == "mixed_float16" and not own_steps:
                 # Softmax and the loss stay in float32 under mixed precision.
