@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .batched_call import BatchedCall
 from .interpreter import make_interpreter
 from .metadata import ModelFileError, read_metadata
-from .quantization import dequantize, quantize
 
 DEFAULT_THRESHOLD = 0.1  # ours: a tenth of the face hidden, the smallest occlusion the benchmarks score
 
@@ -37,11 +37,10 @@ class FaceRestorer:
         if not 0.0 <= self.threshold <= 1.0:
             raise ModelFileError(f"restore threshold {self.threshold}; expected a share of the face in [0, 1].")
         try:
-            self.interpreter = make_interpreter(self.path, threads)
+            self._call = BatchedCall(make_interpreter(self.path, threads))
         except (ValueError, RuntimeError) as exc:
             raise ModelFileError(f"{self.path}: the TFLite runtime cannot load this model ({exc}).") from exc
-        self._in = self.interpreter.get_input_details()[0]
-        self._out = self.interpreter.get_output_details()[0]
+        self._in = self._call.input
         expected = self.channels + (0 if self.blind else 1)
         if [int(v) for v in self._in["shape"][1:]] != [self.height, self.width, expected]:
             raise ModelFileError(
@@ -55,18 +54,6 @@ class FaceRestorer:
         self.region = ((x + 0.5 - cx * self.width) / (ax * self.width)) ** 2 + (
             (y + 0.5 - cy * self.height) / (ay * self.height)
         ) ** 2 <= 1.0
-        self._allocated = 1
-
-    def _invoke(self, batch: np.ndarray) -> np.ndarray:
-        if len(batch) != self._allocated:
-            self.interpreter.resize_tensor_input(
-                self._in["index"], [len(batch), *[int(v) for v in self._in["shape"][1:]]]
-            )
-            self.interpreter.allocate_tensors()
-            self._allocated = len(batch)
-        self.interpreter.set_tensor(self._in["index"], quantize(batch, self._in))
-        self.interpreter.invoke()
-        return dequantize(self.interpreter.get_tensor(self._out["index"]), self._out)
 
     def restore_many(self, crops, masks=None) -> list[tuple[np.ndarray, float]]:
         """(restored crop as float32 0..255 in the crop's shape, occlusion score) per crop.
@@ -86,10 +73,7 @@ class FaceRestorer:
                     for c, m in zip(crops, masks)
                 ]
             )
-        if self._in["shape_signature"][0] != -1 and len(batch) > 1:
-            out = np.concatenate([self._invoke(b[None]) for b in batch])
-        else:
-            out = self._invoke(batch)
+        out = self._call(batch)
         results = []
         for i, o in enumerate(out):
             face = np.clip(o[..., : self.channels], 0, 255)
@@ -98,4 +82,4 @@ class FaceRestorer:
         return results
 
     def close(self) -> None:
-        self.interpreter = None
+        self._call = None

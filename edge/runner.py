@@ -48,9 +48,12 @@ class EdgeRunner:
         tracker: FaceTracker | None = None,
         carry_state: bool = False,
         restorer=None,
+        gate=None,
     ):
         """``restorer``: a :class:`FaceRestorer`; every aligned crop goes through it and the
-        faces it judges occluded (score >= its threshold) are classified restored."""
+        faces it judges occluded (score >= its threshold) are classified restored. ``gate``: an
+        :class:`OcclusionGate` asked first; only crops whose predicted share reaches the
+        restorer's threshold go on to the restorer (which still decides), the rest skip it."""
         if detect_every < 1:
             raise EdgeInputError(f"detect_every={detect_every}; expected 1 or more (detection every k-th frame).")
         if max_faces < 1:
@@ -83,8 +86,18 @@ class EdgeRunner:
                 f"the restorer takes {restorer.height}x{restorer.width}x{restorer.channels} faces, the model "
                 f"{model.height}x{model.width}x{model.channels}; export both for the same face size."
             )
+        if gate is not None and restorer is None:
+            raise EdgeInputError("an occlusion gate decides which faces go to the restorer; give --restore as well.")
+        if gate is not None and (gate.height, gate.width, gate.channels) != (model.height, model.width, model.channels):
+            raise EdgeInputError(
+                f"the occlusion gate takes {gate.height}x{gate.width}x{gate.channels} faces, the model "
+                f"{model.height}x{model.width}x{model.channels}; export both for the same face size."
+            )
+        self.gate = gate
         self.restored = 0
-        self.timer = StageTimer(stages=STAGES + (("restore",) if restorer is not None else ()))
+        self.gated = 0  # crops the gate sent on to the restorer
+        extra = (("gate",) if gate is not None else ()) + (("restore",) if restorer is not None else ())
+        self.timer = StageTimer(stages=STAGES + extra)
         self.states: dict[int, FaceState] = {}
         self.faces_seen = 0
         self.switches_of_dead = 0
@@ -127,7 +140,6 @@ class EdgeRunner:
         self.timer.add("align", aligned - detected)
         if self.restorer is not None:
             jobs = self._restore(jobs)
-            self.timer.add("restore", time.perf_counter() - aligned)
             aligned = time.perf_counter()
 
         infer_together(self.model, [(state, crop) for _, state, crop in jobs if crop is not None], frame.t)
@@ -149,7 +161,18 @@ class EdgeRunner:
         """The jobs with the crops of occluded faces replaced by their restorations."""
         taken = [i for i, job in enumerate(jobs) if job[2] is not None]
         out = list(jobs)
-        for i, (face, score) in zip(taken, self.restorer.restore_many([jobs[i][2] for i in taken])):
+        if self.gate is not None:
+            start = time.perf_counter()
+            shares = self.gate.shares([jobs[i][2] for i in taken])
+            for i, share in zip(taken, shares):
+                jobs[i][1].occlusion = float(share)
+            taken = [i for i, share in zip(taken, shares) if share >= self.restorer.threshold]
+            self.gated += len(taken)
+            self.timer.add("gate", time.perf_counter() - start)
+        start = time.perf_counter()
+        restored = self.restorer.restore_many([jobs[i][2] for i in taken])
+        self.timer.add("restore", time.perf_counter() - start)
+        for i, (face, score) in zip(taken, restored):
             track, state, crop = jobs[i]
             state.occlusion = score
             if score >= self.restorer.threshold:
@@ -237,4 +260,5 @@ class EdgeRunner:
             "detect_every": self.detect_every,
             "smoothing": self.smoothing_used,
             **({"restored_crops": self.restored} if self.restorer is not None else {}),
+            **({"gated_crops": self.gated} if self.gate is not None else {}),
         }

@@ -81,6 +81,7 @@ def run_session(
     on_frame=None,
     restore=None,
     restore_threshold: float | None = None,
+    restore_gate=None,
 ) -> dict:
     """Run the loop; ``events``: a JSONL path, ``"-"`` for stdout, or None for no events. Returns the summary dict."""
     model = ExpressionModel(model_path, threads)  # metadata and input checked before any camera opens
@@ -89,6 +90,11 @@ def run_session(
         from .face_restorer import FaceRestorer
 
         restorer = FaceRestorer(restore, threads, restore_threshold)
+    gate = None
+    if restore_gate is not None:
+        from .occlusion_gate import OcclusionGate
+
+        gate = OcclusionGate(restore_gate, threads)
     if display:
         check_display()
     face_detector = make_detector(detector, detector_model) if isinstance(detector, str) else detector
@@ -110,6 +116,7 @@ def run_session(
             carry_state=carry_state,
             smoothing=smoothing,
             restorer=restorer,
+            gate=gate,
         )
         if events is not None:
             from .event_writer import EventWriter
@@ -145,6 +152,7 @@ def run_session(
             + ")"
             + (
                 f"; restorer {restorer.path.name} on faces scored >= {restorer.threshold:.2f} occluded"
+                + (f" by the gate {gate.path.name}" if gate is not None else "")
                 if restorer is not None
                 else ""
             )

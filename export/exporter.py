@@ -65,9 +65,14 @@ def export_run(
         from .restorer_export import export_restorer
 
         return export_restorer(folder, config, quants, steps, io_type, min(max_test, 1000), log)
+    if config.train.target == "occlusion":
+        from .gate_export import export_gate
+
+        return export_gate(folder, config, quants, steps, io_type, max_test, log)
     if config.train.target != "label":
         raise UsageError(
-            f"export verifies classifiers and restorers; this run's train.target is {config.train.target!r}."
+            f"export verifies classifiers, restorers and occlusion gates; this run's train.target is "
+            f"{config.train.target!r}."
         )
     if steps < 100:
         log(f"warning: export.calibration_steps={steps} is below 100; int8 ranges may be poorly estimated.")

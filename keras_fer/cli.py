@@ -220,6 +220,9 @@ def _dispatch(args: argparse.Namespace) -> int:
                 f"agreement {r['agreement']:.3f}  acc {r['keras_accuracy']:.3f} -> {r['tflite_accuracy']:.3f}"
                 if "agreement" in r
                 else f"masked PSNR {r['keras_psnr']:.2f} -> {r['tflite_psnr']:.2f} dB"  # a restorer
+                if "keras_psnr" in r
+                else f"routing agreement {r['route_agreement']:.3f}  share MAE {r['keras_mae']:.3f} -> "
+                f"{r['tflite_mae']:.3f}"  # an occlusion gate
             )
             print(
                 f"{quant:8s} {r['size_bytes'] / 1024:8.0f} KB  {figures}  "
@@ -312,7 +315,7 @@ def _summary(metrics: dict, best_epoch, folder) -> str:
         )
     shown = []
     keys = ("accuracy", "mean_class_accuracy", "macro_f1", "frame_accuracy", "mean_f1", "mse", "rmse", "ccc")
-    for key in keys + ("psnr", "ssim", "psnr_occluded", "ssim_occluded"):
+    for key in keys + ("psnr", "ssim", "psnr_occluded", "ssim_occluded", "mae", "occluded_caught", "clean_sent"):
         value = metrics.get(key)
         if isinstance(value, dict):
             shown.append(f"{key} {value['mean']:.4f} +- {value['std']:.4f}")

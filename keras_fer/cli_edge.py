@@ -88,6 +88,12 @@ def add_edge_parsers(sub) -> None:
             help="share of the face the restorer must find occluded to restore it (default: the file's, 0.1)",
         )
         action.add_argument(
+            "--restore-gate",
+            metavar="O.tflite",
+            help="an exported occlusion_gate asked first: only faces it scores at or above the threshold go to the "
+            "restorer (clean faces skip it)",
+        )
+        action.add_argument(
             "--no-resample",
             action="store_true",
             help="feed every frame to temporal models, not only at the rate they were trained at",
@@ -264,6 +270,7 @@ def _edge(args: argparse.Namespace) -> int:
         carry_state=args.carry_state,
         restore=args.restore,
         restore_threshold=args.restore_threshold,
+        restore_gate=args.restore_gate,
         smoothing={
             key: value
             for key, value in (

@@ -158,7 +158,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "data.detector": DETECTORS + ("mtcnn",),
     "train.optimizer": ("adam", "adamw", "sgd", "rmsprop"),
     "train.schedule": ("constant", "step", "piecewise", "cosine"),
-    "train.target": ("label", "aus", "valence", "valence_arousal", "restore"),
+    "train.target": ("label", "aus", "valence", "valence_arousal", "restore", "occlusion"),
     "train.strategy": ("auto", "default", "mirrored", "multi_worker"),
     "train.precision": ("auto", "float32", "mixed_float16"),
     "split.kind": ("fixed", "ratio", "group_ratio", "kfold", "group_kfold", "per_class"),

@@ -60,3 +60,25 @@ def occlusion_pairs(x, key, augment):
     pairs = tf.numpy_function(run, [x, key], tf.float32, stateful=False)
     shape = x.shape[:-1] + (x.shape[-1] + 1,)
     return tf.ensure_shape(pairs, shape), x
+
+
+def occlusion_shares(x, key, augment):
+    """The occlusion gate's target (``train.target: occlusion``): (B, H, W, C) faces in 0..255
+    -> (the faces, about ``augment.occlusion`` of them occluded, (B, 1) the share of the face
+    region each occluder hides, 0 for the faces left clean)."""
+    occlusion, share = occlusion_of(augment), float(augment.occlusion)
+
+    def run(batch, seed):
+        rng = np.random.default_rng([int(seed[0]) % 2**32, int(seed[1]) % 2**32, 15485863])
+        out, covered = batch.copy(), np.zeros((len(batch), 1), np.float32)
+        for i, face in enumerate(batch):
+            if rng.random() >= share:
+                continue
+            face = np.clip(np.rint(face), 0, 255).astype(np.uint8)
+            occluded, _, info = occlusion.apply(face if face.shape[-1] != 1 else face[:, :, 0], rng)
+            out[i] = occluded.reshape(face.shape)
+            covered[i, 0] = info["coverage"]
+        return out, covered
+
+    faces, covered = tf.numpy_function(run, [x, key], (tf.float32, tf.float32), stateful=False)
+    return tf.ensure_shape(faces, x.shape), tf.ensure_shape(covered, x.shape[:1] + (1,))

@@ -9,6 +9,7 @@ sequence gets one transform for all its frames.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -16,12 +17,12 @@ import tensorflow as tf
 
 from keras_fer.errors import UsageError
 
-TARGETS = ("label", "aus", "valence", "valence_arousal", "restore")
+TARGETS = ("label", "aus", "valence", "valence_arousal", "restore", "occlusion")
 
 
 def targets_of(prepared, kind: str = "label") -> np.ndarray:
     """The training targets: class index, AU occurrences (-1 unknown), or valence/arousal."""
-    if kind in ("label", "restore"):  # a restorer's target is the clean face, made in the pipeline
+    if kind in ("label", "restore", "occlusion"):  # restore/occlusion: made in the pipeline (clean face, share)
         return prepared.labels.astype(np.int32)
     if kind == "aus":
         values = np.asarray(prepared.aus, np.float32)
@@ -93,9 +94,11 @@ def make_dataset(
     # Augmenting whole batches (one op per batch, per-sample parameters) keeps the
     # per-element overhead of tf.data out of the way.
     if training and augment is not None and _active(augment):
+        # The gate's occluders are drawn with its target (below), not as augmentation.
+        transform = dataclasses.replace(augment, occlusion=0.0) if target == "occlusion" else augment
         randomness = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
         ds = tf.data.Dataset.zip((ds, randomness)).map(
-            lambda pair, key: (augment_batch(pair[0], augment, key), pair[1]),
+            lambda pair, key: (augment_batch(pair[0], transform, key), pair[1]),
             num_parallel_calls=tf.data.AUTOTUNE,
             deterministic=deterministic,
         )
@@ -105,7 +108,29 @@ def make_dataset(
         )
     if target == "restore":
         ds = _restoration_pairs(ds, augment, training, seed, deterministic)
+    if target == "occlusion":
+        ds = _gate_pairs(ds, augment, training, seed, deterministic)
     return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def _gate_pairs(ds, augment, training: bool, seed: int, deterministic: bool):
+    """(faces, about ``augment.occlusion`` of them occluded; the occluded share of each) batches:
+    fresh occluders every epoch in training, one fixed set elsewhere."""
+    from keras_fer.data.occlusion_augment import occlusion_shares
+
+    if len(ds.element_spec[0].shape) != 4:
+        raise UsageError("train.target=occlusion scores still faces; this data holds sequences.")
+    if augment is None or not 0.0 < augment.occlusion < 1.0:
+        raise UsageError(
+            f"train.target=occlusion needs augment.occlusion in (0, 1), the share of faces given an occluder (e.g. "
+            f"0.5); it is {None if augment is None else augment.occlusion}."
+        )
+    keys = tf.data.Dataset.random(seed=seed if training else 104743, rerandomize_each_iteration=training).batch(2)
+    return tf.data.Dataset.zip((ds, keys)).map(
+        lambda pair, key: occlusion_shares(pair[0], key, augment),
+        num_parallel_calls=tf.data.AUTOTUNE,
+        deterministic=deterministic,
+    )
 
 
 def _restoration_pairs(ds, augment, training: bool, seed: int, deterministic: bool):

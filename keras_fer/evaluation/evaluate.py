@@ -57,11 +57,16 @@ def evaluate_model(
     augment=None,
 ) -> dict:
     """Metrics for the samples ``indices``; with ``out_dir``, also confusion.png and roc.png.
-    A restorer (``target="restore"``) is scored on faces occluded as ``augment`` says."""
+    A restorer (``target="restore"``) and an occlusion gate (``"occlusion"``) are scored on
+    faces occluded as ``augment`` says."""
     if target == "restore":
         from keras_fer.evaluation.restoration_scores import restoration_scores
 
         return restoration_scores(model, prepared, indices, augment, batch_size)
+    if target == "occlusion":
+        from keras_fer.evaluation.gate_scores import gate_scores
+
+        return gate_scores(model, prepared, indices, augment, batch_size)
     classes = list(classes or prepared.classes)
     y_true, outputs = predict(model, prepared, indices, target, batch_size)
     if len(y_true) == 0:

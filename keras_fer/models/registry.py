@@ -17,6 +17,7 @@ _MODULES = (
     "mobilenet_fer",
     "compact_cnn",
     "restoration_gan",
+    "occlusion_gate",
 )
 
 

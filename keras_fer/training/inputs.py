@@ -67,8 +67,8 @@ def stage_dataset(
         indices,
         training=training,
         batch_size=global_batch,
-        # A restorer's occluders follow augment.occlusion_* on every split.
-        augment=config.augment if training or stage.train.target == "restore" else None,
+        # A restorer's and a gate's occluders follow augment.occlusion* on every split.
+        augment=config.augment if training or stage.train.target in ("restore", "occlusion") else None,
         target=stage.train.target,
         seed=seed,
         deterministic=config.data.deterministic,
@@ -92,6 +92,8 @@ def num_outputs(prepared, target: str) -> int:
         return len(prepared.classes)
     if target == "restore":
         return int(prepared.images.shape[-1])  # a restorer outputs a face
+    if target == "occlusion":
+        return 1  # the occluded share of the face
     return int(targets_of(prepared, target).shape[1])
 
 

@@ -36,6 +36,14 @@ class SmoothedSparseCrossentropy(keras.losses.Loss):
         return {**super().get_config(), "smoothing": self.smoothing}
 
 
+@keras.saving.register_keras_serializable(package="keras_fer")
+def gate_accuracy(y_true, y_pred):
+    """Occlusion gate: the share of faces sent the right way (to the restorer or past it) at
+    the runner's default threshold (a tenth of the face hidden)."""
+    threshold = 0.1  # keras_fer.edge.face_restorer.DEFAULT_THRESHOLD (a test keeps them equal)
+    return ops.mean(ops.cast((y_true >= threshold) == (y_pred >= threshold), y_pred.dtype), axis=-1)
+
+
 def loss_and_metrics(target: str, label_smoothing: float = 0.0, soft_targets: bool = False):
     """``soft_targets``: the labels come as class distributions (distillation), with any
     smoothing already in them."""
@@ -49,6 +57,8 @@ def loss_and_metrics(target: str, label_smoothing: float = 0.0, soft_targets: bo
         return masked_binary_crossentropy, []
     if target == "restore":  # restoration_gan computes its own losses and metrics
         return None, []
+    if target == "occlusion":  # the occluded share, a soft binary target
+        return "binary_crossentropy", ["mae", gate_accuracy]
     return "mse", ["mae"]
 
 

@@ -108,3 +108,51 @@ def test_a_restorer_the_camera_cannot_feed_fails_at_start(edge_models, clip, res
     )
     assert result.returncode == 0, result.stderr[-1500:]
     assert '"restore"' in result.stdout and '"restored_crops"' in result.stdout
+
+
+def _gate(folder, name, bias, size=32):
+    from keras_fer.export.convert import convert
+    from keras_fer.export.embed import embed_metadata
+    from keras_fer.models import build
+
+    model = build("occlusion_gate", (size, size, 1), 1)
+    head = model.get_layer("occluded_share")
+    kernel, _ = head.get_weights()
+    head.set_weights([np.zeros_like(kernel), np.full((1,), bias, np.float32)])
+    data, _ = convert(model, "float32")
+    meta = {"format": "keras_fer/1", "model": "occlusion_gate", "mode": "occlusion_gate", "labels": []}
+    meta["input"] = {"height": size, "width": size, "channels": 1}
+    path = folder / f"gate_{name}.tflite"
+    path.write_bytes(embed_metadata(data, meta))
+    return path
+
+
+def test_a_gate_sends_only_faces_it_scores_occluded_to_the_restorer(edge_models, clip, restorers, tmp_path):
+    from keras_fer.edge.occlusion_gate import OcclusionGate
+
+    video = str(clip / "clip.avi")
+    common = dict(detector="haar", max_frames=40, handle_signals=False, log=lambda *_: None)
+    everything, nothing = _gate(tmp_path, "all", 20.0), _gate(tmp_path, "none", -20.0)
+    crops = np.random.default_rng(0).uniform(0, 255, (3, 32, 32, 1))
+    assert np.allclose(OcclusionGate(everything).shares(list(crops)), 1.0)
+    assert np.allclose(OcclusionGate(nothing).shares(list(crops)), 0.0)
+    ungated = run_session(edge_models["frame"], video, restore=restorers["always"][0], **common)
+    passed = run_session(edge_models["frame"], video, restore=restorers["always"][0], restore_gate=everything, **common)
+    stopped = run_session(edge_models["frame"], video, restore=restorers["always"][0], restore_gate=nothing, **common)
+    assert "gate" in passed["ms"] and "gate" not in ungated["ms"]
+    assert passed["restored_crops"] == ungated["restored_crops"] > 0, "a gate that passes all changes nothing"
+    assert passed["gated_crops"] == passed["restored_crops"]
+    assert passed["label_switches"] == ungated["label_switches"]
+    assert stopped["gated_crops"] == 0 and stopped["restored_crops"] == 0, "a closed gate keeps faces from it"
+    with pytest.raises(EdgeInputError, match="give --restore as well"):
+        run_session(edge_models["frame"], video, restore_gate=everything, **common)
+    with pytest.raises(EdgeInputError, match="occlusion gate takes 48x48x1"):
+        run_session(
+            edge_models["frame"],
+            video,
+            restore=restorers["always"][0],
+            restore_gate=_gate(tmp_path, "big", 20.0, size=48),
+            **common,
+        )
+    with pytest.raises(ModelFileError, match="not 'occlusion_gate'"):
+        OcclusionGate(restorers["always"][0])

@@ -25,7 +25,10 @@ TINY = {
 }
 PER_FRAME = {"rnn", "lstm", "bilstm", "cnn_lstm"}
 # Registered models that are not classifiers, each with its own tests.
-OTHERS = {"restoration_gan": "tests/models/test_restoration_gan.py"}
+OTHERS = {
+    "restoration_gan": "tests/models/test_restoration_gan.py",
+    "occlusion_gate": "tests/models/test_occlusion_gate.py",
+}
 
 
 def test_every_registered_model_is_covered():

@@ -1,0 +1,90 @@
+"""``keras-fer export`` of an occlusion gate run (``model.name: occlusion_gate``) to TFLite,
+calibrated on validation faces occluded as in training and verified on the test split's
+fixed occluded copy through the edge runtime: the predicted share's error for Keras and the
+file, how often both route a face the same way at the runner's threshold, latency."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+
+from keras_fer import __version__
+from keras_fer.io import atomic_write_bytes, atomic_write_text
+
+from .convert import convert, float_islands
+from .embed import embed_metadata
+from .verify import latency_ms, tflite_outputs
+
+ROUTE_AGREEMENT = 0.98  # ours: the file sends at least this share of faces where Keras does
+
+
+def export_gate(folder, config, quants, calibration_steps: int, io_type: str, max_test: int, log=print) -> dict:
+    from keras_fer.data.occlusion import FACE_REGION
+    from keras_fer.data.pipeline import make_dataset
+    from keras_fer.data.prepare import prepare
+    from keras_fer.data.splits import load_split
+    from keras_fer.edge.face_restorer import DEFAULT_THRESHOLD
+    from keras_fer.models import load_model
+
+    model = load_model(folder / "model.keras")
+    prepared = prepare(config.data, progress=False)
+    fold = load_split(folder / "split.json", prepared.keys).folds[0]
+
+    def faces(indices, count):
+        indices = np.asarray(indices, int)[:count]
+        ds = make_dataset(prepared, indices, training=False, batch_size=64, target="occlusion", augment=config.augment)
+        xs, shares = zip(*((np.asarray(x), np.asarray(s)) for x, s in ds))
+        return np.concatenate(xs), np.concatenate(shares)[:, 0]
+
+    calibration_x, _ = faces(np.concatenate([np.sort(fold["val"]), np.sort(fold["train"])]), calibration_steps)
+    test_x, truth = faces(np.sort(fold["test"]), max_test)
+    keras_out = np.asarray(model.predict(test_x, batch_size=64, verbose=0), np.float32)[:, 0]
+    metrics = json.loads((folder / "metrics.json").read_text())
+    out_dir = folder / "export"
+    out_dir.mkdir(exist_ok=True)
+    report = {"run": str(folder), "model": config.model.name, "keras_fer": __version__, "quants": {}}
+    report["calibration_samples"] = len(calibration_x)
+    for quant in quants:
+        started = time.perf_counter()
+        data, notes = convert(model, quant, [x[None] for x in calibration_x], io_type)
+        meta = {
+            "format": "keras_fer/1",
+            "model": config.model.name,
+            "keras_fer_version": __version__,
+            "mode": "occlusion_gate",
+            "labels": [],
+            "input": {
+                "height": int(test_x.shape[1]),
+                "width": int(test_x.shape[2]),
+                "channels": int(test_x.shape[3]),
+            },
+            "face_region": [list(FACE_REGION[0]), list(FACE_REGION[1])],
+            "threshold": DEFAULT_THRESHOLD,
+            "quant": quant,
+            "dataset": prepared.meta.get("dataset"),
+            "test_metrics": {k: metrics[k] for k in ("mae", "gate_accuracy", "num_samples") if k in metrics},
+        }
+        data = embed_metadata(data, meta)
+        path = atomic_write_bytes(out_dir / f"{config.model.name}_{quant}.tflite", data)
+        lite_out = tflite_outputs(path, test_x, threads=1)[:, 0]
+        result = {"num_samples": int(len(test_x)), "size_bytes": len(data), "file": str(path), "notes": notes}
+        result["keras_mae"] = float(np.mean(np.abs(keras_out - truth)))
+        result["tflite_mae"] = float(np.mean(np.abs(lite_out - truth)))
+        result["route_agreement"] = float(np.mean((keras_out >= DEFAULT_THRESHOLD) == (lite_out >= DEFAULT_THRESHOLD)))
+        for threads in (1, 2):
+            p50, p99 = latency_ms(path, test_x[0], threads)
+            key = f"latency_ms_{threads}_thread" + ("s" if threads > 1 else "")
+            result[key] = {"p50": round(p50, 3), "p99": round(p99, 3)}
+        result["float_islands"] = float_islands(data) if quant == "int8" else []
+        agree = result["route_agreement"]
+        result["misses"] = [f"routing agreement {agree:.3f} < {ROUTE_AGREEMENT}"] if agree < ROUTE_AGREEMENT else []
+        result["seconds"] = round(time.perf_counter() - started, 1)
+        report["quants"][quant] = result
+        log(
+            f"{quant}: {path.name}, share MAE {result['keras_mae']:.3f} Keras -> {result['tflite_mae']:.3f} TFLite, "
+            f"routing agreement {agree:.3f}, p50 {result['latency_ms_1_thread']['p50']:.3f} ms at 1 thread"
+        )
+    atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1) + "\n")
+    return report
