@@ -2,14 +2,17 @@
 recogniser on the held-out FER2013 faces clean, occluded, and occluded then restored, on the
 same fixed occluded sets as benchmarks/occlusion_cost.py.
 
-    python benchmarks/occlusion_restoration.py --restorer RUN [--blind RUN] [--gated G.tflite] [--model M.tflite]
+    python benchmarks/occlusion_restoration.py --restorer RUN [--blind RUN] [--gated G.tflite [--gate O.tflite]]
+        [--model M.tflite]
 
 ``--restorer`` is given the occluder's mask (an oracle: the mask the occluder drew);
 ``--blind`` predicts the mask itself, as on a camera. Each is a run folder (or .keras file)
 of ``model.name: restoration_gan``. ``--gated`` is what ``keras-fer run --restore`` does: an
 exported blind restorer through the edge runtime, its restoration used only on faces whose
 predicted mask covers at least its threshold of the face (the share judged occluded is
-printed, the clean row shows what the gate costs faces that are not occluded). The
+printed, the clean row shows what the gate costs faces that are not occluded); ``--gate``
+puts the occlusion gate in front of it as ``--restore-gate`` does (the share of faces sent
+on to the restorer is printed too). The
 recogniser (default: the bundled model) runs through the edge runtime. "recovered" is the
 share of the accuracy occlusion cost that restoring won back: (restored - occluded) /
 (clean - occluded).
@@ -36,20 +39,36 @@ def load_restorer(path):
 
 
 class Gate:
-    """The runner's restore stage on a list of crops: restored where judged occluded."""
+    """The runner's restore stage on a list of crops: restored where judged occluded. With
+    ``occlusion_gate`` (an OcclusionGate), only the crops it scores at or above the threshold
+    reach the restorer (``sent`` records which), as ``--restore-gate`` does."""
 
-    def __init__(self, restorer):
-        self.restorer, self.judged = restorer, []
+    def __init__(self, restorer, occlusion_gate=None):
+        self.restorer, self.occlusion_gate, self.judged, self.sent = restorer, occlusion_gate, [], []
 
     def __call__(self, images):
         out = []
         for start in range(0, len(images), 256):
             crops = [i[:, :, None] for i in images[start : start + 256]]
-            for crop, (face, score) in zip(crops, self.restorer.restore_many(crops)):
+            sent = np.ones(len(crops), bool)
+            if self.occlusion_gate is not None:
+                sent = self.occlusion_gate.shares(crops) >= self.restorer.threshold
+            restored = iter(self.restorer.restore_many([c for c, s in zip(crops, sent) if s]))
+            for crop, passed in zip(crops, sent):
+                face, score = next(restored) if passed else (None, 0.0)
                 judged = score >= self.restorer.threshold
                 self.judged.append(judged)
+                self.sent.append(bool(passed))
                 out.append(np.clip(np.rint(face[:, :, 0]), 0, 255).astype(np.uint8) if judged else crop[:, :, 0])
         return out
+
+    def rates(self) -> str:
+        """What the last call judged, then forgets it."""
+        text = f"{np.mean(self.judged):.0%} judged occluded"
+        if self.occlusion_gate is not None:
+            text += f", {np.mean(self.sent):.0%} sent to the restorer"
+        self.judged, self.sent = [], []
+        return text
 
 
 def restore(gan, images, masks) -> list:
@@ -67,6 +86,7 @@ def main():
     parser.add_argument("--restorer", help="a restoration_gan run given the mask")
     parser.add_argument("--blind", help="a blind restoration_gan run (predicts the mask)")
     parser.add_argument("--gated", help="an exported blind restorer .tflite, gated as the runner gates it")
+    parser.add_argument("--gate", help="with --gated: an exported occlusion_gate .tflite asked first (--restore-gate)")
     parser.add_argument("--model", help="an exported still-image .tflite (default: the bundled model)")
     parser.add_argument("--archive", default=str(ROOT.parent / "shared" / "data" / "fer2013_train.tgz"))
     parser.add_argument("--keys", default=str(ROOT / "tests" / "edge" / "fer2013_heldout.txt"))
@@ -86,7 +106,12 @@ def main():
     if args.gated:
         from keras_fer.edge.face_restorer import FaceRestorer
 
-        restorers.append(("gated", Gate(FaceRestorer(args.gated))))
+        occlusion_gate = None
+        if args.gate:
+            from keras_fer.edge.occlusion_gate import OcclusionGate
+
+            occlusion_gate = OcclusionGate(args.gate)
+        restorers.append(("gated", Gate(FaceRestorer(args.gated), occlusion_gate)))
 
     def predict(images):
         out = []
@@ -99,11 +124,7 @@ def main():
     gates = [gan for _, gan in restorers if isinstance(gan, Gate)]
     for gate in gates:
         gated_clean = scores(predict(gate(faces)), truth)[0]
-        print(
-            f"gated restorer on the clean faces: {np.mean(gate.judged):.1%} judged occluded, accuracy {clean:.4f} -> "
-            f"{gated_clean:.4f}"
-        )
-        gate.judged = []
+        print(f"gated restorer on the clean faces: {gate.rates()}, accuracy {clean:.4f} -> {gated_clean:.4f}")
     names = [name for name, _ in restorers]
     print(f"{len(faces)} held-out FER2013 faces, recogniser {Path(args.model or bundled_model_path()).name}")
     print(f"clean accuracy {clean:.4f}")
@@ -124,8 +145,7 @@ def main():
         totals += row
         cells = [f"{r:.4f} | {_recovered(clean, occluded, r)}" for r in row[1:]]
         for gate in gates:
-            cells[-1] += f" ({np.mean(gate.judged):.0%} judged occluded)"
-            gate.judged = []
+            cells[-1] += f" ({gate.rates()})"
         print(f"| {kind} | {band[0]:.2f}-{band[1]:.2f} | {position} | {occluded:.4f} | " + " | ".join(cells) + " |")
     mean = totals / len(cases())
     cells = [f"**{r:.4f}** | {_recovered(clean, mean[0], r)}" for r in mean[1:]]
