@@ -34,6 +34,13 @@ def add_data_parsers(sub, epilog: str) -> None:
     synth.add_argument("--seconds", type=float, default=20.0, help="clip length (with --clip)")
     synth.add_argument("--fps", type=int, default=30, help="clip frame rate (with --clip)")
     synth.add_argument("--faces", type=int, default=3, help="at most this many faces at once (with --clip)")
+    synth.add_argument(
+        "--real-faces",
+        metavar="ROOT",
+        help="with --clip: paste real faces from these class folders (or archive, e.g. the FER2013 .tgz) over the "
+        "drawn ones, each of its segment's emotion (a semi-real clip)",
+    )
+    synth.add_argument("--real-keys", metavar="FILE", help="with --real-faces: use only the files listed (one a line)")
     synth.add_argument("--overwrite", action="store_true", help="replace a non-empty output folder")
     synth.add_argument("--quiet", action="store_true", help="no progress bar")
     synth.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, e.g. data.seed=3")
@@ -109,8 +116,11 @@ def _occlude(args: argparse.Namespace) -> int:
 def _synth(args: argparse.Namespace) -> int:
     from keras_fer.config import load_config
 
+    if args.real_faces and not args.clip:
+        raise UsageError("--real-faces pastes real faces into a camera clip; add --clip.")
     if args.clip:
         from keras_fer.data.synthetic import render_clip
+        from keras_fer.data.synthetic.real_faces import real_face_pool
 
         info = render_clip(
             args.out,
@@ -120,9 +130,11 @@ def _synth(args: argparse.Namespace) -> int:
             max_faces=args.faces,
             overwrite=args.overwrite,
             progress=not args.quiet,
+            real_faces=real_face_pool(args.real_faces, args.real_keys) if args.real_faces else None,
         )
         print(
-            f"Rendered a {info['frames']}-frame clip ({info['tracks']} people) -> {os.path.abspath(args.out)}: "
+            f"Rendered a {info['frames']}-frame clip ({info['tracks']} people, faces {info['faces']}) -> "
+            f"{os.path.abspath(args.out)}: "
             f"{info['video']}, {info['ground_truth']}"
         )
         return 0

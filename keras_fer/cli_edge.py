@@ -68,6 +68,13 @@ def add_edge_parsers(sub) -> None:
                 help="ground_truth.jsonl of a synthetic clip: also score recall, id switches and emotion accuracy "
                 "(automatic for the default rendered clip)",
             )
+            action.add_argument(
+                "--real-faces",
+                metavar="ROOT",
+                help="without --video: paste real faces from these class folders or archive (e.g. the FER2013 .tgz) "
+                "into the rendered clip, so emotion is scored on real face textures",
+            )
+            action.add_argument("--real-keys", metavar="FILE", help="with --real-faces: only the files listed")
             action.add_argument("--json", action="store_true", help="print the summary as one JSON object")
         _edge_settings_arguments(action, max_faces=3)
         action.add_argument(
@@ -292,10 +299,14 @@ def _edge(args: argparse.Namespace) -> int:
         else:
             with tempfile.TemporaryDirectory() as folder:
                 video, truth = args.video, args.truth
+                if args.real_faces and video:
+                    raise UsageError("--real-faces renders the clip with real faces; drop --video (or --real-faces).")
                 if not video:
                     from keras_fer.data.synthetic.camera_clip import render_clip
+                    from keras_fer.data.synthetic.real_faces import real_face_pool
 
-                    render_clip(folder, seconds=10, overwrite=True, progress=False)
+                    pool = real_face_pool(args.real_faces, args.real_keys) if args.real_faces else None
+                    render_clip(folder, seconds=10, overwrite=True, progress=False, real_faces=pool)
                     video, truth = os.path.join(folder, "clip.avi"), os.path.join(folder, "ground_truth.jsonl")
                 scorer = None
                 if truth:

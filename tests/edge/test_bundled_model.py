@@ -67,3 +67,18 @@ def test_the_bundled_model_keeps_its_accuracy_on_the_held_out_faces():
     assert accuracy >= meta["test_metrics"]["accuracy"] - 0.01, (
         "the shipped int8 file lost more than a point against its Keras model"
     )
+
+
+@pytest.mark.skipif(not ARCHIVE.is_file(), reason="the shared FER2013 archive is not beside the checkout")
+def test_bench_scores_emotion_on_real_faces_through_the_whole_loop():
+    """#19 item 6: held-out FER2013 faces pasted onto the rendered clip's moving heads; the
+    bundled model, the detector and the tracker together must read them well above chance
+    (one face in seven)."""
+    result = run_cli(
+        "bench", "--real-faces", str(ARCHIVE), "--real-keys", str(HELDOUT), "--detector", "blazeface", "--json"
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    truth = summary["accuracy"]
+    assert truth["recall"] > 0.8, truth
+    assert truth["emotion_accuracy"] > 0.35, truth

@@ -22,6 +22,7 @@ from keras_fer.data.synthetic.action_units import Expression, sample_expression
 from keras_fer.data.synthetic.face_drawer import FOREHEAD
 from keras_fer.data.synthetic.identity import sample_identity
 from keras_fer.data.synthetic.painter import Pose
+from keras_fer.data.synthetic.real_faces import paste_face, pick_faces
 from keras_fer.data.synthetic.scene import FaceSpec, compose
 from keras_fer.errors import UsageError
 from keras_fer.io import atomic_directory, atomic_write_text
@@ -52,8 +53,11 @@ def render_clip(
     size: tuple = (640, 480),
     overwrite: bool = False,
     progress: bool = True,
+    real_faces: dict | None = None,
 ) -> dict:
-    """Write ``clip.avi`` (MJPG), ``ground_truth.jsonl`` and ``synthetic.json`` into ``out``."""
+    """Write ``clip.avi`` (MJPG), ``ground_truth.jsonl`` and ``synthetic.json`` into ``out``.
+    ``real_faces`` ({emotion: [grey crops]}, :func:`real_face_pool`): paste a real face of the
+    segment's emotion over every drawn face (a semi-real clip; same motion and ground truth)."""
     if not 1 <= max_faces <= 3:
         raise UsageError(f"max_faces={max_faces}; the clip holds 1 to 3 faces.")
     if seconds <= 0 or fps <= 0:
@@ -63,6 +67,14 @@ def render_clip(
     rng = np.random.default_rng(np.random.SeedSequence([seed, 31337]))
     tracks = _plan_tracks(rng, frames, fps, max_faces, width, height, seed)
     background = _room(width, height, rng)
+    crops = None
+    if real_faces is not None:
+        crops = {
+            t.track: pick_faces(
+                real_faces, [seg[1] for seg in t.segments], np.random.default_rng([seed, 4242, t.track])
+            )
+            for t in tracks
+        }
     with atomic_directory(out, overwrite=overwrite) as tmp:
         writer = cv2.VideoWriter(str(Path(tmp) / "clip.avi"), cv2.VideoWriter_fourcc(*"MJPG"), fps, (width, height))
         if not writer.isOpened():
@@ -71,7 +83,7 @@ def render_clip(
             for n in tqdm(
                 range(frames), desc="synth clip", unit="frame", disable=not progress or not stderr_is_terminal()
             ):
-                frame, records = _render_frame(n, fps, tracks, background, seed)
+                frame, records = _render_frame(n, fps, tracks, background, seed, crops)
                 writer.write(frame)
                 gt.write(json.dumps({"frame": n, "t": round(n / fps, 4), "faces": records}) + "\n")
         writer.release()
@@ -82,6 +94,7 @@ def render_clip(
             "frames": frames,
             "size": [width, height],
             "tracks": len(tracks),
+            "faces": "drawn" if crops is None else f"real ({sum(len(v) for v in real_faces.values())} in the pool)",
             "video": "clip.avi",
             "ground_truth": "ground_truth.jsonl",
         }
@@ -145,7 +158,26 @@ def _expression_at(track: _Track, n: int, fps: int):
     return Expression(mix, emotion, prev.strength * (1 - w) + expr.strength * w), emotion, True
 
 
-def _render_frame(n, fps, tracks, background, seed):
+def _segment_at(track: _Track, n: int, fps: int) -> tuple[int, float]:
+    """(index of the expression segment at frame n, how far its transition has gone: 1 = done)."""
+    index = max(i for i, seg in enumerate(track.segments) if seg[0] <= n)
+    ramp = max(1, fps // 2)
+    return index, 1.0 if index == 0 else min(1.0, (n - track.segments[index][0]) / ramp)
+
+
+def _paste_real(image, infos, marks, sizes, crops, n, fps) -> None:
+    for (t, *_), mark, size in zip(infos, marks, sizes):
+        index, w = _segment_at(t, n, fps)
+        crop = crops[t.track][index].astype(np.float32)
+        if w < 1.0:
+            crop = crops[t.track][index - 1].astype(np.float32) * (1 - w) + crop * w
+        (x1, y1), (x2, y2) = sorted(mark["eyes"], key=lambda p: p[0])
+        x, y, bw, bh = mark["box"]
+        angle = float(np.degrees(np.arctan2(y2 - y1, x2 - x1)))
+        paste_face(image, np.clip(crop, 0, 255).astype(np.uint8), (x + bw / 2, y + bh / 2), float(size), angle)
+
+
+def _render_frame(n, fps, tracks, background, seed, crops=None):
     live = [t for t in tracks if t.start <= n < t.end]
     faces, infos, scales, sizes = [], [], [], []
     for t in sorted(live, key=lambda t: t.path[n - t.start, 2]):  # far (small) faces first
@@ -160,6 +192,8 @@ def _render_frame(n, fps, tracks, background, seed):
         infos.append((t, emotion, transition, expr))
     rng = np.random.default_rng(np.random.SeedSequence([seed, 7, n]))
     image, _, marks = compose(background, faces, rng)
+    if crops is not None:
+        _paste_real(image, infos, marks, sizes, crops, n, fps)
     image = np.clip(image + rng.normal(0, 2.0, image.shape), 0, 255).astype(np.uint8)
     records = []
     visibility = _visibility(marks, scales, background.shape[:2])
