@@ -59,6 +59,8 @@ def test_every_face_in_the_clip_shows_its_segments_emotion(tmp_path):
                 continue
             centre = np.median(grey[cy - 3 : cy + 4, cx - 3 : cx + 4])
             assert abs(centre - LEVELS[face["emotion"]]) < 12, (face, centre)
+            folder = face["real_face"].split("/")[0]
+            assert (folder if folder != "angry" else "anger") == face["emotion"], "the file shown is named"
             checked += 1
     assert checked > 20
     with pytest.raises(UsageError, match="no 'fear' faces"):

@@ -165,16 +165,21 @@ def _segment_at(track: _Track, n: int, fps: int) -> tuple[int, float]:
     return index, 1.0 if index == 0 else min(1.0, (n - track.segments[index][0]) / ramp)
 
 
-def _paste_real(image, infos, marks, sizes, crops, n, fps) -> None:
+def _paste_real(image, infos, marks, sizes, crops, n, fps) -> list[str]:
+    """Paste each face's real crop; returns the file each one shows (the segment's)."""
+    shown = []
     for (t, *_), mark, size in zip(infos, marks, sizes):
         index, w = _segment_at(t, n, fps)
-        crop = crops[t.track][index].astype(np.float32)
+        key, crop = crops[t.track][index]
+        shown.append(key)
+        crop = crop.astype(np.float32)
         if w < 1.0:
-            crop = crops[t.track][index - 1].astype(np.float32) * (1 - w) + crop * w
+            crop = crops[t.track][index - 1][1].astype(np.float32) * (1 - w) + crop * w
         (x1, y1), (x2, y2) = sorted(mark["eyes"], key=lambda p: p[0])
         x, y, bw, bh = mark["box"]
         angle = float(np.degrees(np.arctan2(y2 - y1, x2 - x1)))
         paste_face(image, np.clip(crop, 0, 255).astype(np.uint8), (x + bw / 2, y + bh / 2), float(size), angle)
+    return shown
 
 
 def _render_frame(n, fps, tracks, background, seed, crops=None):
@@ -192,12 +197,11 @@ def _render_frame(n, fps, tracks, background, seed, crops=None):
         infos.append((t, emotion, transition, expr))
     rng = np.random.default_rng(np.random.SeedSequence([seed, 7, n]))
     image, _, marks = compose(background, faces, rng)
-    if crops is not None:
-        _paste_real(image, infos, marks, sizes, crops, n, fps)
+    shown = _paste_real(image, infos, marks, sizes, crops, n, fps) if crops is not None else [None] * len(infos)
     image = np.clip(image + rng.normal(0, 2.0, image.shape), 0, 255).astype(np.uint8)
     records = []
     visibility = _visibility(marks, scales, background.shape[:2])
-    for (t, emotion, transition, expr), mark, visible, size in zip(infos, marks, visibility, sizes):
+    for (t, emotion, transition, expr), mark, visible, size, real in zip(infos, marks, visibility, sizes, shown):
         x, y, w, h = mark["box"]
         if x + w <= 0 or y + h <= 0 or x >= background.shape[1] or y >= background.shape[0]:
             continue  # off screen: not in the ground truth; hidden behind someone: listed with visible 0
@@ -211,6 +215,7 @@ def _render_frame(n, fps, tracks, background, seed, crops=None):
                 "transition": transition,
                 "eyes": [[round(float(v), 1) for v in p] for p in mark["eyes"]],
                 "aus": {f"AU{au:02d}": round(float(v), 3) for au, v in zip(AU_IDS, expr.au_intensities()) if v >= 0.05},
+                **({"real_face": real} if real is not None else {}),
             }
         )
     return image, records

@@ -6,7 +6,9 @@ face textures through the whole loop (detector, tracker, crop, model).
 The pool is a folder of class folders (FER2013's layout, or its ``.tgz``), optionally cut
 to the files a key list names (the bundled model's held-out faces, so the clip never shows
 it a face it trained on). Each (person, expression segment) gets one crop of that emotion;
-inside a transition the previous crop fades into the next.
+inside a transition the previous crop fades into the next. The ground truth names the file
+each face shows (``real_face``), so a model's accuracy on those very crops is the reference
+the loop's accuracy is compared with (``benchmarks/semi_real_clip.py``).
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp")
 FACE_SHARE = 0.85  # ours: the forehead-to-chin height of a FER2013 face as a share of its crop
 
 
-def real_face_pool(root, keys_file=None) -> dict[str, list[np.ndarray]]:
-    """{canonical emotion: [grey uint8 crops]} from class folders under ``root`` (a folder or
-    an archive); ``keys_file`` lists the files to use, relative to the unpacked root."""
+def real_face_pool(root, keys_file=None) -> dict[str, list[tuple[str, np.ndarray]]]:
+    """{canonical emotion: [(file relative to the root, grey uint8 crop)]} from class folders
+    under ``root`` (a folder or an archive); ``keys_file`` lists the files to use."""
     from keras_fer.data.archive import is_archive, unpacked
     from keras_fer.labels import canonical_emotion
 
@@ -48,14 +50,14 @@ def real_face_pool(root, keys_file=None) -> dict[str, list[np.ndarray]]:
         image = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
         if image is None:
             raise UsageError(f"{path}: not a readable image; remove it or fix the file.")
-        pool.setdefault(emotion, []).append(image)
+        pool.setdefault(emotion, []).append((path.relative_to(folder).as_posix(), image))
     if not pool:
         raise UsageError(f"--real-faces {root}: no images in class folders (emotion names) under {folder}.")
     return pool
 
 
-def pick_faces(pool, emotions, rng: np.random.Generator) -> list[np.ndarray]:
-    """One crop per emotion of ``emotions`` (a segment's), drawn from the pool."""
+def pick_faces(pool, emotions, rng: np.random.Generator) -> list[tuple[str, np.ndarray]]:
+    """One (file, crop) per emotion of ``emotions`` (a segment's), drawn from the pool."""
     out = []
     for emotion in emotions:
         crops = pool.get(emotion)
