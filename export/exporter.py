@@ -22,7 +22,7 @@ from .convert import QUANTS, convert, float_islands
 from .embed import embed_metadata
 from .model_card import model_card
 from .other_formats import export_onnx, export_saved_model
-from .verify import compare, flag, latency_ms, tflite_outputs
+from .verify import compare, flag, latency_figures, tflite_outputs
 
 SEQUENCE_MODELS_WINDOWED = "windowed"
 
@@ -122,12 +122,7 @@ def export_run(
         path = atomic_write_bytes(out_dir / f"{config.model.name}_{quant}.tflite", data)
         result = compare(keras_out, tflite_outputs(path, inputs, threads=1), labels)
         result["size_bytes"] = len(data)
-        for threads in (1, 2):
-            p50, p99 = latency_ms(path, inputs[0], threads)
-            result[f"latency_ms_{threads}_thread" + ("s" if threads > 1 else "")] = {
-                "p50": round(p50, 3),
-                "p99": round(p99, 3),
-            }
+        result.update(latency_figures(path, inputs[0]))
         result["float_islands"] = float_islands(data) if quant == "int8" else []
         result["notes"] = notes
         result["misses"] = flag(quant, result, sizes.get("float32"))

@@ -15,7 +15,7 @@ from keras_fer.io import atomic_write_bytes, atomic_write_text
 
 from .convert import convert, float_islands
 from .embed import embed_metadata
-from .verify import latency_ms, tflite_outputs
+from .verify import latency_figures, tflite_outputs
 
 ROUTE_AGREEMENT = 0.98  # ours: the file sends at least this share of faces where Keras does
 
@@ -73,10 +73,7 @@ def export_gate(folder, config, quants, calibration_steps: int, io_type: str, ma
         result["keras_mae"] = float(np.mean(np.abs(keras_out - truth)))
         result["tflite_mae"] = float(np.mean(np.abs(lite_out - truth)))
         result["route_agreement"] = float(np.mean((keras_out >= DEFAULT_THRESHOLD) == (lite_out >= DEFAULT_THRESHOLD)))
-        for threads in (1, 2):
-            p50, p99 = latency_ms(path, test_x[0], threads)
-            key = f"latency_ms_{threads}_thread" + ("s" if threads > 1 else "")
-            result[key] = {"p50": round(p50, 3), "p99": round(p99, 3)}
+        result.update(latency_figures(path, test_x[0]))
         result["float_islands"] = float_islands(data) if quant == "int8" else []
         agree = result["route_agreement"]
         result["misses"] = [f"routing agreement {agree:.3f} < {ROUTE_AGREEMENT}"] if agree < ROUTE_AGREEMENT else []

@@ -17,7 +17,7 @@ from keras_fer.io import atomic_write_bytes, atomic_write_text
 
 from .convert import convert, float_islands
 from .embed import embed_metadata
-from .verify import latency_ms, tflite_outputs
+from .verify import latency_figures, tflite_outputs
 
 PSNR_DROP_DB = 0.5  # ours: what int8 may cost the restored faces
 VISIBLE_DIFF = 2.0  # ours: grey levels a visible pixel may move through int8 (given masks only)
@@ -91,10 +91,7 @@ def export_restorer(folder, config, quants, calibration_steps: int, io_type: str
             result["mask_agreement"] = float(
                 np.mean((keras_out[..., channels] > 0.5) == (lite_out[..., channels] > 0.5))
             )
-        for threads in (1, 2):
-            p50, p99 = latency_ms(path, given(test_x)[0], threads)
-            key = f"latency_ms_{threads}_thread" + ("s" if threads > 1 else "")
-            result[key] = {"p50": round(p50, 3), "p99": round(p99, 3)}
+        result.update(latency_figures(path, given(test_x)[0]))
         result["float_islands"] = float_islands(data) if quant == "int8" else []
         drop = result["keras_psnr"] - result["tflite_psnr"]
         result["misses"] = [f"PSNR drop {drop:.2f} dB > {PSNR_DROP_DB}"] if drop > PSNR_DROP_DB else []

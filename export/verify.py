@@ -69,3 +69,15 @@ def flag(quant: str, result: dict, float32_size: int | None) -> list[str]:
                 f"size {result['size_bytes'] / float32_size:.0%} of float32 > {TARGETS['int8_size_ratio']:.0%}"
             )
     return misses
+
+
+def latency_figures(model, sample: np.ndarray) -> dict:
+    """The report's latency entries: p50/p99 ms of one ``sample`` at 1 and 2 threads."""
+    out = {}
+    for threads in (1, 2):
+        p50, p99 = latency_ms(model, sample, threads)
+        out[f"latency_ms_{threads}_thread" + ("s" if threads > 1 else "")] = {
+            "p50": round(p50, 3),
+            "p99": round(p99, 3),
+        }
+    return out
