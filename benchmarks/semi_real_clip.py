@@ -21,10 +21,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def crop_reference(truth_file, folder, model) -> tuple[float, int, int]:
+def crop_reference(truth_file, folder, model, scorer) -> tuple[float, int, int]:
     """(frame-weighted accuracy of ``model`` on the crops shown, frames, distinct crops), on
-    the frames the clip scorer counts for emotion (outside transitions, faces >= 80 px and
-    >= 90% visible)."""
+    the faces ``scorer`` (a ClipScorer) counts for emotion: outside transitions, at least its
+    height and visible share."""
     import cv2
 
     from keras_fer.labels import canonical_emotion
@@ -32,7 +32,7 @@ def crop_reference(truth_file, folder, model) -> tuple[float, int, int]:
     frames: dict[str, int] = {}
     for line in Path(truth_file).read_text().splitlines():
         for face in json.loads(line)["faces"]:
-            if face["transition"] or face["visible"] < 0.9 or face["height"] < 80:
+            if face["transition"] or face["visible"] < scorer.min_visible or face["height"] < scorer.min_height:
                 continue
             frames[face["real_face"]] = frames.get(face["real_face"], 0) + 1
     right = 0
@@ -78,7 +78,7 @@ def main():
             on_frame=lambda f, r: scorer.add(f.index, r),
         )
         loop = scorer.scores()
-        reference, frames, crops = crop_reference(truth, unpacked(Path(args.archive)), model)
+        reference, frames, crops = crop_reference(truth, unpacked(Path(args.archive)), model, scorer)
     print(
         f"{Path(model_path).name}, a {args.seconds:.0f} s semi-real clip (seed {args.seed}; "
         f"rendered in {rendered:.0f} s)"

@@ -34,13 +34,7 @@ def add_data_parsers(sub, epilog: str) -> None:
     synth.add_argument("--seconds", type=float, default=20.0, help="clip length (with --clip)")
     synth.add_argument("--fps", type=int, default=30, help="clip frame rate (with --clip)")
     synth.add_argument("--faces", type=int, default=3, help="at most this many faces at once (with --clip)")
-    synth.add_argument(
-        "--real-faces",
-        metavar="ROOT",
-        help="with --clip: paste real faces from these class folders (or archive, e.g. the FER2013 .tgz) over the "
-        "drawn ones, each of its segment's emotion (a semi-real clip)",
-    )
-    synth.add_argument("--real-keys", metavar="FILE", help="with --real-faces: use only the files listed (one a line)")
+    real_faces_arguments(synth, "with --clip")
     synth.add_argument("--overwrite", action="store_true", help="replace a non-empty output folder")
     synth.add_argument("--quiet", action="store_true", help="no progress bar")
     synth.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, e.g. data.seed=3")
@@ -97,6 +91,17 @@ def run_data_command(args: argparse.Namespace) -> int:
     if args.data_command == "occlude":
         return _occlude(args)
     return _prepare_or_check(args)
+
+
+def real_faces_arguments(parser, when: str) -> None:
+    """``--real-faces``/``--real-keys``, the semi-real clip's pool (data synth --clip and bench)."""
+    parser.add_argument(
+        "--real-faces",
+        metavar="ROOT",
+        help=f"{when}: paste real faces from these class folders (or archive, e.g. the FER2013 .tgz) over the "
+        "drawn ones, each of its segment's emotion (a semi-real clip: emotion scored on real face textures)",
+    )
+    parser.add_argument("--real-keys", metavar="FILE", help="with --real-faces: use only the files listed (one a line)")
 
 
 def _occlude(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import argparse
 import os
 import sys
 
+from keras_fer.cli_data import real_faces_arguments
 from keras_fer.edge.detector_names import DETECTORS
 from keras_fer.edge.errors import EdgeInputError
 from keras_fer.edge.metadata import ModelFileError
@@ -68,13 +69,7 @@ def add_edge_parsers(sub) -> None:
                 help="ground_truth.jsonl of a synthetic clip: also score recall, id switches and emotion accuracy "
                 "(automatic for the default rendered clip)",
             )
-            action.add_argument(
-                "--real-faces",
-                metavar="ROOT",
-                help="without --video: paste real faces from these class folders or archive (e.g. the FER2013 .tgz) "
-                "into the rendered clip, so emotion is scored on real face textures",
-            )
-            action.add_argument("--real-keys", metavar="FILE", help="with --real-faces: only the files listed")
+            real_faces_arguments(action, "without --video")
             action.add_argument("--json", action="store_true", help="print the summary as one JSON object")
         _edge_settings_arguments(action, max_faces=3)
         action.add_argument(

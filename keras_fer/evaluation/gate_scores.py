@@ -9,8 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from keras_fer.data.pipeline import make_dataset
-
-THRESHOLD = 0.1  # keras_fer.edge.face_restorer.DEFAULT_THRESHOLD
+from keras_fer.edge.face_restorer import DEFAULT_THRESHOLD as THRESHOLD
 
 
 def gate_scores(model, prepared, indices, augment=None, batch_size: int = 64) -> dict:

@@ -40,8 +40,9 @@ class SmoothedSparseCrossentropy(keras.losses.Loss):
 def gate_accuracy(y_true, y_pred):
     """Occlusion gate: the share of faces sent the right way (to the restorer or past it) at
     the runner's default threshold (a tenth of the face hidden)."""
-    threshold = 0.1  # keras_fer.edge.face_restorer.DEFAULT_THRESHOLD (a test keeps them equal)
-    return ops.mean(ops.cast((y_true >= threshold) == (y_pred >= threshold), y_pred.dtype), axis=-1)
+    from keras_fer.edge.face_restorer import DEFAULT_THRESHOLD as t
+
+    return ops.mean(ops.cast((y_true >= t) == (y_pred >= t), y_pred.dtype), axis=-1)
 
 
 def loss_and_metrics(target: str, label_smoothing: float = 0.0, soft_targets: bool = False):
