@@ -15,33 +15,20 @@ from keras_fer.io import atomic_write_bytes, atomic_write_text
 
 from .convert import convert, float_islands
 from .embed import embed_metadata
+from .occluded_faces import OccludedFaces
 from .verify import latency_figures, tflite_outputs
 
 ROUTE_AGREEMENT = 0.98  # ours: the file sends at least this share of faces where Keras does
 
 
 def export_gate(folder, config, quants, calibration_steps: int, io_type: str, max_test: int, log=print) -> dict:
-    from keras_fer.data.occlusion import FACE_REGION
-    from keras_fer.data.pipeline import make_dataset
-    from keras_fer.data.prepare import prepare
-    from keras_fer.data.splits import load_split
     from keras_fer.edge.face_restorer import DEFAULT_THRESHOLD
     from keras_fer.models import load_model
 
     model = load_model(folder / "model.keras")
-    prepared = prepare(config.data, progress=False)
-    fold = load_split(folder / "split.json", prepared.keys).folds[0]
-
-    def faces(indices, count):
-        indices = np.asarray(indices, int)[:count]
-        ds = make_dataset(prepared, indices, training=False, batch_size=64, target="occlusion", augment=config.augment)
-        xs, shares = zip(*((np.asarray(x), np.asarray(s)) for x, s in ds))
-        return np.concatenate(xs), np.concatenate(shares)[:, 0]
-
-    calibration_x, _ = faces(np.concatenate([np.sort(fold["val"]), np.sort(fold["train"])]), calibration_steps)
-    test_x, truth = faces(np.sort(fold["test"]), max_test)
+    faces = OccludedFaces.load(folder, config, "occlusion", calibration_steps, max_test)
+    calibration_x, test_x, truth = faces.calibration, faces.test, faces.truth[:, 0]
     keras_out = np.asarray(model.predict(test_x, batch_size=64, verbose=0), np.float32)[:, 0]
-    metrics = json.loads((folder / "metrics.json").read_text())
     out_dir = folder / "export"
     out_dir.mkdir(exist_ok=True)
     report = {"run": str(folder), "model": config.model.name, "keras_fer": __version__, "quants": {}}
@@ -49,23 +36,7 @@ def export_gate(folder, config, quants, calibration_steps: int, io_type: str, ma
     for quant in quants:
         started = time.perf_counter()
         data, notes = convert(model, quant, [x[None] for x in calibration_x], io_type)
-        meta = {
-            "format": "keras_fer/1",
-            "model": config.model.name,
-            "keras_fer_version": __version__,
-            "mode": "occlusion_gate",
-            "labels": [],
-            "input": {
-                "height": int(test_x.shape[1]),
-                "width": int(test_x.shape[2]),
-                "channels": int(test_x.shape[3]),
-            },
-            "face_region": [list(FACE_REGION[0]), list(FACE_REGION[1])],
-            "threshold": DEFAULT_THRESHOLD,
-            "quant": quant,
-            "dataset": prepared.meta.get("dataset"),
-            "test_metrics": {k: metrics[k] for k in ("mae", "gate_accuracy", "num_samples") if k in metrics},
-        }
+        meta = faces.metadata(config, "occlusion_gate", quant, test_x.shape[3], ("mae", "gate_accuracy", "num_samples"))
         data = embed_metadata(data, meta)
         path = atomic_write_bytes(out_dir / f"{config.model.name}_{quant}.tflite", data)
         lite_out = tflite_outputs(path, test_x, threads=1)[:, 0]

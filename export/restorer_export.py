@@ -17,6 +17,7 @@ from keras_fer.io import atomic_write_bytes, atomic_write_text
 
 from .convert import convert, float_islands
 from .embed import embed_metadata
+from .occluded_faces import OccludedFaces
 from .verify import latency_figures, tflite_outputs
 
 PSNR_DROP_DB = 0.5  # ours: what int8 may cost the restored faces
@@ -24,36 +25,19 @@ VISIBLE_DIFF = 2.0  # ours: grey levels a visible pixel may move through int8 (g
 
 
 def export_restorer(folder, config, quants, calibration_steps: int, io_type: str, max_test: int, log=print) -> dict:
-    from keras_fer.data.occlusion import FACE_REGION
-    from keras_fer.data.pipeline import make_dataset
-    from keras_fer.data.prepare import prepare
-    from keras_fer.data.splits import load_split
-    from keras_fer.edge.face_restorer import DEFAULT_THRESHOLD
     from keras_fer.models import load_model
     from keras_fer.models.masked_quality import masked_psnr, masked_ssim
 
     gan = load_model(folder / "model.keras")
     generator, channels, blind = gan.generator, gan.channels, gan.blind
-    prepared = prepare(config.data, progress=False)
-    fold = load_split(folder / "split.json", prepared.keys).folds[0]
-
-    def pairs(indices, count):
-        indices = np.asarray(indices, int)[:count]
-        ds = make_dataset(prepared, indices, training=False, batch_size=64, target="restore", augment=config.augment)
-        xs, cleans = zip(*((np.asarray(x), np.asarray(c)) for x, c in ds))
-        return np.concatenate(xs), np.concatenate(cleans)
-
-    # Validation faces first, topped up from training when the split is small: the int8
-    # ranges must cover the pixels the device will see (too few faces clip the bright ones).
-    calibration_x, _ = pairs(np.concatenate([np.sort(fold["val"]), np.sort(fold["train"])]), calibration_steps)
-    test_x, clean = pairs(np.sort(fold["test"]), max_test)
+    faces = OccludedFaces.load(folder, config, "restore", calibration_steps, max_test)
+    calibration_x, test_x, clean = faces.calibration, faces.test, faces.truth
     mask = test_x[..., channels:]
 
     def given(x):
         return x[..., :channels] if blind else x
 
     keras_out = np.asarray(generator.predict(given(test_x), batch_size=64, verbose=0), np.float32)
-    metrics = json.loads((folder / "metrics.json").read_text())
     out_dir = folder / "export"
     out_dir.mkdir(exist_ok=True)
     report = {"run": str(folder), "model": config.model.name, "keras_fer": __version__, "quants": {}}
@@ -61,20 +45,8 @@ def export_restorer(folder, config, quants, calibration_steps: int, io_type: str
     for quant in quants:
         started = time.perf_counter()
         data, notes = convert(generator, quant, [x[None] for x in given(calibration_x)], io_type)
-        meta = {
-            "format": "keras_fer/1",
-            "model": config.model.name,
-            "keras_fer_version": __version__,
-            "mode": "restorer",
-            "blind": bool(blind),
-            "labels": [],
-            "input": {"height": int(clean.shape[1]), "width": int(clean.shape[2]), "channels": int(channels)},
-            "face_region": [list(FACE_REGION[0]), list(FACE_REGION[1])],
-            "threshold": DEFAULT_THRESHOLD,
-            "quant": quant,
-            "dataset": prepared.meta.get("dataset"),
-            "test_metrics": {k: metrics[k] for k in ("psnr", "ssim", "psnr_occluded", "num_samples") if k in metrics},
-        }
+        metric_keys = ("psnr", "ssim", "psnr_occluded", "num_samples")
+        meta = faces.metadata(config, "restorer", quant, channels, metric_keys, blind=bool(blind))
         data = embed_metadata(data, meta)
         path = atomic_write_bytes(out_dir / f"{config.model.name}_{quant}.tflite", data)
         lite_out = tflite_outputs(path, given(test_x), threads=1)
