@@ -1,12 +1,18 @@
 """A single-input, single-output TFLite model called on a batch of samples: floats in,
 floats out (integer tensors quantized and dequantized with their own scale). Files exported
 with a free batch dimension get one call per batch (the input is resized only when the
-batch size changes); files fixed at batch 1 get one call per sample."""
+batch size changes); files fixed at batch 1 get one call per sample. ``BatchedCall.open``
+loads a keras-fer file of a given mode (the restorer, the occlusion gate) and checks its
+input against its metadata."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
+from .interpreter import make_interpreter
+from .metadata import ModelFileError, read_metadata
 from .quantization import dequantize, quantize
 
 
@@ -18,6 +24,31 @@ class BatchedCall:
         signature = self.input.get("shape_signature")
         self.takes_a_batch = signature is not None and len(signature) > 0 and int(signature[0]) == -1
         self._allocated = 1
+
+    @classmethod
+    def open(cls, path, mode: str, option: str, run_kind: str, threads: int = 1, extra_channels=lambda meta: 0):
+        """(call, metadata) of the file at ``path``, which must be of ``mode`` (an error says
+        ``option`` takes an export of a ``run_kind`` run) and take the metadata's input plus
+        ``extra_channels(metadata)`` channels (a restorer given masks takes the mask as one more)."""
+        path = Path(path)
+        meta = read_metadata(path)
+        if meta.get("mode") != mode:
+            raise ModelFileError(
+                f"{path}: metadata mode is {meta.get('mode')!r}, not {mode!r}; {option} takes the .tflite that "
+                f"`keras-fer export` wrote for {run_kind} run."
+            )
+        try:
+            call = cls(make_interpreter(path, threads))
+        except (ValueError, RuntimeError) as exc:
+            raise ModelFileError(f"{path}: the TFLite runtime cannot load this model ({exc}).") from exc
+        spec = meta["input"]
+        expected = [int(spec["height"]), int(spec["width"]), int(spec["channels"]) + extra_channels(meta)]
+        if [int(v) for v in call.input["shape"][1:]] != expected:
+            raise ModelFileError(
+                f"{path}: input {list(call.input['shape'])} does not match its metadata "
+                f"({'x'.join(map(str, expected))}); export the run again."
+            )
+        return call, meta
 
     def __call__(self, batch: np.ndarray) -> np.ndarray:
         if len(batch) > 1 and not self.takes_a_batch:

@@ -15,8 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .batched_call import BatchedCall
-from .interpreter import make_interpreter
-from .metadata import ModelFileError, read_metadata
+from .metadata import ModelFileError
 
 DEFAULT_THRESHOLD = 0.1  # ours: a tenth of the face hidden, the smallest occlusion the benchmarks score
 
@@ -24,29 +23,15 @@ DEFAULT_THRESHOLD = 0.1  # ours: a tenth of the face hidden, the smallest occlus
 class FaceRestorer:
     def __init__(self, path, threads: int = 1, threshold: float | None = None):
         self.path = Path(path)
-        self.meta = read_metadata(self.path)
-        if self.meta.get("mode") != "restorer":
-            raise ModelFileError(
-                f"{self.path}: metadata mode is {self.meta.get('mode')!r}, not 'restorer'; --restore takes the .tflite "
-                f"that `keras-fer export` wrote for a restoration_gan run."
-            )
+        self._call, self.meta = BatchedCall.open(
+            self.path, "restorer", "--restore", "a restoration_gan", threads, lambda meta: 0 if meta.get("blind") else 1
+        )
+        self.blind = bool(self.meta.get("blind"))
         spec = self.meta["input"]
         self.height, self.width, self.channels = int(spec["height"]), int(spec["width"]), int(spec["channels"])
-        self.blind = bool(self.meta.get("blind"))
         self.threshold = float(self.meta.get("threshold", DEFAULT_THRESHOLD) if threshold is None else threshold)
         if not 0.0 <= self.threshold <= 1.0:
             raise ModelFileError(f"restore threshold {self.threshold}; expected a share of the face in [0, 1].")
-        try:
-            self._call = BatchedCall(make_interpreter(self.path, threads))
-        except (ValueError, RuntimeError) as exc:
-            raise ModelFileError(f"{self.path}: the TFLite runtime cannot load this model ({exc}).") from exc
-        self._in = self._call.input
-        expected = self.channels + (0 if self.blind else 1)
-        if [int(v) for v in self._in["shape"][1:]] != [self.height, self.width, expected]:
-            raise ModelFileError(
-                f"{self.path}: input {list(self._in['shape'])} does not match its metadata "
-                f"({self.height}x{self.width}x{expected}); export the run again."
-            )
         if "face_region" not in self.meta:
             raise ModelFileError(f"{self.path}: its metadata has no face_region; export the restorer run again.")
         (cx, cy), (ax, ay) = self.meta["face_region"]
