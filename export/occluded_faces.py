@@ -3,16 +3,23 @@ the validation split (topped up from training when it is small: the int8 ranges 
 the pixels the device will see) and verification faces from the test split, each a
 stratified sample with a fixed seed (the first indices of a class-folder dataset are one or
 two classes), occluded as the run's pipeline occludes them (fixed per face outside training).
-Also the metadata the two kinds of file share."""
+Also what the two exports share: their metadata and the loop that converts, writes and
+verifies one file per quantization mode."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import time
 
 import numpy as np
 
 from keras_fer import __version__
+from keras_fer.io import atomic_write_bytes, atomic_write_text
+
+from .convert import convert, float_islands
+from .embed import embed_metadata
+from .verify import latency_figures, tflite_outputs
 
 
 @dataclasses.dataclass
@@ -69,3 +76,30 @@ class OccludedFaces:
         }
         meta["test_metrics"] = {k: self.metrics[k] for k in metric_keys if k in self.metrics}
         return meta
+
+    def write_files(self, folder, config, model, quants, io_type, metadata, score, inputs=None, log=print) -> dict:
+        """Convert ``model`` once per quantization mode, calibrated on ``inputs(calibration)``,
+        embed ``metadata(quant)``, write ``export/<model>_<quant>.tflite`` atomically and run it
+        on ``inputs(test)`` through the edge runtime; ``score(result, file_outputs)`` adds the
+        kind's figures and misses to the result and returns them as a line for the log. The
+        report goes to ``export/report.json``."""
+        inputs = inputs or (lambda x: x)
+        out_dir = folder / "export"
+        out_dir.mkdir(exist_ok=True)
+        report = {"run": str(folder), "model": config.model.name, "keras_fer": __version__, "quants": {}}
+        report["calibration_samples"] = len(self.calibration)
+        test = inputs(self.test)
+        for quant in quants:
+            started = time.perf_counter()
+            data, notes = convert(model, quant, [x[None] for x in inputs(self.calibration)], io_type)
+            data = embed_metadata(data, metadata(quant))
+            path = atomic_write_bytes(out_dir / f"{config.model.name}_{quant}.tflite", data)
+            result = {"num_samples": int(len(test)), "size_bytes": len(data), "file": str(path), "notes": notes}
+            line = score(result, tflite_outputs(path, test, threads=1))
+            result.update(latency_figures(path, test[0]))
+            result["float_islands"] = float_islands(data) if quant == "int8" else []
+            result["seconds"] = round(time.perf_counter() - started, 1)
+            report["quants"][quant] = result
+            log(f"{quant}: {path.name}, {line}, p50 {result['latency_ms_1_thread']['p50']:.3f} ms at 1 thread")
+        atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1) + "\n")
+        return report

@@ -7,18 +7,9 @@ blind restorer how often the two agree on whether a face is occluded, and latenc
 
 from __future__ import annotations
 
-import json
-import time
-
 import numpy as np
 
-from keras_fer import __version__
-from keras_fer.io import atomic_write_bytes, atomic_write_text
-
-from .convert import convert, float_islands
-from .embed import embed_metadata
 from .occluded_faces import OccludedFaces
-from .verify import latency_figures, tflite_outputs
 
 PSNR_DROP_DB = 0.5  # ours: what int8 may cost the restored faces
 VISIBLE_DIFF = 2.0  # ours: grey levels a visible pixel may move through int8 (given masks only)
@@ -31,26 +22,16 @@ def export_restorer(folder, config, quants, calibration_steps: int, io_type: str
     gan = load_model(folder / "model.keras")
     generator, channels, blind = gan.generator, gan.channels, gan.blind
     faces = OccludedFaces.load(folder, config, "restore", calibration_steps, max_test)
-    calibration_x, test_x, clean = faces.calibration, faces.test, faces.truth
+    test_x, clean = faces.test, faces.truth
     mask = test_x[..., channels:]
 
     def given(x):
         return x[..., :channels] if blind else x
 
     keras_out = np.asarray(generator.predict(given(test_x), batch_size=64, verbose=0), np.float32)
-    out_dir = folder / "export"
-    out_dir.mkdir(exist_ok=True)
-    report = {"run": str(folder), "model": config.model.name, "keras_fer": __version__, "quants": {}}
-    report["calibration_samples"] = len(calibration_x)
-    for quant in quants:
-        started = time.perf_counter()
-        data, notes = convert(generator, quant, [x[None] for x in given(calibration_x)], io_type)
-        metric_keys = ("psnr", "ssim", "psnr_occluded", "num_samples")
-        meta = faces.metadata(config, "restorer", quant, channels, metric_keys, blind=bool(blind))
-        data = embed_metadata(data, meta)
-        path = atomic_write_bytes(out_dir / f"{config.model.name}_{quant}.tflite", data)
-        lite_out = tflite_outputs(path, given(test_x), threads=1)
-        result = {"num_samples": int(len(test_x)), "size_bytes": len(data), "file": str(path), "notes": notes}
+    metric_keys = ("psnr", "ssim", "psnr_occluded", "num_samples")
+
+    def score(result, lite_out):
         for name, out in (("keras", keras_out), ("tflite", lite_out)):
             face = out[..., :channels]
             result[f"{name}_psnr"] = float(np.nanmean(np.asarray(masked_psnr(face, clean, mask))))
@@ -63,19 +44,17 @@ def export_restorer(folder, config, quants, calibration_steps: int, io_type: str
             result["mask_agreement"] = float(
                 np.mean((keras_out[..., channels] > 0.5) == (lite_out[..., channels] > 0.5))
             )
-        result.update(latency_figures(path, given(test_x)[0]))
-        result["float_islands"] = float_islands(data) if quant == "int8" else []
         drop = result["keras_psnr"] - result["tflite_psnr"]
         result["misses"] = [f"PSNR drop {drop:.2f} dB > {PSNR_DROP_DB}"] if drop > PSNR_DROP_DB else []
         if not blind and result["visible_abs_diff"] > VISIBLE_DIFF:
             result["misses"].append(
                 f"visible pixels changed by {result['visible_abs_diff']:.1f} > {VISIBLE_DIFF} levels"
             )
-        result["seconds"] = round(time.perf_counter() - started, 1)
-        report["quants"][quant] = result
-        log(
-            f"{quant}: {path.name}, PSNR on the occluded pixels {result['keras_psnr']:.2f} dB Keras -> "
-            f"{result['tflite_psnr']:.2f} dB TFLite, p50 {result['latency_ms_1_thread']['p50']:.2f} ms at 1 thread"
+        return (
+            f"PSNR on the occluded pixels {result['keras_psnr']:.2f} dB Keras -> {result['tflite_psnr']:.2f} dB TFLite"
         )
-    atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1) + "\n")
-    return report
+
+    def metadata(quant):
+        return faces.metadata(config, "restorer", quant, channels, metric_keys, blind=bool(blind))
+
+    return faces.write_files(folder, config, generator, quants, io_type, metadata, score, inputs=given, log=log)

@@ -6,10 +6,10 @@ import json
 
 import numpy as np
 
-from export.occluded_faces import OccludedFaces
 from keras_fer.config import load_config
 from keras_fer.data.prepare import prepare
 from keras_fer.data.splits import Split, save_split
+from keras_fer.export.occluded_faces import OccludedFaces
 
 
 def test_the_verification_faces_cover_every_class_and_calibration_is_topped_up(tmp_path):
