@@ -17,13 +17,19 @@ from .quantization import dequantize, quantize
 
 
 class BatchedCall:
-    def __init__(self, interpreter):
+    def __init__(self, interpreter, batch: bool = True):
+        """``batch=False`` makes one call per sample even where the file takes a batch."""
         self.interpreter = interpreter
         self.input = interpreter.get_input_details()[0]
         self.output = interpreter.get_output_details()[0]
-        signature = self.input.get("shape_signature")
-        self.takes_a_batch = signature is not None and len(signature) > 0 and int(signature[0]) == -1
+        self.takes_a_batch = batch and self.free_batch(self.input)
         self._allocated = 1
+
+    @staticmethod
+    def free_batch(detail: dict) -> bool:
+        """Whether a tensor's batch dimension is free (``shape_signature`` -1)."""
+        signature = detail.get("shape_signature")
+        return signature is not None and len(signature) > 0 and int(signature[0]) == -1
 
     @classmethod
     def open(cls, path, mode: str, option: str, run_kind: str, threads: int = 1, extra_channels=lambda meta: 0):

@@ -18,16 +18,12 @@ from pathlib import Path
 
 import numpy as np
 
+from .batched_call import BatchedCall
 from .interpreter import make_interpreter
 from .metadata import ModelFileError, read_metadata
 from .quantization import dequantize, quantize
 
 MODES = ("frame", "windowed", "streaming")
-
-
-def _takes_a_batch(detail: dict) -> bool:
-    signature = detail.get("shape_signature")
-    return signature is not None and len(signature) > 0 and int(signature[0]) == -1
 
 
 class ExpressionModel:
@@ -76,7 +72,8 @@ class ExpressionModel:
             expected = [1, self.height, self.width, self.channels]
         if [int(v) for v in self._in["shape"]] != expected:
             raise self._mismatch(self._in["shape"], expected)
-        self._batched, self._allocated = self.batch_faces and _takes_a_batch(self._in), 1
+        self._call = BatchedCall(self.interpreter, batch=self.batch_faces)
+        self._batched = self._call.takes_a_batch
         classes = int(self._out["shape"][-1])
         if classes != len(self.labels):
             raise ModelFileError(
@@ -97,7 +94,7 @@ class ExpressionModel:
         expected = [1, self.height, self.width, self.channels]
         if [int(v) for v in self._frame_detail["shape"]] != expected:
             raise self._mismatch(self._frame_detail["shape"], expected)
-        self._encode_batched = self.batch_faces and _takes_a_batch(self._frame_detail)
+        self._encode_batched = self.batch_faces and BatchedCall.free_batch(self._frame_detail)
         details = self._step.get_input_details()
         self._state_names = sorted((k for k in details if k.startswith("state")), key=lambda k: int(k[5:]))
         self._state_details = {k: details[k] for k in self._state_names}
@@ -112,7 +109,8 @@ class ExpressionModel:
                 raise self._mismatch(
                     self._window_detail["shape"], [1, self.sequence_length, int(self._window_detail["shape"][2])]
                 )
-        self._replay_batched = self.batch_faces and self._replay is not None and _takes_a_batch(self._window_detail)
+        free = self._replay is not None and BatchedCall.free_batch(self._window_detail)
+        self._replay_batched = self.batch_faces and free
         self._per_frame = self._replay is not None and len(self._replay_out["shape"]) == 3
 
     @property
@@ -146,17 +144,6 @@ class ExpressionModel:
             return window
         return self._check_crop(crop_or_window)
 
-    def _invoke(self, batch: np.ndarray) -> np.ndarray:
-        if len(batch) != self._allocated:  # resized only when the number of faces changes
-            self.interpreter.resize_tensor_input(
-                self._in["index"], [len(batch)] + [int(v) for v in self._in["shape"][1:]]
-            )
-            self.interpreter.allocate_tensors()
-            self._allocated = len(batch)
-        self.interpreter.set_tensor(self._in["index"], quantize(batch, self._in))
-        self.interpreter.invoke()
-        return dequantize(self.interpreter.get_tensor(self._out["index"]), self._out)
-
     def predict_many(self, crops_or_windows) -> list[np.ndarray]:
         """Class probabilities for several crops (frame mode) or (T, H, W, C) windows (windowed mode)."""
         if self.mode == "streaming":
@@ -164,10 +151,7 @@ class ExpressionModel:
         inputs = [self._model_input(x) for x in crops_or_windows]
         if not inputs:
             return []
-        outputs = (
-            self._invoke(np.stack(inputs)) if self._batched else np.concatenate([self._invoke(x[None]) for x in inputs])
-        )
-        return [self._postprocess(o) for o in outputs]
+        return [self._postprocess(o) for o in self._call(np.stack(inputs))]
 
     def predict(self, crop_or_window: np.ndarray) -> np.ndarray:
         """Class probabilities for one crop (frame mode) or one (T, H, W, C) window (windowed mode)."""

@@ -23,11 +23,11 @@ class _Spy:
 
 
 def test_a_file_takes_a_batch_only_when_its_batch_dimension_is_free():
-    from keras_fer.edge.expression_model import _takes_a_batch
+    from keras_fer.edge.batched_call import BatchedCall
 
-    assert _takes_a_batch({"shape_signature": np.array([-1, 32, 32, 1])})
-    assert not _takes_a_batch({"shape_signature": np.array([1, 32, 32, 1])})  # exported before batching
-    assert not _takes_a_batch({"shape": np.array([1, 32, 32, 1])})
+    assert BatchedCall.free_batch({"shape_signature": np.array([-1, 32, 32, 1])})
+    assert not BatchedCall.free_batch({"shape_signature": np.array([1, 32, 32, 1])})  # exported before batching
+    assert not BatchedCall.free_batch({"shape": np.array([1, 32, 32, 1])})
 
 
 def test_many_faces_in_one_call_equal_one_call_each(edge_models):
