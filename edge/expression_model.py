@@ -73,7 +73,6 @@ class ExpressionModel:
         if [int(v) for v in self._in["shape"]] != expected:
             raise self._mismatch(self._in["shape"], expected)
         self._call = BatchedCall(self.interpreter, batch=self.batch_faces)
-        self._batched = self._call.takes_a_batch
         classes = int(self._out["shape"][-1])
         if classes != len(self.labels):
             raise ModelFileError(
@@ -116,7 +115,7 @@ class ExpressionModel:
     @property
     def takes_a_batch(self) -> bool:
         """Whether the faces of a frame go through in one call (the file allows it and batch_faces is on)."""
-        return self._encode_batched if self.mode == "streaming" else self._batched
+        return self._encode_batched if self.mode == "streaming" else self._call.takes_a_batch
 
     # -- inference -------------------------------------------------------------------------
     def _check_crop(self, crop: np.ndarray) -> np.ndarray:
