@@ -73,7 +73,7 @@ def _gpus(tf_version: str) -> str:
 
 def doctor_rows(check_gpus: bool = True) -> list[tuple[str, str]]:
     tf_version = _version("tensorflow")
-    path, status = detector_model_status()
+    detectors = [(which, *detector_model_status(which)) for which in ("short", "full")]
     return [
         ("keras-fer", __version__),
         ("Python", f"{platform.python_version()} ({sys.executable})"),
@@ -84,8 +84,7 @@ def doctor_rows(check_gpus: bool = True) -> list[tuple[str, str]]:
         ("NumPy", _version("numpy")),
         ("CPU", _cpu()),
         ("GPUs", _gpus(tf_version) if check_gpus else "not checked"),
-        ("Face detector model", f"{path} ({status})"),
-    ]
+    ] + [(f"Face detector ({which} range)", f"{path} ({status})") for which, path, status in detectors]
 
 
 def format_table(rows: list[tuple[str, str]]) -> str:

@@ -36,14 +36,25 @@ def run_cli(*args: str, env: dict | None = None, timeout: int = 300) -> subproce
     )
 
 
-@pytest.fixture
-def detector_model():
-    """The cached BlazeFace model; missing is a failure under CI (make test fetches it first)."""
+def _cached_detector(which: str):
+    """A cached BlazeFace model; missing is a failure under CI (make test fetches it first)."""
     from keras_fer.detector_file import detector_model_status
 
-    path, status = detector_model_status()
+    path, status = detector_model_status(which)
     if status != "ok":
         if os.environ.get("CI"):
             pytest.fail(f"BlazeFace model {path} is {status}; `make test` runs `keras-fer models fetch` first")
         pytest.skip(f"BlazeFace model {path} is {status}; run `keras-fer models fetch`")
     return path
+
+
+@pytest.fixture
+def detector_model():
+    """The cached BlazeFace short-range model."""
+    return _cached_detector("short")
+
+
+@pytest.fixture
+def full_range_model():
+    """The cached BlazeFace full-range model."""
+    return _cached_detector("full")

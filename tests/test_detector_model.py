@@ -1,4 +1,4 @@
-"""`keras-fer models fetch`: the BlazeFace file out of the mediapipe wheel, checked by sha256."""
+"""`keras-fer models fetch`: the two BlazeFace files out of the mediapipe wheel, checked by sha256."""
 
 import subprocess
 import zipfile
@@ -12,16 +12,24 @@ from keras_fer.errors import UsageError
 from tests.conftest import run_cli
 
 
-def _fake_wheel(path, payload: bytes, member: str = dm.WHEEL_MEMBER):
+SHORT, FULL = df.FILES["short"], df.FILES["full"]
+
+
+def _fake_wheel(path, payload: bytes, member: str = SHORT.wheel_member, full: bytes = b"full range"):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr(member, payload)
+        archive.writestr(FULL.wheel_member, full)
     return path
+
+
+def _real_wheel(path, detector_model, full_range_model):
+    return _fake_wheel(path, detector_model.read_bytes(), full=full_range_model.read_bytes())
 
 
 def test_hash_mismatch_is_an_error_and_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("KERAS_FER_HOME", str(tmp_path / "home"))
     wheel = _fake_wheel(tmp_path / "mediapipe-0.10.21-py3-none-any.whl", b"not the model")
-    with pytest.raises(UsageError, match=f"expected {dm.SHA256}; nothing was written"):
+    with pytest.raises(UsageError, match=f"expected {SHORT.sha256}; nothing was written"):
         dm.fetch_detector_model(wheel=wheel, log=lambda *_: None)
     assert not (tmp_path / "home").exists() or not any((tmp_path / "home").rglob("*.tflite"))
     assert dm.detector_model_status()[1] == "missing"
@@ -36,13 +44,15 @@ def test_wheel_without_the_model_is_a_clear_error(tmp_path, monkeypatch):
         dm.fetch_detector_model(wheel=wheel, log=lambda *_: None)
 
 
-def test_fetch_from_a_wheel_then_second_run_is_a_no_op(tmp_path, monkeypatch, detector_model):
+def test_fetch_from_a_wheel_then_second_run_is_a_no_op(tmp_path, monkeypatch, detector_model, full_range_model):
     monkeypatch.setenv("KERAS_FER_HOME", str(tmp_path / "home"))
-    wheel = _fake_wheel(tmp_path / "mediapipe.whl", detector_model.read_bytes())
+    wheel = _real_wheel(tmp_path / "mediapipe.whl", detector_model, full_range_model)
     messages = []
     path = dm.fetch_detector_model(wheel=wheel, log=messages.append)
-    assert path == tmp_path / "home" / "models" / dm.FILENAME
-    assert path.stat().st_size == df.SIZE and df.sha256_of(path) == dm.SHA256
+    assert path == tmp_path / "home" / "models" / SHORT.filename
+    assert path.stat().st_size == SHORT.size and df.sha256_of(path) == SHORT.sha256
+    full = tmp_path / "home" / "models" / FULL.filename
+    assert full.stat().st_size == FULL.size and df.sha256_of(full) == FULL.sha256
     stamp = path.stat().st_mtime_ns
 
     def no_download(*_args, **_kwargs):
@@ -52,6 +62,10 @@ def test_fetch_from_a_wheel_then_second_run_is_a_no_op(tmp_path, monkeypatch, de
     dm.fetch_detector_model(log=messages.append)
     assert path.stat().st_mtime_ns == stamp and "already cached" in messages[-1]
 
+    full.unlink()  # one file missing: only it is taken from the wheel again
+    dm.fetch_detector_model(wheel=wheel, log=messages.append)
+    assert path.stat().st_mtime_ns == stamp and df.sha256_of(full) == FULL.sha256
+
     path.write_bytes(b"corrupted")
     assert dm.detector_model_status()[1] == "hash mismatch"
 
@@ -60,9 +74,11 @@ def test_cli_fetch_error_exit_code(tmp_path):
     wheel = _fake_wheel(tmp_path / "bad.whl", b"nope")
     result = run_cli("models", "fetch", "--wheel", str(wheel), env={"KERAS_FER_HOME": str(tmp_path / "h")})
     assert result.returncode == 2 and "sha256" in result.stderr
+    missing = run_cli("models", "fetch", "--wheel", str(tmp_path / "no.whl"), env={"KERAS_FER_HOME": str(tmp_path / "h")})
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
 
 
-def test_each_machine_asks_pip_for_a_wheel_that_exists_for_it(tmp_path, monkeypatch, detector_model):
+def test_each_machine_asks_pip_for_a_wheel_that_exists_for_it(tmp_path, monkeypatch, detector_model, full_range_model):
     """mediapipe 0.10.21 has no Linux aarch64 wheel: a Pi or a Jetson asks for 0.10.18's
     manylinux2014_aarch64 wheel (same model file; checked by sha256 on every fetch), an x86
     machine for 0.10.21 for itself; the error names the offline route."""
@@ -75,7 +91,7 @@ def test_each_machine_asks_pip_for_a_wheel_that_exists_for_it(tmp_path, monkeypa
         commands.append(command)
         folder = Path(command[command.index("-d") + 1])
         if "manylinux2014_aarch64" in command:
-            _fake_wheel(folder / "mediapipe-0.10.18-cp311-cp311-manylinux2014_aarch64.whl", detector_model.read_bytes())
+            _real_wheel(folder / "mediapipe-0.10.18-cp311-cp311-manylinux2014_aarch64.whl", detector_model, full_range_model)
             return subprocess.CompletedProcess(command, 0, "", "")
         return subprocess.CompletedProcess(command, 1, "", "ERROR: No matching distribution found")
 
@@ -83,7 +99,7 @@ def test_each_machine_asks_pip_for_a_wheel_that_exists_for_it(tmp_path, monkeypa
     monkeypatch.setattr(dm.platform, "machine", lambda: "aarch64")
     monkeypatch.setenv("KERAS_FER_HOME", str(tmp_path / "pi"))
     path = dm.fetch_detector_model(log=lambda *_: None)
-    assert df.sha256_of(path) == dm.SHA256
+    assert df.sha256_of(path) == SHORT.sha256
     assert len(commands) == 1 and commands[0][-1] == "mediapipe==0.10.18" and "--platform" in commands[0]
     assert dm.download_command()[-3:] == ["--python-version", "3.11", "mediapipe==0.10.18"]
 

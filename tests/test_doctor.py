@@ -19,7 +19,8 @@ def test_doctor_works_on_an_edge_only_install():
     assert rows["GPUs"].startswith("unknown")
     assert rows["TFLite interpreter"].startswith(("ai_edge_litert", "tflite_runtime"))
     assert "Haar cascades present" in rows["OpenCV"]
-    assert rows["Face detector model"].endswith("(missing)")
+    assert rows["Face detector (short range)"].endswith("(missing)")
+    assert rows["Face detector (full range)"].endswith("(missing)")
     for key in ("Python", "CPU", "NumPy", "keras-fer"):
         assert rows[key]
 

@@ -152,3 +152,34 @@ def test_decoding_equals_mediapipes_own(detector_model):
     finally:
         reference.close()
     assert compared >= 6
+
+
+def test_full_range_decoding_equals_mediapipes_own(full_range_model):
+    """The full-range file decoded by us against MediaPipe 0.10.21's own detections on the same
+    frames (recorded by tests/edge/data/full_range_reference.py: MediaPipe 1.x cannot run it)."""
+    from pathlib import Path
+
+    from keras_fer.edge.blazeface import BlazeFaceDetector
+
+    reference = json.loads((Path(__file__).parent / "data" / "blazeface_full_range_reference.json").read_text())
+    detector = BlazeFaceDetector(full_range_model, variant="full")
+    assert detector.min_confidence == 0.6 and detector.side == 192
+    compared = 0
+    for frame, theirs in zip(_frames(), reference["frames"], strict=True):
+        found = detector.detect(frame)
+        assert len(found) == len(theirs) >= 1
+        for mine, other in zip(found, theirs):
+            assert mine.score == pytest.approx(other["score"], abs=1e-4)
+            np.testing.assert_allclose(mine.keypoints, other["keypoints"], atol=0.05)
+            np.testing.assert_allclose(mine.box, other["box"], atol=0.05)
+            compared += 1
+    assert compared == 6
+
+
+def test_full_range_anchors_are_one_per_cell_of_a_48_grid():
+    from keras_fer.edge.blazeface import VARIANTS, anchor_centres
+
+    anchors = anchor_centres("full")
+    assert anchors.shape == (2304, 2) == (VARIANTS["full"].anchors, 2)
+    np.testing.assert_allclose(anchors[:2], [[1 / 96, 1 / 96], [3 / 96, 1 / 96]])
+    np.testing.assert_allclose(anchors[-1], [95 / 96, 95 / 96])
