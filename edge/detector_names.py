@@ -1,4 +1,6 @@
-"""The face detectors the edge runner can use (``edge.detector``, ``--detector``); training
-adds ``mtcnn`` for ``data.detector`` (Yu et al. 2018 aligned with it)."""
+"""The face detectors the edge runner can use (``edge.detector``, ``--detector``), and those
+``data prepare`` aligns with (``data.detector``; training adds ``mtcnn``: Yu et al. 2018
+aligned with it)."""
 
-DETECTORS = ("blazeface", "haar")
+DETECTORS = ("auto", "blazeface", "blazeface_full", "haar")
+DATA_DETECTORS = ("blazeface", "haar")

@@ -2,10 +2,12 @@
 thread that keeps only the newest frame.
 
 The consumer always gets the latest picture; frames it had no time for are dropped and
-counted. A source that fails to open, returns a failed read, or stalls for ``stall_seconds``
-is released and reopened with exponential backoff (``backoff`` doubling up to
-``max_backoff``), forever, until :meth:`close`. Timestamps are ``time.monotonic()`` at
-capture, nudged to stay strictly increasing.
+counted. A source that has delivered frames and then fails a read, or stalls for
+``stall_seconds``, is released and reopened with exponential backoff (``backoff`` doubling up
+to ``max_backoff``), forever, until :meth:`close`. A source that has never delivered a frame
+is not waited for: once ``open_timeout`` seconds have passed without one, :meth:`read`
+raises :class:`SourceUnavailable` naming what to check (a missing camera used to be retried
+forever). Timestamps are ``time.monotonic()`` at capture, nudged to stay strictly increasing.
 """
 
 from __future__ import annotations
@@ -16,7 +18,14 @@ import time
 import cv2
 import numpy as np
 
+from .errors import EdgeInputError
 from .frame import Frame, usable
+
+OPEN_TIMEOUT = 4.0  # seconds a never-seen source gets to deliver its first frame
+
+
+class SourceUnavailable(EdgeInputError):
+    """A live source delivered no frame within its open timeout."""
 
 
 class LiveSource:
@@ -30,10 +39,17 @@ class LiveSource:
         max_backoff: float = 30.0,
         stall_seconds: float = 5.0,
         log=None,
+        open_timeout: float = OPEN_TIMEOUT,
+        advice: str = "check that it exists and that this user may open it",
     ):
-        """``opener()`` returns a cv2.VideoCapture-like object (``isOpened``, ``read``, ``release``)."""
+        """``opener()`` returns a cv2.VideoCapture-like object (``isOpened``, ``read``, ``release``);
+        ``advice`` ends the error raised when no first frame comes within ``open_timeout``."""
+        if not open_timeout > 0:
+            raise EdgeInputError(f"--open-timeout {open_timeout}; expected a number of seconds above 0 (e.g. 4).")
         self.name, self._opener = name, opener
         self.backoff, self.max_backoff, self.stall_seconds = backoff, max_backoff, stall_seconds
+        self.open_timeout, self.advice = float(open_timeout), advice
+        self._started = time.monotonic()
         self._log = log or (lambda message: None)
         self._lock = threading.Condition()
         self._latest = None
@@ -67,7 +83,7 @@ class LiveSource:
                 capture = self._open()
                 if capture is None:
                     attempts += 1
-                    if attempts == 1 or attempts % 10 == 0:
+                    if ever_connected and (attempts == 1 or attempts % 10 == 0):  # the first open: read() says it
                         self._log(f"{self.name}: not available; retrying in {wait:.2f} s (attempt {attempts})")
                     self._sleep(wait)
                     wait = min(self.max_backoff, wait * 2)
@@ -111,9 +127,22 @@ class LiveSource:
 
     # -- consumer ------------------------------------------------------------------------
     def read(self, timeout: float | None = None) -> Frame | None:
-        """The newest frame not yet delivered; None after :meth:`close` (or on ``timeout``)."""
+        """The newest frame not yet delivered; None after :meth:`close` (or on ``timeout``).
+
+        Raises :class:`SourceUnavailable` when no frame ever came within ``open_timeout``."""
         with self._lock:
-            if not self._lock.wait_for(lambda: self._latest is not None or self._closed, timeout=timeout):
+            if self.captured == 0:
+                left = self._started + self.open_timeout - time.monotonic()
+                timeout = left if timeout is None else min(timeout, left)
+            ready = timeout is None or timeout > 0
+            if not ready or not self._lock.wait_for(
+                lambda: self._latest is not None or self._closed, timeout=timeout
+            ):
+                if self.captured == 0 and time.monotonic() - self._started >= self.open_timeout:
+                    raise SourceUnavailable(
+                        f"{self.name}: no frame within {self.open_timeout:g} s; {self.advice}, or pass a video file "
+                        "(--open-timeout waits longer)."
+                    )
                 return None
             if self._latest is None:
                 return None
@@ -126,4 +155,6 @@ class LiveSource:
         with self._lock:
             self._closed = True
             self._lock.notify_all()
-        self._thread.join(timeout=5.0)
+        # A reader blocked inside a driver's open (a source that never answered) is a daemon
+        # thread: do not hold the process for it.
+        self._thread.join(timeout=5.0 if self.captured else 0.5)

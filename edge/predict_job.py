@@ -62,25 +62,29 @@ def run_predict(
     out=None,
     save_dir=None,
     detect: bool = True,
-    detector: str = "blazeface",
+    detector: str = "auto",
     threads: int = 1,
     max_faces: int = 10,
     max_frames: int | None = None,
     smoothing: dict | None = None,
     log=print,
+    min_score: float | None = None,
+    open_timeout: float | None = None,
 ) -> dict:
     """Classify every face in ``source``; rows go to ``out`` (a file, or stdout) in ``fmt``. Returns the summary."""
     inputs = expand_source(source)
     started = time.perf_counter()
     summary = {"images": 0, "videos": 0, "frames": 0, "faces": 0, "no_face": [], "unreadable": []}
-    with Predictor(model, detector=detector, threads=threads, max_faces=max_faces, detect=detect) as predictor:
+    with Predictor(
+        model, detector=detector, threads=threads, max_faces=max_faces, detect=detect, min_score=min_score
+    ) as predictor:
         writer = PredictionWriter(fmt, out, predictor.labels)
         try:
             for kind, item in inputs:
                 if kind == "image":
                     _image(predictor, item, writer, summary, save_dir, single=len(inputs) == 1)
                 else:
-                    _stream(predictor, item, writer, summary, save_dir, max_frames, smoothing)
+                    _stream(predictor, item, writer, summary, save_dir, max_frames, smoothing, open_timeout)
         except BaseException:
             writer.discard()
             raise
@@ -116,10 +120,16 @@ def _image(predictor, path, writer, summary, save_dir, single: bool) -> None:
         )
 
 
-def _stream(predictor, item, writer, summary, save_dir, max_frames, smoothing) -> None:
+def _stream(predictor, item, writer, summary, save_dir, max_frames, smoothing, open_timeout) -> None:
     saver = None
     try:
-        for frame, faces in predictor.stream(item, max_frames=max_frames, smoothing=smoothing, with_frames=True):
+        for frame, faces in predictor.stream(
+            item,
+            max_frames=max_frames,
+            smoothing=smoothing,
+            with_frames=True,
+            **({"open_timeout": open_timeout} if open_timeout is not None else {}),
+        ):
             summary["frames"] += 1
             summary["faces"] += len(faces)
             for face in faces:

@@ -26,7 +26,8 @@ from .expression_model import ExpressionModel
 from .face_crop import face_crop, model_recipe
 from .face_prediction import FacePrediction
 from .runner import EdgeRunner
-from .session import make_detector
+from .detector_choice import make_detector
+from .live_source import OPEN_TIMEOUT
 from .source_spec import open_source
 
 
@@ -34,11 +35,12 @@ class Predictor:
     def __init__(
         self,
         model=None,
-        detector: str = "blazeface",
+        detector: str = "auto",
         threads: int = 1,
         max_faces: int = 10,
         detect: bool = True,
         detector_model=None,
+        min_score: float | None = None,
     ):
         """``model``: an exported .tflite (default: the bundled one). ``detect=False`` takes each
         image as one face crop (FER2013-style inputs) and classifies it whole."""
@@ -47,7 +49,7 @@ class Predictor:
         self.model = ExpressionModel(model if model is not None else bundled_model_path(), threads)
         self.recipe = model_recipe(self.model)
         self.labels = self.model.labels
-        self.detector_name, self.detector_model = detector, detector_model
+        self.detector_name, self.detector_model, self.min_score = detector, detector_model, min_score
         self.max_faces, self.detect = max_faces, detect
         self._image_detector = None
 
@@ -66,7 +68,9 @@ class Predictor:
             h, w = pixels.shape[:2]
             return [self._face((0.0, 0.0, float(w), float(h)), self._classify([crop])[0], None)]
         if self._image_detector is None:
-            self._image_detector = make_detector(self.detector_name, self.detector_model, video=False)
+            self._image_detector = make_detector(
+                self.detector_name, self.detector_model, video=False, min_score=self.min_score
+            )
         found = sorted(self._image_detector.detect(_bgr(pixels)), key=lambda d: -d.score)[: self.max_faces]
         if not found:
             return []
@@ -80,13 +84,16 @@ class Predictor:
         detect_every: int = 3,
         smoothing: dict | None = None,
         with_frames: bool = False,
+        open_timeout: float = OPEN_TIMEOUT,
         **runner_options,
     ):
         """Yield one list of :class:`FacePrediction` per processed frame of ``source`` (camera
         index, device, URL, GStreamer pipeline or video file); faces carry track ids, and a
         face whose label is not decided yet (a new track, a filling buffer) is left out.
-        ``with_frames=True`` yields ``(frame, faces)`` pairs instead (to draw on the frame)."""
-        detector = make_detector(self.detector_name, self.detector_model, video=True)
+        ``with_frames=True`` yields ``(frame, faces)`` pairs instead (to draw on the frame). A
+        camera or stream that delivers no frame within ``open_timeout`` seconds raises
+        :class:`~keras_fer.edge.live_source.SourceUnavailable`."""
+        detector = make_detector(self.detector_name, self.detector_model, video=True, min_score=self.min_score)
         frames = None
         try:
             runner = EdgeRunner(
@@ -97,7 +104,7 @@ class Predictor:
                 smoothing=smoothing,
                 **runner_options,
             )
-            frames = open_source(str(source), log=lambda message: None)
+            frames = open_source(str(source), log=lambda message: None, open_timeout=open_timeout)
             for frame, results in runner.stream(frames, max_frames=max_frames):
                 faces = [
                     FacePrediction(

@@ -14,24 +14,12 @@ import signal
 import sys
 import threading
 
-from .detector_names import DETECTORS
+from .detector_choice import make_detector
 from .errors import EdgeInputError
 from .expression_model import ExpressionModel
 from .runner import EdgeRunner
+from .live_source import OPEN_TIMEOUT
 from .source_spec import open_source
-
-
-def make_detector(name: str, model_path=None, video: bool = True):
-    """``video=False``: still images, each detected on its own (no timestamps)."""
-    if name == "blazeface":
-        from .blazeface import BlazeFaceDetector
-
-        return BlazeFaceDetector(model_path, video=video)
-    if name == "haar":
-        from .haar import HaarDetector
-
-        return HaarDetector()
-    raise EdgeInputError(f"Unknown detector={name!r}; expected one of {DETECTORS}.")
 
 
 def check_display() -> None:
@@ -63,7 +51,7 @@ def _stderr(message: str) -> None:
 def run_session(
     model_path,
     source,
-    detector: str = "blazeface",
+    detector: str = "auto",
     threads: int = 1,
     max_faces: int = 3,
     detect_every: int = 3,
@@ -82,6 +70,8 @@ def run_session(
     restore=None,
     restore_threshold: float | None = None,
     restore_gate=None,
+    min_score: float | None = None,
+    open_timeout: float = OPEN_TIMEOUT,
 ) -> dict:
     """Run the loop; ``events``: a JSONL path, ``"-"`` for stdout, or None for no events. Returns the summary dict."""
     model = ExpressionModel(model_path, threads)  # metadata and input checked before any camera opens
@@ -97,7 +87,9 @@ def run_session(
         gate = OcclusionGate(restore_gate, threads)
     if display:
         check_display()
-    face_detector = make_detector(detector, detector_model) if isinstance(detector, str) else detector
+    face_detector = (
+        make_detector(detector, detector_model, min_score=min_score) if isinstance(detector, str) else detector
+    )
     stop = threading.Event()
     handlers = {}
     if handle_signals and threading.current_thread() is threading.main_thread():
@@ -106,7 +98,7 @@ def run_session(
     writer = saver = None
     frame_source = None
     try:
-        frame_source = open_source(source, log=log)
+        frame_source = open_source(source, log=log, open_timeout=open_timeout)
         runner = EdgeRunner(
             model,
             face_detector,

@@ -15,7 +15,7 @@ import cv2
 
 from .errors import EdgeInputError
 from .file_source import FileSource
-from .live_source import LiveSource
+from .live_source import OPEN_TIMEOUT, LiveSource
 
 NETWORK = re.compile(r"^(rtsp|rtsps|rtmp|http|https|udp|tcp)://", re.IGNORECASE)
 
@@ -71,6 +71,16 @@ def _opener(spec: str, kind: str, width: int | None, height: int | None, open_ti
     return open_capture
 
 
+ADVICE = {
+    "camera": "check that the camera is plugged in (ls /dev/video*), that this user may open it (the video group) "
+    "and that no other program holds it",
+    "v4l2": "check that the device exists (ls /dev/video*), that this user may open it (the video group) and that no "
+    "other program holds it",
+    "url": "check the address, that the stream is up and that this machine can reach it",
+    "gstreamer": "check the pipeline with gst-launch-1.0 and that this OpenCV was built with GStreamer",
+}
+
+
 def open_source(
     spec,
     width: int | None = None,
@@ -78,8 +88,11 @@ def open_source(
     stall_seconds: float = 5.0,
     max_backoff: float = 30.0,
     log=None,
+    open_timeout: float = OPEN_TIMEOUT,
 ):
-    """A FileSource or LiveSource for ``spec`` (see the module docstring)."""
+    """A FileSource or LiveSource for ``spec`` (see the module docstring). A live source that
+    delivers no first frame within ``open_timeout`` seconds fails (:class:`SourceUnavailable`
+    from its first reads); one that delivered frames reconnects after a failure."""
     spec = str(spec).strip()
     if not spec:
         raise EdgeInputError(
@@ -95,4 +108,12 @@ def open_source(
                 "JetPack OpenCV)"
             )
     opener = _opener(spec, kind, width, height, int(stall_seconds * 1000), int(stall_seconds * 1000))
-    return LiveSource(opener, name=f"{kind} {spec}", stall_seconds=stall_seconds, max_backoff=max_backoff, log=log)
+    return LiveSource(
+        opener,
+        name=f"{kind} {spec}",
+        stall_seconds=stall_seconds,
+        max_backoff=max_backoff,
+        log=log,
+        open_timeout=open_timeout,
+        advice=ADVICE[kind],
+    )

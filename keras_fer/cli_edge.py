@@ -166,12 +166,30 @@ def _edge_settings_arguments(parser, max_faces: int) -> None:
     parser.add_argument(
         "--config", help="YAML file whose edge.* keys (detector, threads, max_faces) set the defaults below"
     )
-    parser.add_argument("--detector", choices=DETECTORS, help="face detector (default: edge.detector, blazeface)")
+    parser.add_argument(
+        "--detector",
+        choices=DETECTORS,
+        help="face detector: auto (BlazeFace full range, tiled on large frames: small and far faces), blazeface "
+        "(short range: faces near the camera, fastest), blazeface_full, haar (default: edge.detector, auto)",
+    )
+    parser.add_argument(
+        "--min-score",
+        type=float,
+        help="keep detections scoring at least this, in (0, 1) (default: the detector's own, 0.6 full range, 0.4 "
+        "short range); lower finds more faces and more false ones",
+    )
     parser.add_argument("--threads", type=int, help="TFLite interpreter threads (default: edge.threads, 1)")
     parser.add_argument(
         "--max-faces",
         type=int,
         help=f"at most this many faces per image or frame (default: edge.max_faces with --config, else {max_faces})",
+    )
+    parser.add_argument(
+        "--open-timeout",
+        type=float,
+        default=4.0,
+        help="cameras and streams: give up when no first frame comes within this many seconds (default 4); "
+        "a source that delivered frames is reconnected instead",
     )
     parser.set_defaults(default_max_faces=max_faces)
 
@@ -220,6 +238,8 @@ def _predict(args: argparse.Namespace) -> int:
             threads=args.threads,
             max_faces=args.max_faces,
             max_frames=args.max_frames,
+            min_score=args.min_score,
+            open_timeout=args.open_timeout,
         )
     except INPUT_ERRORS as exc:
         raise UsageError(str(exc)) from exc
@@ -264,6 +284,8 @@ def _edge(args: argparse.Namespace) -> int:
 
     options = dict(
         detector=args.detector,
+        min_score=args.min_score,
+        open_timeout=args.open_timeout,
         threads=args.threads,
         max_faces=args.max_faces,
         detect_every=args.detect_every,

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from keras_fer.data import sources
-from keras_fer.edge.detector_names import DETECTORS
+from keras_fer.edge.detector_names import DATA_DETECTORS, DETECTORS
 from keras_fer.errors import UsageError
 from keras_fer.export.quant_modes import QUANTS
 
@@ -120,7 +120,7 @@ class ExportConfig:
 
 @dataclasses.dataclass
 class EdgeConfig:
-    detector: str = "blazeface"
+    detector: str = "auto"
     threads: int = 1
     max_faces: int = 3
 
@@ -155,7 +155,7 @@ class Config:
 CHOICES: dict[str, tuple[str, ...]] = {
     "data.format": sources.available(),
     "data.align": ("none", "eyes"),
-    "data.detector": DETECTORS + ("mtcnn",),
+    "data.detector": DATA_DETECTORS + ("mtcnn",),
     "train.optimizer": ("adam", "adamw", "sgd", "rmsprop"),
     "train.schedule": ("constant", "step", "piecewise", "cosine"),
     "train.target": ("label", "aus", "valence", "valence_arousal", "restore", "occlusion"),

@@ -54,6 +54,13 @@ def verbose_requested() -> bool:
 def quiet_python_warnings() -> None:
     """Library deprecation and user warnings off (ours still show); TF's own C++ level too."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    # OpenCV's own log (a missing camera printed ~15 lines a try) and FFmpeg's, read when cv2
+    # first logs; set at run time as well in case cv2 is already loaded.
+    os.environ.setdefault("OPENCV_LOG_LEVEL", "OFF")
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+    import cv2
+
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
     for category in (DeprecationWarning, FutureWarning, UserWarning, PendingDeprecationWarning):
         warnings.filterwarnings("ignore", category=category, module=_MODULES)
     warnings.filterwarnings("ignore", message=r".*tf\.lite\.Interpreter is deprecated.*")

@@ -103,3 +103,80 @@ def test_a_live_source_keeps_only_the_newest_frame_and_counts_drops():
     finally:
         source.close()
     assert not any(t.name.startswith("keras-fer reader") for t in threading.enumerate())
+
+
+class NeverOpens:
+    """A camera that is not there: opens return a capture that is not opened."""
+
+    def __init__(self):
+        self.attempts = 0
+
+    def __call__(self):
+        self.attempts += 1
+        capture = FakeCapture([])
+        capture.isOpened = lambda: False
+        return capture
+
+
+def test_a_camera_that_never_delivers_fails_fast_with_advice():
+    from keras_fer.edge.live_source import SourceUnavailable
+
+    opener = NeverOpens()
+    source = LiveSource(opener, name="camera 7", backoff=0.01, max_backoff=0.05, open_timeout=0.4, advice="plug it in")
+    started = time.monotonic()
+    try:
+        with pytest.raises(SourceUnavailable, match=r"camera 7: no frame within 0.4 s; plug it in, or pass a video"):
+            while source.read(timeout=0.5) is None:  # the runner's call
+                assert time.monotonic() - started < 3
+    finally:
+        source.close()
+    assert 0.35 <= time.monotonic() - started < 2.0 and opener.attempts >= 2
+
+
+def test_a_source_whose_open_blocks_still_fails_on_time():
+    """A driver stuck inside open (a stream that never answers) cannot hold the consumer."""
+    from keras_fer.edge.live_source import SourceUnavailable
+
+    def stuck():
+        time.sleep(5)
+        return None
+
+    source = LiveSource(stuck, open_timeout=0.3)
+    started = time.monotonic()
+    with pytest.raises(SourceUnavailable):
+        source.read()
+    source.close()
+    assert time.monotonic() - started < 1.5
+
+
+def test_a_camera_that_delivered_is_reconnected_not_given_up():
+    """Past the open timeout, a source that once delivered frames is waited for again."""
+    calls = []
+
+    def opener():
+        calls.append(1)
+        if len(calls) == 1:
+            return FakeCapture(["ok"] * 3 + ["die"], delay=0.01)
+        if len(calls) < 6:
+            raise OSError("unplugged")
+        return FakeCapture(["ok"] * 1000, delay=0.01)
+
+    source = LiveSource(opener, backoff=0.1, max_backoff=0.2, open_timeout=0.2)
+    try:
+        got, deadline = 0, time.monotonic() + 10
+        while got < 10 and time.monotonic() < deadline:
+            got += source.read(timeout=0.5) is not None
+        assert got == 10 and source.reconnects == 1
+    finally:
+        source.close()
+
+
+def test_run_on_a_missing_camera_exits_2_with_one_line(tmp_path):
+    from tests.conftest import run_cli
+
+    started = time.monotonic()
+    result = run_cli("run", "--source", "7", "--open-timeout", "1", "--no-events")
+    assert result.returncode == 2, result.stderr
+    assert time.monotonic() - started < 30  # the interpreter start dominates; the camera wait is 1 s
+    errors = [line for line in result.stderr.splitlines() if line.strip() and not line.startswith("model ")]
+    assert errors == [errors[0]] and "camera 7: no frame within 1 s" in errors[0], result.stderr

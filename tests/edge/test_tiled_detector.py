@@ -1,0 +1,64 @@
+"""Tiling a large frame for small faces: tile geometry, the merge of overlapping detections,
+and a face too small for one whole-frame pass found through the tiles."""
+
+import numpy as np
+import pytest
+
+from keras_fer.edge.detection import Detection
+from keras_fer.edge.tiled_detector import TiledDetector, merge_detections, tile_origins
+
+
+def test_tiles_cover_the_frame_with_the_overlap():
+    assert tile_origins(384, 384, 96) == []
+    starts = tile_origins(1920, 384, 96)
+    assert starts[0] == 0 and starts[-1] == 1920 - 384
+    assert all(b - a <= 384 - 96 for a, b in zip(starts, starts[1:]))
+    assert len(starts) == 7
+
+
+def test_merge_keeps_the_best_of_overlapping_and_cut_faces():
+    a = Detection((100, 100, 50, 50), 0.9)
+    b = Detection((105, 102, 50, 50), 0.7)  # the same face, IoU > 0.3
+    cut = Detection((100, 100, 20, 50), 0.8)  # a face cut by a tile border: inside the better box
+    far = Detection((400, 100, 30, 30), 0.65)
+    assert merge_detections([b, cut, far, a]) == [a, far]
+
+
+class _Recorder:
+    """Finds one face wherever a bright square fills at least a tenth of what it is shown."""
+
+    video = True
+
+    def __init__(self):
+        self.shapes = []
+
+    def detect(self, frame, timestamp_ms=None):
+        self.shapes.append(frame.shape[:2])
+        ys, xs = np.nonzero(frame[..., 0] > 200)
+        if len(xs) == 0 or np.ptp(xs) + 1 < frame.shape[1] / 10:
+            return []
+        return [Detection((float(xs.min()), float(ys.min()), float(np.ptp(xs) + 1), float(np.ptp(ys) + 1)), 0.9)]
+
+    def reset(self):
+        pass
+
+    def close(self):
+        pass
+
+
+def test_a_small_face_is_found_through_the_tiles_in_frame_coordinates():
+    frame = np.zeros((1080, 1920, 3), np.uint8)
+    frame[700:740, 1500:1540] = 255  # 40 px: a fiftieth of the frame's width
+    base = _Recorder()
+    found = TiledDetector(base, tile=384, overlap=96, from_side=960).detect(frame)
+    assert len(found) == 1 and found[0].box == (1500.0, 700.0, 40.0, 40.0)
+    assert base.shapes[0] == (1080, 1920) and len(base.shapes) == 1 + 7 * 4
+
+    small = _Recorder()
+    TiledDetector(small, tile=384, overlap=96, from_side=960).detect(np.zeros((480, 640, 3), np.uint8))
+    assert small.shapes == [(480, 640)]  # under from_side: one pass
+
+
+def test_tile_arguments_are_checked():
+    with pytest.raises(ValueError, match="tile=16"):
+        TiledDetector(_Recorder(), tile=16)
