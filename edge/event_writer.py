@@ -1,5 +1,6 @@
 """JSON Lines events, one object per face per processed frame:
-``{"t", "frame", "track", "box": [x, y, w, h], "label", "probs": {name: p}}``.
+``{"t", "frame", "track", "box": [x, y, w, h], "label", "probs": {name: p}, "detector_score"}``
+(the score of the detection that last confirmed the track).
 
 Each frame's lines go out in one write and are flushed, so a run stopped by Ctrl-C or
 SIGTERM leaves only whole lines. A file is appended to, never truncated, so a service that
@@ -37,6 +38,11 @@ class EventWriter:
                         "box": [round(float(v), 1) for v in face.box],
                         "label": face.label,
                         "probs": {name: round(float(p), 4) for name, p in zip(self.labels, face.probs)},
+                        **(
+                            {"detector_score": round(float(face.detector_score), 4)}
+                            if getattr(face, "detector_score", None) is not None
+                            else {}
+                        ),
                     }
                 )
             )

@@ -111,7 +111,7 @@ class Predictor:
                         tuple(r.box),
                         r.label,
                         dict(zip(self.labels, map(float, r.probs))),
-                        None,
+                        r.detector_score,
                         r.track,
                         frame.index,
                         frame.t,

@@ -33,6 +33,7 @@ class FaceResult:
     box: tuple
     label: str | None
     probs: np.ndarray | None
+    detector_score: float | None = None  # of the detection that last confirmed the track
 
 
 class EdgeRunner:
@@ -145,7 +146,11 @@ class EdgeRunner:
         infer_together(self.model, [(state, crop) for _, state, crop in jobs if crop is not None], frame.t)
         results = [
             FaceResult(
-                track.id, tuple(track.box), state.label, None if state.probs is None else np.asarray(state.probs)
+                track.id,
+                tuple(track.box),
+                state.label,
+                None if state.probs is None else np.asarray(state.probs),
+                track.score,
             )
             for track, state, _ in jobs
         ]

@@ -13,12 +13,14 @@ import os
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from .detector_choice import make_detector
 from .errors import EdgeInputError
 from .expression_model import ExpressionModel
-from .runner import EdgeRunner
 from .live_source import OPEN_TIMEOUT
+from .media_files import IMAGE_SUFFIXES
+from .runner import EdgeRunner
 from .source_spec import open_source
 
 
@@ -74,6 +76,11 @@ def run_session(
     open_timeout: float = OPEN_TIMEOUT,
 ) -> dict:
     """Run the loop; ``events``: a JSONL path, ``"-"`` for stdout, or None for no events. Returns the summary dict."""
+    if str(source).strip() and Path(str(source).strip()).suffix.lower() in IMAGE_SUFFIXES:
+        raise EdgeInputError(
+            f"--source {source} is a still image; the loop tracks faces over frames (a track needs two sightings). "
+            f"Use `keras-fer predict --source {source}`: it classifies every face of an image at once."
+        )
     model = ExpressionModel(model_path, threads)  # metadata and input checked before any camera opens
     restorer = None
     if restore is not None:

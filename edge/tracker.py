@@ -1,7 +1,12 @@
 """Face tracks with stable ids across frames (IoU matching, births and deaths with hysteresis).
 
-A detection becomes a confirmed track after ``min_hits`` matches in a row; a track that
-misses detections is carried (its last box) for up to ``max_missed`` frames, then dies.
+A detection becomes a confirmed track after ``min_hits`` matches in a row, and only then
+gets its id: ids count 1, 2, 3... over the confirmed tracks of a stream, with no gaps for
+candidates that never were confirmed (those carry id 0). A confirmed track is reported only
+while the detector confirms it: a detector run that misses it hides it (no box left drifting
+onto the background); it is kept, unreported, for up to ``max_missed`` detector runs so the
+face gets its id back when it is found again, then dies. Every track carries the score of
+the detection that last confirmed it.
 Between detector runs (detection every k frames) ``predict()`` moves each track's box and
 keypoints along its velocity (estimated from its detections, smoothed) without ageing it. At most ``max_faces``
 confirmed tracks, largest faces first. Timestamps must
@@ -38,12 +43,13 @@ class Track:
     detected_box: tuple = None
     detected_keypoints: object = None
     counted: bool = False  # the runner has counted this face
+    score: float = 0.0  # of the detection that last confirmed the track
 
     def __post_init__(self):
         if self.detected_box is None:
             self.detected_box, self.detected_keypoints = self.box, self.keypoints
 
-    def observe(self, box, keypoints, t: float, smoothing: float = 0.5) -> None:
+    def observe(self, box, keypoints, t: float, smoothing: float = 0.5, score: float | None = None) -> None:
         dt = t - self.last_seen
         if dt > 0:
             (ox, oy, ow, oh), (nx, ny, nw, nh) = self.detected_box, box
@@ -52,6 +58,8 @@ class Track:
         self.box = self.detected_box = box
         self.keypoints = self.detected_keypoints = keypoints
         self.last_seen = t
+        if score is not None:
+            self.score = float(score)
 
     def extrapolate(self, t: float, limit: float = 0.5) -> None:
         dt = min(max(0.0, t - self.last_seen), limit)
@@ -106,10 +114,11 @@ class FaceTracker:
             if overlap < self.iou_threshold or i in used_tracks or j in used_detections:
                 continue
             track, detection = self.tracks[i], detections[j]
-            track.observe(detection.box, detection.keypoints, t)
+            track.observe(detection.box, detection.keypoints, t, score=detection.score)
             track.missed = 0
             track.hits += 1
-            track.confirmed = track.confirmed or track.hits >= self.min_hits
+            if track.hits >= self.min_hits:
+                self._confirm(track)
             used_tracks.add(i)
             used_detections.add(j)
         carried = [track for i, track in enumerate(self.tracks) if i not in used_tracks and track.confirmed]
@@ -120,11 +129,17 @@ class FaceTracker:
                 track.missed += 1
         for j, detection in enumerate(detections):
             if j not in used_detections:
-                self.tracks.append(
-                    Track(self.next_id, detection.box, detection.keypoints, last_seen=t, confirmed=self.min_hits <= 1)
-                )
-                self.next_id += 1
+                track = Track(0, detection.box, detection.keypoints, last_seen=t, score=float(detection.score))
+                self.tracks.append(track)
+                if self.min_hits <= 1:
+                    self._confirm(track)
         return self._prune()
+
+    def _confirm(self, track: Track) -> None:
+        """A candidate becomes a track with the next id (ids of confirmed tracks only: no gaps)."""
+        if not track.confirmed:
+            track.confirmed, track.id = True, self.next_id
+            self.next_id += 1
 
     def _reassociate(self, carried: list[Track], detections: list[Detection], used: set, t: float) -> dict:
         """Second chance for detections no track took by overlap: confirmed tracks carried without
@@ -145,7 +160,7 @@ class FaceTracker:
             track = candidates[i]
             if track.id in found or j in found.values():
                 continue
-            track.observe(detections[j].box, detections[j].keypoints, t)
+            track.observe(detections[j].box, detections[j].keypoints, t, score=detections[j].score)
             track.velocity, track.missed = (0.0, 0.0), 0  # a velocity across a gap is not one
             track.hits += 1
             found[track.id] = j
@@ -162,9 +177,8 @@ class FaceTracker:
         return self._shown()
 
     def active(self) -> list[Track]:
-        confirmed = [track for track in self.tracks if track.confirmed and track.missed == 0]
-        confirmed.sort(key=lambda track: -track.box[2] * track.box[3])
-        return confirmed[: self.max_faces]
+        """The tracks reported now (the last ``update`` or ``predict`` returned them)."""
+        return self._shown()
 
     def _prune(self) -> list[Track]:
         alive = []
@@ -180,7 +194,7 @@ class FaceTracker:
         return self._shown()
 
     def _shown(self) -> list[Track]:
-        """Confirmed tracks, including those carried over a few missed detections; largest first."""
-        carried = [track for track in self.tracks if track.confirmed]
-        carried.sort(key=lambda track: -track.box[2] * track.box[3])
-        return carried[: self.max_faces]
+        """Confirmed tracks the last detector run confirmed; largest first."""
+        shown = [track for track in self.tracks if track.confirmed and track.missed == 0]
+        shown.sort(key=lambda track: -track.box[2] * track.box[3])
+        return shown[: self.max_faces]

@@ -249,8 +249,8 @@ def _predict(args: argparse.Namespace) -> int:
     ]
     if summary["no_face"]:
         parts.append(
-            f"no face found in {len(summary['no_face'])} images (first: {summary['no_face'][0]}; --no-detect "
-            f"classifies whole images)"
+            f"no face found in {len(summary['no_face'])} images (first: {summary['no_face'][0]}; "
+            f"{_no_face_hint(args)})"
         )
     if summary["unreadable"]:
         parts.append(f"skipped {len(summary['unreadable'])} unreadable files (first: {summary['unreadable'][0]})")
@@ -260,6 +260,18 @@ def _predict(args: argparse.Namespace) -> int:
         parts.append(f"annotated -> {os.path.abspath(args.save)}")
     print("keras-fer predict: " + "; ".join(parts) + f" ({summary['seconds']:.1f} s)", file=sys.stderr)
     return 0
+
+
+def _no_face_hint(args: argparse.Namespace) -> str:
+    """What could find the faces the detector missed, given what was used."""
+    hints = []
+    if args.detector != "auto":
+        hints.append("--detector auto finds small and far faces")
+    score = args.min_score if args.min_score is not None else (0.4 if args.detector == "blazeface" else 0.6)
+    if score > 0.35:
+        hints.append(f"--min-score {max(0.3, round(score - 0.2, 2))} finds fainter ones")
+    hints.append("--no-detect classifies images that are already face crops")
+    return "; ".join(hints)
 
 
 def _check_counts(args: argparse.Namespace) -> None:

@@ -10,8 +10,8 @@ from keras_fer.edge.tracker import FaceTracker
 from tests.conftest import run_python
 
 
-def _face(x, y=100, size=100):
-    return Detection((x, y, size, size), 0.9)
+def _face(x, y=100, size=100, score=0.9):
+    return Detection((x, y, size, size), score)
 
 
 def test_a_moving_face_keeps_its_id_and_is_born_with_hysteresis():
@@ -24,13 +24,30 @@ def test_a_moving_face_keeps_its_id_and_is_born_with_hysteresis():
     assert ids == {1}
 
 
-def test_misses_are_bridged_then_the_track_dies():
+def test_a_missed_face_is_hidden_kept_for_its_id_then_dies():
+    """A detector run that misses a face hides it (no box drifting onto the background); found
+    again within max_missed runs it is reported under its id; after that it dies."""
     tracker = FaceTracker(min_hits=1, max_missed=3)
     tracker.update([_face(50)], 0.0)
-    for i in range(1, 4):
-        assert [t.id for t in tracker.update([], i)] == [1]  # carried through 3 missed frames
-    assert tracker.update([], 4) == [] and tracker.deaths == [1]
-    assert [t.id for t in tracker.update([_face(50)], 5)] == [2]
+    assert tracker.update([], 1) == [] and tracker.predict(1.5) == []
+    assert [t.id for t in tracker.update([_face(52)], 2)] == [1]
+    for i in range(3, 7):
+        assert tracker.update([], i) == []
+    assert tracker.deaths == [1]
+    assert [t.id for t in tracker.update([_face(300)], 7)] == [2]
+
+
+def test_ids_count_confirmed_tracks_only_and_carry_the_detection_score():
+    """Candidates that are never confirmed (a flicker on the background) take no id: the
+    reported ids are 1, 2, ... without gaps, and each track has its last detection's score."""
+    tracker = FaceTracker(min_hits=2)
+    tracker.update([_face(600, score=0.61)], 0.0)  # a one-frame false detection
+    tracker.update([_face(50, score=0.7)], 0.1)
+    tracks = tracker.update([_face(52, score=0.8)], 0.2)
+    assert [(t.id, t.score) for t in tracks] == [(1, 0.8)]
+    tracker.update([_face(52, score=0.9), _face(300, score=0.65)], 0.3)
+    tracks = tracker.update([_face(53, score=0.85), _face(301, score=0.66)], 0.4)
+    assert sorted((t.id, t.score) for t in tracks) == [(1, 0.85), (2, 0.66)]
 
 
 def test_a_face_the_detector_misses_for_a_while_comes_back_under_its_id():
