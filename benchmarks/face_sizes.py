@@ -128,7 +128,6 @@ class Res10Detector:
         self._net = cv2.dnn.readNetFromCaffe(
             str(folder / "deploy.prototxt.txt"), str(folder / "res10_300x300_ssd_iter_140000.caffemodel")
         )
-        self._net.setNumThreads(1) if hasattr(self._net, "setNumThreads") else None
         self._side, self._min = side, 0.5 if min_score is None else min_score
 
     def detect(self, frame, timestamp_ms=None):
@@ -167,6 +166,7 @@ def main(argv=None) -> int:
         "unpacked): adds detectors res10 (300x300) and res10_native (the frame's own size)",
     )
     args = parser.parse_args(argv)
+    cv2.setNumThreads(1)  # res10 runs on OpenCV's own threads; BlazeFace's interpreter is single-threaded already
 
     folder = unpacked(Path(args.archive))
     keys = (ROOT / "tests" / "edge" / "fer2013_heldout.txt").read_text().split()

@@ -3,11 +3,13 @@
 - ``blazeface``: BlazeFace short range on the whole frame (faces within about 2 m, at least
   about a sixth of the frame's shorter side);
 - ``blazeface_full``: BlazeFace full range on the whole frame (up to about 5 m);
-- ``auto`` (the default): short and full range on the whole frame and, on a frame whose
-  longer side is 960 px or more, full range on overlapping 384 px tiles too
-  (``TiledDetector``): faces that fill the frame (short range), faces far from the camera
-  (full range) and faces a few dozen pixels high in a 1280x720 or 1920x1080 frame (tiles).
-  On a 640x480 stream that is two passes, about 5 ms at one thread. docs/benchmarks.md, "Face
+- ``auto`` (the default): short and full range on the whole frame (faces that fill the
+  frame, faces far from the camera); for still images (``video=False``) whose longer side is
+  960 px or more, full range on overlapping 384 px tiles too (``TiledDetector``: faces a few
+  dozen pixels high in a 1280x720 or 1920x1080 photo). Streams are not tiled: at 1920x1080
+  the tiles cost about 30 passes a detection, which would take the loop from hundreds of
+  frames a second to about twenty on this machine. On a 640x480 stream auto is two passes,
+  about 5 ms at one thread. docs/benchmarks.md, "Face
   size", has the measurements behind the choice;
 - ``haar``: OpenCV's Haar cascade (no model file; frontal faces only, more false positives).
 
@@ -49,7 +51,8 @@ def make_detector(
 
         full = BlazeFaceDetector(None, min_confidence=min_score, video=video, variant="full")
         short = BlazeFaceDetector(model_path, min_confidence=min_score, video=video, variant="short")
-        return TiledDetector(full, tile=tile, overlap=overlap, whole=(short,), from_side=AUTO_TILED_FROM)
+        from_side = AUTO_TILED_FROM if not video else 1 << 30  # streams: whole-frame passes only
+        return TiledDetector(full, tile=tile, overlap=overlap, whole=(short,), from_side=from_side)
     if name == "haar":
         from .haar import HaarDetector
 

@@ -127,14 +127,14 @@ def test_vocabularies_come_from_what_defines_them():
     runner use."""
     from keras_fer.cli import build_parser
     from keras_fer.data.sources import available
-    from keras_fer.edge.detector_names import DETECTORS
-    from keras_fer.edge.session import make_detector
+    from keras_fer.edge.detector_choice import make_detector
+    from keras_fer.edge.detector_names import DATA_DETECTORS, DETECTORS
     from keras_fer.export.quant_modes import QUANTS
 
     assert set(CHOICES["data.format"]) == set(available()) and "ferg" in CHOICES["data.format"]
     assert load_config(None, ["data.format=ferg"]).data.format == "ferg"
     assert CHOICES["export.quant"] == QUANTS and CHOICES["edge.detector"] == DETECTORS
-    assert set(CHOICES["data.detector"]) == set(DETECTORS) | {"mtcnn"}
+    assert set(CHOICES["data.detector"]) == set(DATA_DETECTORS) | {"mtcnn"}
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command").choices
     assert tuple(next(a for a in sub["export"]._actions if a.dest == "quant").choices) == QUANTS
@@ -158,4 +158,4 @@ def test_run_and_bench_take_edge_settings_from_a_config(tmp_path):
     assert args.threads == 2  # a flag wins over the file
     args = build_parser().parse_args(["predict", "--source", "x.jpg"])
     _resolve_edge_settings(args)
-    assert (args.detector, args.threads, args.max_faces) == ("blazeface", 1, 10)
+    assert (args.detector, args.threads, args.max_faces) == ("auto", 1, 10)

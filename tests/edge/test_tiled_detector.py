@@ -62,3 +62,23 @@ def test_a_small_face_is_found_through_the_tiles_in_frame_coordinates():
 def test_tile_arguments_are_checked():
     with pytest.raises(ValueError, match="tile=16"):
         TiledDetector(_Recorder(), tile=16)
+
+
+def test_auto_tiles_large_stills_but_not_streams(detector_model, full_range_model):
+    """Stills of 960 px or more get tiles; a stream never does (the loop's frame rate); a bad
+    --min-score is refused with the value named."""
+    from keras_fer.edge.detector_choice import make_detector
+    from keras_fer.edge.errors import EdgeInputError
+
+    still = make_detector("auto", video=False)
+    stream = make_detector("auto", video=True)
+    try:
+        assert len(still.tiles(1080, 1920)) == 28 and still.tiles(480, 640) == []
+        assert stream.tiles(1080, 1920) == []
+        assert [d.variant for d in (still.base, *still.whole)] == ["full", "short"]
+    finally:
+        still.close()
+        stream.close()
+    assert make_detector("blazeface_full", min_score=0.3).min_confidence == 0.3
+    with pytest.raises(EdgeInputError, match="--min-score 1.5"):
+        make_detector("auto", min_score=1.5)
