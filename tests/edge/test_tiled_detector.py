@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from keras_fer.edge.detection import Detection
-from keras_fer.edge.tiled_detector import TiledDetector, merge_detections, tile_origins
+from keras_fer.edge.tiled_detector import Pass, TiledDetector, merge_detections, tile_origins
 
 
 def test_tiles_cover_the_frame_with_the_overlap():
@@ -50,18 +50,20 @@ def test_a_small_face_is_found_through_the_tiles_in_frame_coordinates():
     frame = np.zeros((1080, 1920, 3), np.uint8)
     frame[700:740, 1500:1540] = 255  # 40 px: a fiftieth of the frame's width
     base = _Recorder()
-    found = TiledDetector(base, tile=384, overlap=96, from_side=960).detect(frame)
+    found = TiledDetector([Pass(base), Pass(base, 384, 96, from_side=960)]).detect(frame)
     assert len(found) == 1 and found[0].box == (1500.0, 700.0, 40.0, 40.0)
     assert base.shapes[0] == (1080, 1920) and len(base.shapes) == 1 + 7 * 4
 
     small = _Recorder()
-    TiledDetector(small, tile=384, overlap=96, from_side=960).detect(np.zeros((480, 640, 3), np.uint8))
+    TiledDetector([Pass(small), Pass(small, 384, 96, from_side=960)]).detect(np.zeros((480, 640, 3), np.uint8))
     assert small.shapes == [(480, 640)]  # under from_side: one pass
 
 
 def test_tile_arguments_are_checked():
     with pytest.raises(ValueError, match="tile=16"):
-        TiledDetector(_Recorder(), tile=16)
+        Pass(_Recorder(), tile=16)
+    with pytest.raises(ValueError, match="at least one pass"):
+        TiledDetector([])
 
 
 def test_auto_tiles_large_stills_but_not_streams(detector_model, full_range_model):
@@ -73,9 +75,16 @@ def test_auto_tiles_large_stills_but_not_streams(detector_model, full_range_mode
     still = make_detector("auto", video=False)
     stream = make_detector("auto", video=True)
     try:
-        assert len(still.tiles(1080, 1920)) == 28 and still.tiles(480, 640) == []
+        assert len(still.tiles(1080, 1920)) == 15 * 8 + 7 * 4 + 4 * 2 and len(still.tiles(480, 640)) == 5 * 4 + 2 * 2
         assert stream.tiles(1080, 1920) == []
-        assert [d.variant for d in (still.base, *still.whole)] == ["full", "short"]
+        assert [(p.detector.variant, p.detector.min_confidence, p.tile) for p in still.passes] == [
+            ("full", 0.6, None),
+            ("short", 0.4, None),
+            ("short", 0.7, 192),
+            ("short", 0.7, 384),
+            ("short", 0.7, 768),
+        ]
+        assert len(still.detectors) == 3
     finally:
         still.close()
         stream.close()

@@ -4,8 +4,10 @@ short-range anchors, so the reference comes from MediaPipe 0.10.21's legacy solu
 in a separate environment (it is not a dependency of the project):
 
     python -m venv /tmp/mp21 && /tmp/mp21/bin/pip install mediapipe==0.10.21
-    .venv/bin/python -c "from tests.edge.test_blazeface import _frames; import numpy as np; np.savez('/tmp/frames.npz', *_frames())"
-    /tmp/mp21/bin/python tests/edge/data/full_range_reference.py /tmp/frames.npz > tests/edge/data/blazeface_full_range_reference.json
+    .venv/bin/python -c "from tests.edge.test_blazeface import _frames; import numpy as np; \
+        np.savez('/tmp/frames.npz', *_frames())"
+    /tmp/mp21/bin/python tests/edge/data/full_range_reference.py /tmp/frames.npz \
+        > tests/edge/data/blazeface_full_range_reference.json
 """
 
 import json
@@ -38,7 +40,9 @@ def main(frames_file: str) -> None:
                     }
                 )
             found.append(faces)
-    source = "mediapipe 0.10.21, solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.6)"
+    source = (
+        "mediapipe 0.10.21, solutions.face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.6)"
+    )
     print(json.dumps({"source": f"{source}, on tests/edge/test_blazeface.py _frames()", "frames": found}, indent=1))
 
 
