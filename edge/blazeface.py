@@ -25,7 +25,6 @@ Tasks detector only knows the short-range anchors).
 from __future__ import annotations
 
 import dataclasses
-
 from pathlib import Path
 
 import cv2

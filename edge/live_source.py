@@ -135,9 +135,7 @@ class LiveSource:
                 left = self._started + self.open_timeout - time.monotonic()
                 timeout = left if timeout is None else min(timeout, left)
             ready = timeout is None or timeout > 0
-            if not ready or not self._lock.wait_for(
-                lambda: self._latest is not None or self._closed, timeout=timeout
-            ):
+            if not ready or not self._lock.wait_for(lambda: self._latest is not None or self._closed, timeout=timeout):
                 if self.captured == 0 and time.monotonic() - self._started >= self.open_timeout:
                     raise SourceUnavailable(
                         f"{self.name}: no frame within {self.open_timeout:g} s; {self.advice}, or pass a video file "

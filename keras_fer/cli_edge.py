@@ -249,8 +249,7 @@ def _predict(args: argparse.Namespace) -> int:
     ]
     if summary["no_face"]:
         parts.append(
-            f"no face found in {len(summary['no_face'])} images (first: {summary['no_face'][0]}; "
-            f"{_no_face_hint(args)})"
+            f"no face found in {len(summary['no_face'])} images (first: {summary['no_face'][0]}; {_no_face_hint(args)})"
         )
     if summary["unreadable"]:
         parts.append(f"skipped {len(summary['unreadable'])} unreadable files (first: {summary['unreadable'][0]})")

