@@ -13,6 +13,7 @@ import numpy as np
 
 from .errors import EdgeInputError
 from .frame import Frame, usable
+from .output_paths import safe_name
 
 
 class FileSource:
@@ -22,8 +23,13 @@ class FileSource:
         self.path = str(path)
         if not Path(self.path).is_file():
             raise FileNotFoundError(
-                f"{self.path}: no such video file; pass a file, a camera index, a /dev/video* device, a URL or a "
-                f"GStreamer pipeline."
+                f"{safe_name(self.path)}: no such video file; pass a file, a camera index, a /dev/video* device, a "
+                f"URL or a GStreamer pipeline."
+            )
+        if safe_name(self.path) != self.path:  # OpenCV's video reader crashes on such a name
+            raise EdgeInputError(
+                f"{safe_name(self.path)}: the file name is not valid UTF-8, which OpenCV's video reader cannot open; "
+                f"rename the file."
             )
         self._capture = capture_factory(self.path)
         if not self._capture.isOpened():

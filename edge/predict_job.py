@@ -17,6 +17,7 @@ import numpy as np
 from .annotate import annotate
 from .errors import EdgeInputError
 from .media_files import IMAGE_SUFFIXES, VIDEO_SUFFIXES
+from .output_paths import annotated_targets, refuse_overwriting_inputs, safe_name, write_png
 from .prediction_writer import PredictionWriter
 from .predictor import Predictor, read_image
 from .runner import FaceResult
@@ -51,6 +52,21 @@ def expand_source(source: str) -> list[tuple[str, str]]:
     )
 
 
+def source_root(source: str) -> Path:
+    """The folder the inputs of ``source`` are named relative to (for mirrored --save outputs)."""
+    path = Path(str(source)).expanduser()
+    if path.is_dir():
+        return path
+    if path.is_file():
+        return path.parent
+    fixed = []
+    for part in path.parts:  # a glob: the folders before the first wildcard
+        if any(ch in part for ch in "*?["):
+            break
+        fixed.append(part)
+    return Path(*fixed) if fixed else Path(".")
+
+
 def _kind_of(path: Path) -> tuple[str, str]:
     return ("video" if path.suffix.lower() in VIDEO_SUFFIXES else "image"), str(path)
 
@@ -73,6 +89,7 @@ def run_predict(
 ) -> dict:
     """Classify every face in ``source``; rows go to ``out`` (a file, or stdout) in ``fmt``. Returns the summary."""
     inputs = expand_source(source)
+    targets = _save_targets(inputs, source, save_dir, out)
     started = time.perf_counter()
     summary = {"images": 0, "videos": 0, "frames": 0, "faces": 0, "no_face": [], "unreadable": []}
     with Predictor(
@@ -82,9 +99,14 @@ def run_predict(
         try:
             for kind, item in inputs:
                 if kind == "image":
-                    _image(predictor, item, writer, summary, save_dir, single=len(inputs) == 1)
-                else:
-                    _stream(predictor, item, writer, summary, save_dir, max_frames, smoothing, open_timeout)
+                    _image(predictor, item, writer, summary, targets.get(item), single=len(inputs) == 1)
+                    continue
+                try:
+                    _stream(predictor, item, writer, summary, targets.get(item), max_frames, smoothing, open_timeout)
+                except (EdgeInputError, FileNotFoundError) as exc:
+                    if len(inputs) == 1:
+                        raise
+                    summary["unreadable"].append(str(exc))
         except BaseException:
             writer.discard()
             raise
@@ -94,7 +116,24 @@ def run_predict(
     return summary
 
 
-def _image(predictor, path, writer, summary, save_dir, single: bool) -> None:
+def _save_targets(inputs, source, save_dir, out) -> dict:
+    """{input: annotated output} (empty without --save), after refusing any output that is an input."""
+    files = [item for kind, item in inputs if kind != "stream"]
+    outputs = {f"--json/--csv {safe_name(out)}": out} if out not in (None, "-") else {}
+    if save_dir is None:
+        refuse_overwriting_inputs(outputs, files)
+        return {}
+    if Path(save_dir).is_file():
+        raise EdgeInputError(
+            f"--save {safe_name(save_dir)} is a file; predict --save takes a folder for the annotated copies."
+        )
+    targets = annotated_targets(inputs, source_root(source), save_dir)
+    outputs.update({f"--save {safe_name(save_dir)} (its {safe_name(target)})": target for target in targets.values()})
+    refuse_overwriting_inputs(outputs, files)
+    return targets
+
+
+def _image(predictor, path, writer, summary, target, single: bool) -> None:
     try:
         pixels = read_image(path)
     except ValueError as exc:
@@ -109,18 +148,14 @@ def _image(predictor, path, writer, summary, save_dir, single: bool) -> None:
         summary["no_face"].append(path)
     for face in faces:
         writer.write(path, face)
-    if save_dir:
+    if target is not None:
         import cv2
 
-        target = Path(save_dir) / f"{Path(path).stem}.png"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(
-            str(target),
-            annotate(pixels if pixels.ndim == 3 else cv2.cvtColor(pixels, cv2.COLOR_GRAY2BGR), _drawable(faces)),
-        )
+        drawn = annotate(pixels if pixels.ndim == 3 else cv2.cvtColor(pixels, cv2.COLOR_GRAY2BGR), _drawable(faces))
+        write_png(target, drawn)
 
 
-def _stream(predictor, item, writer, summary, save_dir, max_frames, smoothing, open_timeout) -> None:
+def _stream(predictor, item, writer, summary, target, max_frames, smoothing, open_timeout) -> None:
     saver = None
     try:
         for frame, faces in predictor.stream(
@@ -134,16 +169,11 @@ def _stream(predictor, item, writer, summary, save_dir, max_frames, smoothing, o
             summary["faces"] += len(faces)
             for face in faces:
                 writer.write(item, face)
-            if save_dir:
+            if target is not None:
                 if saver is None:
                     from .video_saver import VideoSaver
 
-                    name = (
-                        Path(item).stem
-                        if Path(item).suffix
-                        else f"stream_{''.join(c if c.isalnum() else '_' for c in item)}"
-                    )
-                    saver = VideoSaver(Path(save_dir) / f"{name}.avi")
+                    saver = VideoSaver(target)
                 saver.write(annotate(frame.image, _drawable(faces)))
         summary["videos"] += 1
     finally:

@@ -16,7 +16,15 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .output_paths import safe_name
+
 FORMATS = ("text", "json", "csv")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 class PredictionWriter:
@@ -39,6 +47,7 @@ class PredictionWriter:
             )
 
     def write(self, file: str, face) -> None:
+        file = safe_name(file)  # a name that is not UTF-8 is written with escapes, not a crash
         row = {"file": file, **face.to_dict()}
         if self.fmt == "json":
             self._write_line(json.dumps(row))
@@ -75,7 +84,7 @@ class PredictionWriter:
             self._handle.flush()
             os.fsync(self._handle.fileno())
             self._handle.close()
-            os.chmod(self._tmp, 0o644)
+            os.chmod(self._tmp, 0o666 & ~_umask())  # mkstemp made it 0600; follow the umask as open() does
             os.replace(self._tmp, self.path)
 
     def discard(self) -> None:

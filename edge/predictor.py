@@ -21,13 +21,14 @@ import numpy as np
 
 from .align import align_face
 from .bundled_model import bundled_model_path
+from .detector_choice import make_detector
 from .errors import EdgeInputError
 from .expression_model import ExpressionModel
 from .face_crop import face_crop, model_recipe
 from .face_prediction import FacePrediction
-from .runner import EdgeRunner
-from .detector_choice import make_detector
 from .live_source import OPEN_TIMEOUT
+from .output_paths import safe_name
+from .runner import EdgeRunner
 from .source_spec import open_source
 
 
@@ -149,13 +150,22 @@ class Predictor:
 
 
 def read_image(path) -> np.ndarray:
-    """BGR pixels of the image file at ``path``; a ValueError names the file when it cannot be read."""
+    """BGR pixels of the image file at ``path``; a ValueError names the file when it cannot be read.
+
+    Read as bytes and decoded in memory: OpenCV's own file functions crash on a name that is
+    not valid UTF-8."""
     path = Path(path)
     if not path.is_file():
-        raise EdgeInputError(f"{path}: no such image file.")
-    pixels = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        raise EdgeInputError(f"{safe_name(path)}: no such image file.")
+    try:
+        data = np.fromfile(path, np.uint8)
+    except OSError as exc:
+        raise EdgeInputError(f"{safe_name(path)}: cannot be read ({exc.strerror or exc}).") from exc
+    pixels = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
     if pixels is None:
-        raise EdgeInputError(f"{path}: not an image OpenCV can read (corrupt, or not PNG/JPEG/BMP/TIFF/WebP).")
+        raise EdgeInputError(
+            f"{safe_name(path)}: not an image OpenCV can read (corrupt, or not PNG/JPEG/BMP/TIFF/WebP)."
+        )
     return pixels
 
 

@@ -20,6 +20,7 @@ from .errors import EdgeInputError
 from .expression_model import ExpressionModel
 from .live_source import OPEN_TIMEOUT
 from .media_files import IMAGE_SUFFIXES
+from .output_paths import refuse_overwriting_inputs
 from .runner import EdgeRunner
 from .source_spec import open_source
 
@@ -81,6 +82,10 @@ def run_session(
             f"--source {source} is a still image; the loop tracks faces over frames (a track needs two sightings). "
             f"Use `keras-fer predict --source {source}`: it classifies every face of an image at once."
         )
+    outputs = {f"--save {save}": save} if save else {}
+    if events not in (None, "-"):
+        outputs[f"--jsonl {events}"] = events
+    refuse_overwriting_inputs(outputs, [str(source)])
     model = ExpressionModel(model_path, threads)  # metadata and input checked before any camera opens
     restorer = None
     if restore is not None:

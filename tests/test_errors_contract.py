@@ -30,6 +30,14 @@ def scratch(tmp_path_factory):
     (tmp / "negative.csv").write_text(header + "-1," + " ".join(["7"] * 2304) + ",Training\n")
     (tmp / "tiny.csv").write_text(header + "0,1 2 3 4,Training\n")
     (tmp / "latin1.csv").write_bytes(header.encode() + b"0,1 2\xff 3,Training\n")
+    import cv2
+    import numpy as np
+
+    cv2.imwrite(str(tmp / "a.png"), np.full((48, 48), 120, np.uint8))
+    video = cv2.VideoWriter(str(tmp / "clip.avi"), cv2.VideoWriter_fourcc(*"MJPG"), 10, (64, 48))
+    for _ in range(3):
+        video.write(np.full((48, 64, 3), 90, np.uint8))
+    video.release()
     run = tmp / "run"
     (run / "checkpoints").mkdir(parents=True)
     (run / "config.yaml").write_text(load_config(None, []).to_yaml())
