@@ -133,7 +133,12 @@ def run_session(
         if display or saver:
             from .annotate import annotate
 
+        described = []  # said with the first frame, so a source that never opens prints one line only
+
         def each(frame, results):
+            if not described:
+                described.append(True)
+                log(_model_line(model, restorer, gate))
             if writer is not None:
                 writer.write(frame.t, frame.index, results)
             if display or saver:
@@ -149,18 +154,6 @@ def run_session(
             if on_frame is not None:
                 on_frame(frame, results)
 
-        log(
-            f"model {model.path.name}: {model.meta.get('model')} ({model.mode}, {len(model.labels)} labels, "
-            f"{model.height}x{model.width}x{model.channels}"
-            + (f", {model.sequence_length} frames" if model.sequence_length > 1 else "")
-            + ")"
-            + (
-                f"; restorer {restorer.path.name} on faces scored >= {restorer.threshold:.2f} occluded"
-                + (f" by the gate {gate.path.name}" if gate is not None else "")
-                if restorer is not None
-                else ""
-            )
-        )
         summary = runner.run(frame_source, each, stop, max_frames, stats_every, log)
         summary["stopped_by_signal"] = stop.is_set()
         summary["events"] = writer.lines if writer is not None else 0
@@ -180,6 +173,21 @@ def run_session(
             face_detector.close()
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
+
+
+def _model_line(model, restorer, gate) -> str:
+    return (
+        f"model {model.path.name}: {model.meta.get('model')} ({model.mode}, {len(model.labels)} labels, "
+        f"{model.height}x{model.width}x{model.channels}"
+        + (f", {model.sequence_length} frames" if model.sequence_length > 1 else "")
+        + ")"
+        + (
+            f"; restorer {restorer.path.name} on faces scored >= {restorer.threshold:.2f} occluded"
+            + (f" by the gate {gate.path.name}" if gate is not None else "")
+            if restorer is not None
+            else ""
+        )
+    )
 
 
 def summary_text(summary: dict) -> str:
