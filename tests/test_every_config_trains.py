@@ -71,7 +71,7 @@ def _params():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", _params())
+@pytest.mark.parametrize("path", list(_params()))
 def test_every_config_trains_one_epoch_on_its_synthetic_stand_in(path, tmp_path, cache):
     from keras_fer.training.trainer import train
 

@@ -45,7 +45,7 @@ def _learn(tmp_path_factory, name, epochs, lr=1e-3, sequence=False, image_size=4
     )
     test = make_dataset(prepared, fold["test"], training=False, batch_size=64)
     start = time.perf_counter()
-    model.fit(train, epochs=epochs, verbose=0)
+    model.fit(train, epochs=epochs, verbose=0, shuffle=False)  # the dataset shuffles itself
     accuracy = model.evaluate(test, verbose=0)[1]
     print(
         f"{name}: test accuracy {accuracy:.3f} on {len(fold['test'])} held-out samples after {epochs} epochs, "

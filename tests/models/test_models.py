@@ -60,9 +60,9 @@ def test_deep_emotion_starts_with_the_identity_transform():
 
     model = build("deep_emotion", (48, 48, 1), 7)
     x = np.random.default_rng(1).uniform(0, 255, (2, 48, 48, 1)).astype("float32")
-    theta = keras.Model(model.inputs, model.get_layer("loc_theta").output)(x).numpy()
+    theta = keras.Model(model.inputs, model.get_layer("loc_theta").output)([x]).numpy()
     assert np.allclose(theta, [1, 0, 0, 0, 1, 0])
-    sampled = keras.Model(model.inputs, model.get_layer("stn_sample").output)(x).numpy()
+    sampled = keras.Model(model.inputs, model.get_layer("stn_sample").output)([x]).numpy()
     assert np.allclose(sampled, x / 255.0, atol=1e-5), "identity theta must reproduce the input"
 
 
