@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import importlib
+import os
+import sys
+import tempfile
 
 
 def interpreter_class():
@@ -21,12 +24,39 @@ def interpreter_class():
     raise ImportError("No TFLite runtime: pip install ai-edge-litert (or keras-fer[edge]).")
 
 
+NOTICE = b"Created TensorFlow Lite XNNPACK delegate"  # LiteRT's C++ INFO line, once per interpreter
+
+
 def make_interpreter(model, threads: int = 1):
-    """An allocated interpreter for a .tflite path or its bytes, with ``threads`` CPU threads."""
+    """An allocated interpreter for a .tflite path or its bytes, with ``threads`` CPU threads.
+
+    LiteRT prints an INFO line to the process's stderr for every interpreter it makes; that one
+    line is dropped (anything else it prints passes), unless KERAS_FER_DEBUG is set."""
     cls, _ = interpreter_class()
-    if isinstance(model, (bytes, bytearray)):
-        interpreter = cls(model_content=bytes(model), num_threads=threads)
-    else:
-        interpreter = cls(model_path=str(model), num_threads=threads)
-    interpreter.allocate_tensors()
-    return interpreter
+
+    def build():
+        if isinstance(model, (bytes, bytearray)):
+            made = cls(model_content=bytes(model), num_threads=threads)
+        else:
+            made = cls(model_path=str(model), num_threads=threads)
+        made.allocate_tensors()
+        return made
+
+    return build() if os.environ.get("KERAS_FER_DEBUG") else _without_notice(build)
+
+
+def _without_notice(build):
+    """``build()`` with file descriptor 2 caught meanwhile, then written back without NOTICE."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            return build()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            caught.seek(0)
+            kept = b"".join(line for line in caught.read().splitlines(keepends=True) if NOTICE not in line)
+            if kept:
+                os.write(2, kept)

@@ -181,6 +181,12 @@ def _run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"keras-fer: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader of stdout went away (`keras-fer predict ... --csv - | head`): what it wanted
+        # it has; stop quietly. Point stdout at /dev/null so the interpreter's final flush is silent.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("keras-fer: interrupted", file=sys.stderr)
         return 130
