@@ -27,7 +27,9 @@ def _predictions(model_path, crops, resolver: str) -> np.ndarray:
     import keras_fer.edge.expression_model as expression_model
 
     def make(model, threads=1):
-        source = {"model_content": bytes(model)} if isinstance(model, (bytes, bytearray)) else {"model_path": str(model)}
+        source = (
+            {"model_content": bytes(model)} if isinstance(model, (bytes, bytearray)) else {"model_path": str(model)}
+        )
         interpreter = Interpreter(
             **source, num_threads=threads, experimental_op_resolver_type=getattr(OpResolverType, resolver)
         )
@@ -63,7 +65,8 @@ def main(argv=None) -> int:
     print("| kernels | accuracy |")
     print("|---|---|")
     for name, probs in runs.items():
-        print(f"| {'XNNPACK (default)' if name == 'AUTO' else 'TFLite built-in'} | {(probs.argmax(1) == truth).mean():.4f} |")
+        kernels = "XNNPACK (default)" if name == "AUTO" else "TFLite built-in"
+        print(f"| {kernels} | {(probs.argmax(1) == truth).mean():.4f} |")
     a, b = runs.values()
     print(
         f"\n{len(keys)} faces: same label on {(a.argmax(1) == b.argmax(1)).mean():.4f}, largest probability "

@@ -183,6 +183,6 @@ def _stream(predictor, item, writer, summary, target, max_frames, smoothing, ope
 
 def _drawable(faces) -> list:
     return [
-        FaceResult(f.track if f.track is not None else i, f.box, f.label, np.array(list(f.probs.values())))
+        FaceResult(f.track if f.track is not None else i + 1, f.box, f.label, np.array(list(f.probs.values())))
         for i, f in enumerate(faces)
     ]

@@ -75,6 +75,7 @@ def run_session(
     restore_gate=None,
     min_score: float | None = None,
     open_timeout: float = OPEN_TIMEOUT,
+    show_fps: bool = False,
 ) -> dict:
     """Run the loop; ``events``: a JSONL path, ``"-"`` for stdout, or None for no events. Returns the summary dict."""
     if str(source).strip() and Path(str(source).strip()).suffix.lower() in IMAGE_SUFFIXES:
@@ -142,7 +143,8 @@ def run_session(
             if writer is not None:
                 writer.write(frame.t, frame.index, results)
             if display or saver:
-                image = annotate(frame.image, results, f"{runner.timer.fps():.0f} FPS")
+                fps = f"{runner.timer.fps():.0f} FPS" if display or show_fps else None  # not burned into a saved video
+                image = annotate(frame.image, results, fps)
                 if saver:
                     saver.write(image)
                 if display:

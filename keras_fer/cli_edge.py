@@ -62,6 +62,11 @@ def add_edge_parsers(sub) -> None:
                 "--display", action="store_true", help="show the annotated stream in a window (q or Esc stops)"
             )
             action.add_argument("--save", help="write the annotated stream to this video file (.avi MJPG or .mp4)")
+            action.add_argument(
+                "--show-fps",
+                action="store_true",
+                help="draw the FPS counter into --save's video too (--display always shows it)",
+            )
         else:
             action.add_argument("--video", help="video file to run on (default: a rendered synthetic clip)")
             action.add_argument(
@@ -322,7 +327,13 @@ def _edge(args: argparse.Namespace) -> int:
         if args.command == "run":
             events = None if args.no_events else (args.jsonl or "-")
             summary = run_session(
-                args.model, args.source, events=events, display=args.display, save=args.save, **options
+                args.model,
+                args.source,
+                events=events,
+                display=args.display,
+                save=args.save,
+                show_fps=args.show_fps,
+                **options,
             )
         else:
             with tempfile.TemporaryDirectory() as folder:
