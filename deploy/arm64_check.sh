@@ -74,7 +74,9 @@ checks() {  # $1: keras-fer command, $2: output folder
 
 KERAS_FER_HOME=$WORK/home checks "$HOST/keras-fer" "$WORK/x86"
 
-mkdir -p "$ROOT/work" && mount --bind "$WORK" "$ROOT/work"
+mkdir -p "$ROOT/work"
+mountpoint -q "$ROOT/work" && umount "$ROOT/work"  # left by an interrupted run
+mount --bind "$WORK" "$ROOT/work"
 trap 'umount "$ROOT/work" 2>/dev/null || true' EXIT
 cp requirements/constraints.txt "$WORK/constraints.txt"
 chroot "$ROOT" /bin/bash -euo pipefail -c "
