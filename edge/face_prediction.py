@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from .face_row import face_row
+
 
 @dataclasses.dataclass
 class FacePrediction:
@@ -16,12 +18,5 @@ class FacePrediction:
     t: float = 0.0
 
     def to_dict(self) -> dict:
-        return {
-            "frame": self.frame,
-            "t": round(float(self.t), 4),
-            "track": self.track,
-            "box": [round(float(v), 1) for v in self.box],
-            "label": self.label,
-            "probs": {name: round(float(p), 4) for name, p in self.probs.items()},
-            "detector_score": None if self.detector_score is None else round(float(self.detector_score), 4),
-        }
+        """The row schema of every output (edge/face_row.py, docs/row.schema.json), without ``file``."""
+        return face_row(self.box, self.label, self.probs, self.frame, self.t, self.track, self.detector_score)

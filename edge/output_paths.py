@@ -21,6 +21,13 @@ def safe_name(path) -> str:
     return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
+def current_umask() -> int:
+    """The process's umask (read by setting it and putting it back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def annotated_targets(inputs: list[tuple[str, str]], root, save_dir) -> dict[str, Path]:
     """``{input path: output path}`` for the (kind, path) inputs of ``predict`` under ``save_dir``;
     images become PNGs, videos AVIs, streams ``stream_<name>.avi``; ``root`` is the folder the

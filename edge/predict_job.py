@@ -86,6 +86,7 @@ def run_predict(
     log=print,
     min_score: float | None = None,
     open_timeout: float | None = None,
+    append: bool = False,
 ) -> dict:
     """Classify every face in ``source``; rows go to ``out`` (a file, or stdout) in ``fmt``. Returns the summary."""
     inputs = expand_source(source)
@@ -95,7 +96,7 @@ def run_predict(
     with Predictor(
         model, detector=detector, threads=threads, max_faces=max_faces, detect=detect, min_score=min_score
     ) as predictor:
-        writer = PredictionWriter(fmt, out, predictor.labels)
+        writer = PredictionWriter(fmt, out, predictor.labels, append=append)
         try:
             for kind, item in inputs:
                 if kind == "image":

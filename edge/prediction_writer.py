@@ -1,9 +1,10 @@
 """Where ``keras-fer predict`` puts its rows: readable lines on stdout, JSON Lines, or CSV.
 
-One row per face: ``file, frame, t, track, box [x, y, w, h], label, probs`` (and the
-detector's score for still images). Files are written beside their target and renamed
-into place at ``close``, so an interrupted run never leaves a half-written report under
-the name; ``-`` writes to stdout as rows come.
+One row per face in the row schema of ``face_row`` (docs/row.schema.json); CSV flattens the
+box into x, y, w, h and gives each label's probability a column. Files are written beside
+their target and renamed into place at ``close``, so an interrupted run never leaves a
+half-written report under the name (``append=True`` adds to the file instead, a CSV header
+only when it is new); ``-`` writes to stdout as rows come.
 """
 
 from __future__ import annotations
@@ -16,81 +17,62 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .output_paths import safe_name
+from .face_row import CSV_FIELDS, csv_values
+from .output_paths import current_umask, safe_name
 
 FORMATS = ("text", "json", "csv")
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 class PredictionWriter:
-    def __init__(self, fmt: str, path=None, labels=()):
+    def __init__(self, fmt: str, path=None, labels=(), append: bool = False):
         if fmt not in FORMATS:
             raise ValueError(f"Unknown format={fmt!r}; expected one of {FORMATS}.")
         self.fmt, self.labels, self.rows = fmt, list(labels), 0
-        self.path = None if path in (None, "-") else Path(path)
+        self.path, self._tmp = (None if path in (None, "-") else Path(path)), None
+        new = True
         if self.path is None:
-            self._handle, self._tmp = sys.stdout, None
+            self._handle = sys.stdout
+        elif append:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            new = not self.path.exists() or self.path.stat().st_size == 0
+            self._handle = open(self.path, "a", encoding="utf-8", newline="")
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
             self._handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
-        if fmt == "csv":
-            self._write_line(
-                self._csv_line(
-                    ["file", "frame", "t", "track", "x", "y", "w", "h", "label", "detector_score", *self.labels]
-                )
-            )
+        if fmt == "csv" and new:
+            self._write_line(self._csv_line([*CSV_FIELDS, *self.labels]))
 
     def write(self, file: str, face) -> None:
-        file = safe_name(file)  # a name that is not UTF-8 is written with escapes, not a crash
-        row = {"file": file, **face.to_dict()}
+        row = {"file": safe_name(file), **face.to_dict()}  # a name that is not UTF-8 is written with escapes
         if self.fmt == "json":
             self._write_line(json.dumps(row))
         elif self.fmt == "csv":
-            x, y, w, h = row["box"]
-            self._write_line(
-                self._csv_line(
-                    [
-                        file,
-                        row["frame"],
-                        row["t"],
-                        "" if row["track"] is None else row["track"],
-                        x,
-                        y,
-                        w,
-                        h,
-                        row["label"],
-                        "" if row["detector_score"] is None else row["detector_score"],
-                        *(row["probs"].get(n, "") for n in self.labels),
-                    ]
-                )
-            )
+            self._write_line(self._csv_line(csv_values(row, self.labels)))
         else:
-            where = f"{file}" + (f" frame {row['frame']} track {row['track']}" if row["track"] is not None else "")
-            box = " ".join(f"{v:g}" for v in row["box"])
-            self._write_line(f"{where}: {row['label']} {row['probs'][row['label']]:.2f}  box [{box}]")
+            where = row["file"] + (f" frame {row['frame']} track {row['track']}" if "track" in row else "")
+            box = " ".join(f"{k}={v:g}" for k, v in row["box"].items())
+            self._write_line(f"{where}: {row['label']} {row['score']:.2f}  box {box}")
         self.rows += 1
 
     def close(self) -> None:
-        if self._tmp is None:
+        if self._handle is sys.stdout:
             self._handle.flush()
             return
         if not self._handle.closed:
             self._handle.flush()
             os.fsync(self._handle.fileno())
             self._handle.close()
-            os.chmod(self._tmp, 0o666 & ~_umask())  # mkstemp made it 0600; follow the umask as open() does
-            os.replace(self._tmp, self.path)
+            if self._tmp is not None:
+                os.chmod(self._tmp, 0o666 & ~current_umask())  # mkstemp made it 0600; follow the umask
+                os.replace(self._tmp, self.path)
 
     def discard(self) -> None:
-        """Drop a file report of a failed run (stdout rows are already out)."""
-        if self._tmp is not None and not self._handle.closed:
-            self._handle.close()
+        """Drop a file report of a failed run (stdout rows, and rows appended, are already out)."""
+        if self._handle is sys.stdout or self._handle.closed:
+            return
+        self._handle.close()
+        if self._tmp is not None:
             os.unlink(self._tmp)
 
     def _write_line(self, line: str) -> None:

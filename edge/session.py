@@ -76,6 +76,7 @@ def run_session(
     min_score: float | None = None,
     open_timeout: float = OPEN_TIMEOUT,
     show_fps: bool = False,
+    append: bool = False,
 ) -> dict:
     """Run the loop; ``events``: a JSONL path, ``"-"`` for stdout, or None for no events. Returns the summary dict."""
     if str(source).strip() and Path(str(source).strip()).suffix.lower() in IMAGE_SUFFIXES:
@@ -126,7 +127,9 @@ def run_session(
         if events is not None:
             from .event_writer import EventWriter
 
-            writer = EventWriter(events, model.labels)
+            writer = EventWriter(
+                events, model.labels, file=source if frame_source.live is False else None, append=append
+            )
         if save:
             from .video_saver import VideoSaver
 

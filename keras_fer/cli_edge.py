@@ -56,7 +56,15 @@ def add_edge_parsers(sub) -> None:
                 required=True,
                 help="0 (camera index), /dev/video0, rtsp://..., a GStreamer pipeline with '!', or a video file",
             )
-            action.add_argument("--jsonl", help="write events to this file instead of stdout")
+            action.add_argument(
+                "--jsonl",
+                "--json",
+                help="write the rows (JSON Lines) to this file instead of stdout; replaced whole when the run ends "
+                "(see --append)",
+            )
+            action.add_argument(
+                "--append", action="store_true", help="add rows to the --jsonl file as they come instead (services)"
+            )
             action.add_argument("--no-events", action="store_true", help="write no events at all")
             action.add_argument(
                 "--display", action="store_true", help="show the annotated stream in a window (q or Esc stops)"
@@ -136,8 +144,8 @@ def add_edge_parsers(sub) -> None:
     predict = sub.add_parser(
         "predict",
         help="the expression of every face in images, a folder, a glob, a video or a camera",
-        description="One row per face: file, frame, track, box, label, probs. A single image is answered at once (no "
-        "tracking); "
+        description="One row per face: file, frame, time, track, box, label, score, probs, detector_score (the row "
+        "schema of run too). A single image is answered at once (no tracking); "
         "videos and cameras run the edge loop, so their faces carry track ids and smoothed labels. Without --model "
         "the bundled "
         "FER2013 model is used. Unreadable files in a folder or glob are skipped and counted; images with no face are "
@@ -151,12 +159,22 @@ def add_edge_parsers(sub) -> None:
     )
     predict.add_argument("--model", help="a .tflite written by keras-fer export (default: the bundled FER2013 model)")
     out = predict.add_mutually_exclusive_group()
-    out.add_argument("--json", nargs="?", const="-", metavar="FILE", help="JSON Lines to FILE (or stdout without FILE)")
+    out.add_argument(
+        "--json",
+        "--jsonl",
+        nargs="?",
+        const="-",
+        metavar="FILE",
+        help="JSON Lines to FILE (or stdout without FILE); a FILE is replaced whole at the end (see --append)",
+    )
     out.add_argument(
         "--csv", nargs="?", const="-", metavar="FILE", help="CSV to FILE (or stdout without FILE): one column per label"
     )
     predict.add_argument(
         "--save", metavar="DIR", help="write annotated copies (PNG per image, .avi per video) into DIR"
+    )
+    predict.add_argument(
+        "--append", action="store_true", help="add rows to the --json/--csv FILE instead of replacing it"
     )
     predict.add_argument(
         "--no-detect",
@@ -245,6 +263,7 @@ def _predict(args: argparse.Namespace) -> int:
             max_frames=args.max_frames,
             min_score=args.min_score,
             open_timeout=args.open_timeout,
+            append=args.append,
         )
     except INPUT_ERRORS as exc:
         raise UsageError(str(exc)) from exc
@@ -333,6 +352,7 @@ def _edge(args: argparse.Namespace) -> int:
                 display=args.display,
                 save=args.save,
                 show_fps=args.show_fps,
+                append=args.append,
                 **options,
             )
         else:

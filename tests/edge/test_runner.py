@@ -214,7 +214,7 @@ def test_sigterm_ends_the_run_cleanly_with_whole_jsonl_lines(edge_models, clip, 
     code = (
         "import sys; from keras_fer.cli import main; "
         f"sys.exit(main(['run', '--model', {str(edge_models['stream'])!r}, '--source', {str(video)!r}, "
-        f"'--detector', 'haar', '--detect-every', '1', '--jsonl', {str(events)!r}]))"
+        f"'--detector', 'haar', '--detect-every', '1', '--jsonl', {str(events)!r}, '--append']))"
     )
     process = subprocess.Popen(
         [sys.executable, "-c", code], stderr=subprocess.PIPE, text=True, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
@@ -230,9 +230,8 @@ def test_sigterm_ends_the_run_cleanly_with_whole_jsonl_lines(edge_models, clip, 
     assert "stopped by signal" in stderr, stderr[-1000:]
     lines = events.read_text().splitlines()
     assert lines and events.read_text().endswith("\n")
-    assert all(
-        set(json.loads(line)) == {"t", "frame", "track", "box", "label", "probs", "detector_score"} for line in lines
-    )
+    fields = {"file", "time", "frame", "track", "box", "label", "score", "probs", "detector_score"}
+    assert all(set(json.loads(line)) == fields for line in lines)
     frames = int(re.search(r"keras-fer run: (\d+) frames", stderr).group(1))
     assert max(json.loads(line)["frame"] for line in lines) < frames < 1800
 
