@@ -87,6 +87,7 @@ def run_predict(
     min_score: float | None = None,
     open_timeout: float | None = None,
     append: bool = False,
+    progress: bool = False,
 ) -> dict:
     """Classify every face in ``source``; rows go to ``out`` (a file, or stdout) in ``fmt``. Returns the summary."""
     inputs = expand_source(source)
@@ -97,20 +98,31 @@ def run_predict(
         model, detector=detector, threads=threads, max_faces=max_faces, detect=detect, min_score=min_score
     ) as predictor:
         writer = PredictionWriter(fmt, out, predictor.labels, append=append)
+        files = _bar(progress and len(inputs) > 1, len(inputs), "files")
         try:
             for kind, item in inputs:
                 if kind == "image":
                     _image(predictor, item, writer, summary, targets.get(item), single=len(inputs) == 1)
+                    files.update()
                     continue
+                show = progress and kind == "video"
+                frames = _bar(show, _frame_count(item, max_frames) if show else None, "frames", item)
                 try:
-                    _stream(predictor, item, writer, summary, targets.get(item), max_frames, smoothing, open_timeout)
+                    _stream(
+                        predictor, item, writer, summary, targets.get(item), max_frames, smoothing, open_timeout, frames
+                    )
+                    files.update()
                 except (EdgeInputError, FileNotFoundError) as exc:
                     if len(inputs) == 1:
                         raise
                     summary["unreadable"].append(str(exc))
+                finally:
+                    frames.close()
         except BaseException:
             writer.discard()
             raise
+        finally:
+            files.close()
         writer.close()
     summary["seconds"] = round(time.perf_counter() - started, 3)
     summary["rows"] = writer.rows
@@ -156,7 +168,26 @@ def _image(predictor, path, writer, summary, target, single: bool) -> None:
         write_png(target, drawn)
 
 
-def _stream(predictor, item, writer, summary, target, max_frames, smoothing, open_timeout) -> None:
+def _bar(show: bool, total, unit: str, name=None):
+    """A tqdm bar on stderr with rate and ETA when ``show`` (stderr is a terminal and not --quiet)."""
+    from tqdm import tqdm
+
+    label = None if name is None else safe_name(Path(str(name)).name)
+    return tqdm(total=total, unit=unit, desc=label, disable=not show, leave=False, dynamic_ncols=True)
+
+
+def _frame_count(item, max_frames) -> int | None:
+    """Frames of a video file (for the bar's ETA), at most ``max_frames``; None when unknown."""
+    import cv2
+
+    capture = cv2.VideoCapture(str(item)) if safe_name(item) == str(item) else None
+    total = int(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0) if capture is not None else 0
+    if capture is not None:
+        capture.release()
+    return (min(total, max_frames) if max_frames else total) or None
+
+
+def _stream(predictor, item, writer, summary, target, max_frames, smoothing, open_timeout, bar=None) -> None:
     saver = None
     try:
         for frame, faces in predictor.stream(
@@ -167,6 +198,8 @@ def _stream(predictor, item, writer, summary, target, max_frames, smoothing, ope
             **({"open_timeout": open_timeout} if open_timeout is not None else {}),
         ):
             summary["frames"] += 1
+            if bar is not None:
+                bar.update()
             summary["faces"] += len(faces)
             for face in faces:
                 writer.write(item, face)

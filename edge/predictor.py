@@ -28,6 +28,7 @@ from .face_crop import face_crop, model_recipe
 from .face_prediction import FacePrediction
 from .live_source import OPEN_TIMEOUT
 from .output_paths import safe_name
+from .results import Result
 from .runner import EdgeRunner
 from .source_spec import open_source
 
@@ -54,29 +55,65 @@ class Predictor:
         self.max_faces, self.detect = max_faces, detect
         self._image_detector = None
 
-    def predict(self, image) -> list[FacePrediction]:
-        """The faces in ``image`` (a path, or a BGR/grey uint8 array), most confident detection first."""
-        pixels = read_image(image) if isinstance(image, (str, Path)) else np.asarray(image)
-        if pixels.ndim not in (2, 3) or pixels.size == 0:
-            raise EdgeInputError(f"image of shape {pixels.shape}; expected (H, W) grey or (H, W, 3) BGR pixels.")
+    def predict(self, images):
+        """The faces in one image, or in each of a list of images.
+
+        Args:
+            images: a path or a BGR/grey uint8 array, or a list (or tuple) of them.
+
+        Returns:
+            A :class:`~keras_fer.edge.results.Result` (a list of :class:`FacePrediction`, most
+            confident detection first, with ``to_json()``, ``to_dataframe()``, ``plot()``), or a
+            list of them, one per image, for a list. The faces of all the images go through
+            the interpreter together.
+
+        Raises:
+            EdgeInputError: an image that cannot be read or is not (H, W) / (H, W, 3) pixels,
+                or a sequence model (it classifies streams).
+        """
+        if isinstance(images, (list, tuple)):
+            return self._predict_many(list(images))
+        return self._predict_many([images])[0]
+
+    def _predict_many(self, images: list) -> list[Result]:
         if self.model.mode != "frame":
             raise EdgeInputError(
                 f"{self.model.path.name} is a {self.model.mode} sequence model; it classifies streams "
                 f"(Predictor.stream), not single images."
             )
+        found, crops = [], []
+        for image in images:
+            pixels = read_image(image) if isinstance(image, (str, Path)) else np.asarray(image)
+            if pixels.ndim not in (2, 3) or pixels.size == 0 or pixels.dtype != np.uint8:
+                raise EdgeInputError(
+                    f"image of shape {pixels.shape} and type {pixels.dtype}; expected a path, or (H, W) grey or "
+                    "(H, W, 3) BGR uint8 pixels."
+                )
+            boxes = self._find(pixels)
+            if self.detect:
+                crops += [face_crop(pixels, box, points, self.recipe) for box, points, _ in boxes]
+            else:  # the whole image is the face crop (FER2013 style)
+                crops.append(align_face(pixels, dataclasses.replace(self.recipe, method="none")))
+            found.append((image, pixels, boxes))
+        probs = iter(self._classify(crops)) if crops else iter(())
+        results = []
+        for image, pixels, boxes in found:
+            faces = [self._face(box, next(probs), score) for box, _, score in boxes]
+            source = image if isinstance(image, (str, Path)) else None
+            results.append(Result(faces, source=source, image=pixels))
+        return results
+
+    def _find(self, pixels: np.ndarray) -> list[tuple]:
+        """(box, keypoints, detector score) of each face to classify, most confident first."""
         if not self.detect:
-            crop = align_face(pixels, dataclasses.replace(self.recipe, method="none"))
             h, w = pixels.shape[:2]
-            return [self._face((0.0, 0.0, float(w), float(h)), self._classify([crop])[0], None)]
+            return [((0.0, 0.0, float(w), float(h)), None, None)]
         if self._image_detector is None:
             self._image_detector = make_detector(
                 self.detector_name, self.detector_model, video=False, min_score=self.min_score
             )
         found = sorted(self._image_detector.detect(_bgr(pixels)), key=lambda d: -d.score)[: self.max_faces]
-        if not found:
-            return []
-        crops = [face_crop(pixels, d.box, d.keypoints, self.recipe) for d in found]
-        return [self._face(d.box, probs, d.score) for d, probs in zip(found, self._classify(crops))]
+        return [(d.box, d.keypoints, d.score) for d in found]
 
     def stream(
         self,
@@ -88,10 +125,11 @@ class Predictor:
         open_timeout: float = OPEN_TIMEOUT,
         **runner_options,
     ):
-        """Yield one list of :class:`FacePrediction` per processed frame of ``source`` (camera
-        index, device, URL, GStreamer pipeline or video file); faces carry track ids, and a
-        face whose label is not decided yet (a new track, a filling buffer) is left out.
-        ``with_frames=True`` yields ``(frame, faces)`` pairs instead (to draw on the frame). A
+        """Yield one :class:`~keras_fer.edge.results.Result` per processed frame of ``source``
+        (camera index, device, URL, GStreamer pipeline or video file), with its ``frame`` index
+        and ``time``; faces carry track ids, and a face whose label is not decided yet (a new
+        track, a filling buffer) is left out. ``with_frames=True`` yields ``(frame, result)``
+        pairs instead and keeps the pixels in ``result.image`` (``result.plot()`` draws on them). A
         camera or stream that delivers no frame within ``open_timeout`` seconds raises
         :class:`~keras_fer.edge.live_source.SourceUnavailable`."""
         detector = make_detector(self.detector_name, self.detector_model, video=True, min_score=self.min_score)
@@ -107,19 +145,25 @@ class Predictor:
             )
             frames = open_source(str(source), log=lambda message: None, open_timeout=open_timeout)
             for frame, results in runner.stream(frames, max_frames=max_frames):
-                faces = [
-                    FacePrediction(
-                        tuple(r.box),
-                        r.label,
-                        dict(zip(self.labels, map(float, r.probs))),
-                        r.detector_score,
-                        r.track,
-                        frame.index,
-                        frame.t,
-                    )
-                    for r in results
-                    if r.label is not None
-                ]
+                faces = Result(
+                    [
+                        FacePrediction(
+                            tuple(r.box),
+                            r.label,
+                            dict(zip(self.labels, map(float, r.probs))),
+                            r.detector_score,
+                            r.track,
+                            frame.index,
+                            frame.t,
+                        )
+                        for r in results
+                        if r.label is not None
+                    ],
+                    source=None if getattr(frames, "live", True) else str(source),
+                    frame=frame.index,
+                    time=frame.t,
+                    image=frame.image if with_frames else None,
+                )
                 yield (frame, faces) if with_frames else faces
         finally:
             if frames is not None:

@@ -77,6 +77,7 @@ def run_session(
     open_timeout: float = OPEN_TIMEOUT,
     show_fps: bool = False,
     append: bool = False,
+    progress: bool = False,
 ) -> dict:
     """Run the loop; ``events``: a JSONL path, ``"-"`` for stdout, or None for no events. Returns the summary dict."""
     if str(source).strip() and Path(str(source).strip()).suffix.lower() in IMAGE_SUFFIXES:
@@ -138,6 +139,12 @@ def run_session(
             from .annotate import annotate
 
         described = []  # said with the first frame, so a source that never opens prints one line only
+        bar = None
+        if progress and not frame_source.live:  # a file: frames done, rate and ETA (the live loop has its stats line)
+            from tqdm import tqdm
+
+            total = min(frame_source.total or 0, max_frames or frame_source.total or 0) or None
+            bar = tqdm(total=total, unit="frames", leave=False, dynamic_ncols=True)
 
         def each(frame, results):
             if not described:
@@ -158,8 +165,14 @@ def run_session(
                         stop.set()
             if on_frame is not None:
                 on_frame(frame, results)
+            if bar is not None:
+                bar.update()
 
-        summary = runner.run(frame_source, each, stop, max_frames, stats_every, log)
+        try:
+            summary = runner.run(frame_source, each, stop, max_frames, stats_every, None if bar else log)
+        finally:
+            if bar is not None:
+                bar.close()
         summary["stopped_by_signal"] = stop.is_set()
         summary["events"] = writer.lines if writer is not None else 0
         return summary

@@ -208,6 +208,9 @@ def _edge_settings_arguments(parser, max_faces: int) -> None:
         help=f"at most this many faces per image or frame (default: edge.max_faces with --config, else {max_faces})",
     )
     parser.add_argument(
+        "--quiet", action="store_true", help="no progress bar (there is none when stderr is not a terminal)"
+    )
+    parser.add_argument(
         "--open-timeout",
         type=float,
         default=4.0,
@@ -264,6 +267,7 @@ def _predict(args: argparse.Namespace) -> int:
             min_score=args.min_score,
             open_timeout=args.open_timeout,
             append=args.append,
+            progress=_progress(args),
         )
     except INPUT_ERRORS as exc:
         raise UsageError(str(exc)) from exc
@@ -283,6 +287,13 @@ def _predict(args: argparse.Namespace) -> int:
         parts.append(f"annotated -> {os.path.abspath(args.save)}")
     print("keras-fer predict: " + "; ".join(parts) + f" ({summary['seconds']:.1f} s)", file=sys.stderr)
     return 0
+
+
+def _progress(args: argparse.Namespace) -> bool:
+    """Progress bars on stderr: only where a person watches it, and not with --quiet."""
+    from keras_fer.quiet import stderr_is_terminal
+
+    return stderr_is_terminal() and not args.quiet
 
 
 def _no_face_hint(args: argparse.Namespace) -> str:
@@ -353,6 +364,7 @@ def _edge(args: argparse.Namespace) -> int:
                 save=args.save,
                 show_fps=args.show_fps,
                 append=args.append,
+                progress=_progress(args),
                 **options,
             )
         else:
