@@ -88,12 +88,27 @@ def run_predict(
     open_timeout: float | None = None,
     append: bool = False,
     progress: bool = False,
+    plot=None,
 ) -> dict:
     """Classify every face in ``source``; rows go to ``out`` (a file, or stdout) in ``fmt``. Returns the summary."""
     inputs = expand_source(source)
-    targets = _save_targets(inputs, source, save_dir, out)
+    if plot is not None and (len(inputs) != 1 or inputs[0][0] == "image"):
+        raise EdgeInputError(
+            f"--plot {safe_name(plot)} draws one video's emotions over time; --source {safe_name(source)} is not one "
+            "video or stream."
+        )
+    targets = _save_targets(inputs, source, save_dir, {"--plot": plot, "--json/--csv": out})
     started = time.perf_counter()
-    summary = {"images": 0, "videos": 0, "frames": 0, "faces": 0, "no_face": [], "unreadable": []}
+    summary = {
+        "images": 0,
+        "videos": 0,
+        "frames": 0,
+        "faces": 0,
+        "no_face": [],
+        "unreadable": [],
+        "tracks": {},
+        "image_faces": 0,
+    }
     with Predictor(
         model, detector=detector, threads=threads, max_faces=max_faces, detect=detect, min_score=min_score
     ) as predictor:
@@ -108,9 +123,12 @@ def run_predict(
                 show = progress and kind == "video"
                 frames = _bar(show, _frame_count(item, max_frames) if show else None, "frames", item)
                 try:
-                    _stream(
+                    timeline = _stream(
                         predictor, item, writer, summary, targets.get(item), max_frames, smoothing, open_timeout, frames
                     )
+                    summary["tracks"][item] = timeline.summary_lines()
+                    if plot is not None:
+                        _write_plot(timeline, plot, item)
                     files.update()
                 except (EdgeInputError, FileNotFoundError) as exc:
                     if len(inputs) == 1:
@@ -129,10 +147,11 @@ def run_predict(
     return summary
 
 
-def _save_targets(inputs, source, save_dir, out) -> dict:
-    """{input: annotated output} (empty without --save), after refusing any output that is an input."""
+def _save_targets(inputs, source, save_dir, named: dict) -> dict:
+    """{input: annotated output} (empty without --save), after refusing any output (``named``:
+    {option: path or None}, and the annotated copies) that is an input."""
     files = [item for kind, item in inputs if kind != "stream"]
-    outputs = {f"--json/--csv {safe_name(out)}": out} if out not in (None, "-") else {}
+    outputs = {f"{option} {safe_name(path)}": path for option, path in named.items() if path not in (None, "-")}
     if save_dir is None:
         refuse_overwriting_inputs(outputs, files)
         return {}
@@ -157,6 +176,7 @@ def _image(predictor, path, writer, summary, target, single: bool) -> None:
     faces = predictor.predict(pixels)
     summary["images"] += 1
     summary["faces"] += len(faces)
+    summary["image_faces"] += len(faces)
     if not faces:
         summary["no_face"].append(path)
     for face in faces:
@@ -187,7 +207,25 @@ def _frame_count(item, max_frames) -> int | None:
     return (min(total, max_frames) if max_frames else total) or None
 
 
-def _stream(predictor, item, writer, summary, target, max_frames, smoothing, open_timeout, bar=None) -> None:
+def _write_plot(timeline, plot, item) -> None:
+    """The timeline figure at ``plot``, written beside it and renamed into place."""
+    import os
+
+    path = Path(plot)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f".{path.name}.part")
+    try:
+        timeline.plot_timeline(part, title=safe_name(Path(str(item)).name), fmt=path.suffix.lstrip(".") or "png")
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+
+
+def _stream(predictor, item, writer, summary, target, max_frames, smoothing, open_timeout, bar=None):
+    """Rows of one video or stream; returns its Timeline."""
+    from .timeline import Timeline
+
+    timeline = Timeline(predictor.labels)
     saver = None
     try:
         for frame, faces in predictor.stream(
@@ -198,6 +236,7 @@ def _stream(predictor, item, writer, summary, target, max_frames, smoothing, ope
             **({"open_timeout": open_timeout} if open_timeout is not None else {}),
         ):
             summary["frames"] += 1
+            timeline.add_result(faces)
             if bar is not None:
                 bar.update()
             summary["faces"] += len(faces)
@@ -213,6 +252,7 @@ def _stream(predictor, item, writer, summary, target, max_frames, smoothing, ope
     finally:
         if saver is not None:
             saver.close()
+    return timeline
 
 
 def _drawable(faces) -> list:

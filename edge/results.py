@@ -3,7 +3,7 @@
 A list of :class:`FacePrediction` (so ``for face in predictor.predict("photo.jpg")`` works as
 it always did) that also knows where it came from and turns into what people use: the rows
 of every other output (``to_rows``, ``to_json``), a pandas DataFrame (``to_dataframe``; pandas
-is the optional ``table`` extra) and the annotated picture (``plot``).
+is the optional ``results`` extra) and the annotated picture (``plot``).
 """
 
 from __future__ import annotations
@@ -40,11 +40,13 @@ class Result(list):
 
     def to_dataframe(self):
         """The rows as a pandas DataFrame: one row per face, the box as x, y, w, h columns and one
-        column per label's probability. Needs pandas (``pip install "keras-fer[table]"``)."""
+        column per label's probability. Needs pandas (``pip install "keras-fer[results]"``)."""
         try:
             import pandas as pd
         except ImportError as exc:
-            raise ImportError('Result.to_dataframe needs pandas: pip install "keras-fer[table]" (or pandas).') from exc
+            raise ImportError(
+                'Result.to_dataframe needs pandas: pip install "keras-fer[results]" (or pandas).'
+            ) from exc
         flat = []
         for row in self.to_rows():
             box, probs = row.pop("box"), row.pop("probs")

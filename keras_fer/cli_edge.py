@@ -183,6 +183,11 @@ def add_edge_parsers(sub) -> None:
     )
     _edge_settings_arguments(predict, max_faces=10)
     predict.add_argument("--max-frames", type=int, help="videos and cameras: stop after this many frames")
+    predict.add_argument(
+        "--plot",
+        metavar="FILE",
+        help="one video or stream: draw each track's emotions over time to FILE (.png, .pdf, .svg; needs matplotlib)",
+    )
 
 
 def _edge_settings_arguments(parser, max_faces: int) -> None:
@@ -268,13 +273,17 @@ def _predict(args: argparse.Namespace) -> int:
             open_timeout=args.open_timeout,
             append=args.append,
             progress=_progress(args),
+            plot=args.plot,
         )
     except INPUT_ERRORS as exc:
         raise UsageError(str(exc)) from exc
-    parts = [
-        f"{summary['faces']} faces in {summary['images']} images"
-        + (f" and {summary['frames']} frames of {summary['videos']} videos/streams" if summary["videos"] else "")
-    ]
+    tracks = sum(len(lines) for lines in summary["tracks"].values())
+    counts = [f"{summary['rows']} rows"]
+    if summary["images"] or not summary["videos"]:
+        counts.append(f"{summary['image_faces']} faces in {summary['images']} images")
+    if summary["videos"]:
+        counts.append(f"{tracks} tracks in {summary['frames']} frames of {summary['videos']} videos/streams")
+    parts = [", ".join(counts)]
     if summary["no_face"]:
         parts.append(
             f"no face found in {len(summary['no_face'])} images (first: {summary['no_face'][0]}; {_no_face_hint(args)})"
@@ -285,7 +294,13 @@ def _predict(args: argparse.Namespace) -> int:
         parts.append(f"rows -> {os.path.abspath(out)}")
     if args.save:
         parts.append(f"annotated -> {os.path.abspath(args.save)}")
+    if args.plot:
+        parts.append(f"timeline -> {os.path.abspath(args.plot)}")
     print("keras-fer predict: " + "; ".join(parts) + f" ({summary['seconds']:.1f} s)", file=sys.stderr)
+    several = len(summary["tracks"]) > 1
+    for video, lines in summary["tracks"].items():  # per tracked face: seconds seen, dominant emotion, shares
+        for line in lines:
+            print(f"  {os.path.basename(video) + ': ' if several else ''}{line}", file=sys.stderr)
     return 0
 
 
