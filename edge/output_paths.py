@@ -53,13 +53,14 @@ def annotated_targets(inputs: list[tuple[str, str]], root, save_dir) -> dict[str
     return wanted
 
 
-def write_png(target: Path, image) -> None:
-    """``image`` as a PNG at ``target``, encoded in memory and written beside it then renamed:
+def write_image(target: Path, image) -> None:
+    """``image`` at ``target`` (encoded by its ending, PNG when it has none), encoded in memory
+    and written beside it then renamed:
     OpenCV's own writer crashes on names that are not UTF-8 and reports a full disk only as a
     log line; here a failed write raises OSError naming the path and leaves nothing behind."""
     import cv2
 
-    ok, encoded = cv2.imencode(".png", image)
+    ok, encoded = cv2.imencode(target.suffix.lower() or ".png", image)
     if not ok:
         raise OSError(f"{safe_name(target)}: OpenCV could not encode the annotated image.")
     target.parent.mkdir(parents=True, exist_ok=True)

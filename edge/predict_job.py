@@ -9,6 +9,7 @@ cannot be read is an error.
 from __future__ import annotations
 
 import glob
+import os
 import time
 from pathlib import Path
 
@@ -17,11 +18,12 @@ import numpy as np
 from .annotate import annotate
 from .errors import EdgeInputError
 from .media_files import IMAGE_SUFFIXES, VIDEO_SUFFIXES
-from .output_paths import annotated_targets, refuse_overwriting_inputs, safe_name, write_png
+from .output_paths import annotated_targets, refuse_overwriting_inputs, safe_name, write_image
 from .prediction_writer import PredictionWriter
 from .predictor import Predictor, read_image
 from .runner import FaceResult
 from .source_spec import source_kind
+from .video_saver import VIDEO_OUT
 
 
 def expand_source(source: str) -> list[tuple[str, str]]:
@@ -155,11 +157,14 @@ def _save_targets(inputs, source, save_dir, named: dict) -> dict:
     if save_dir is None:
         refuse_overwriting_inputs(outputs, files)
         return {}
-    if Path(save_dir).is_file():
-        raise EdgeInputError(
-            f"--save {safe_name(save_dir)} is a file; predict --save takes a folder for the annotated copies."
-        )
-    targets = annotated_targets(inputs, source_root(source), save_dir)
+    targets = _single_target(inputs, save_dir)
+    if targets is None:
+        if Path(save_dir).is_file():
+            raise EdgeInputError(
+                f"--save {safe_name(save_dir)} is a file; for several inputs --save takes a folder for the annotated "
+                "copies."
+            )
+        targets = annotated_targets(inputs, source_root(source), save_dir)
     outputs.update({f"--save {safe_name(save_dir)} (its {safe_name(target)})": target for target in targets.values()})
     refuse_overwriting_inputs(outputs, files)
     return targets
@@ -185,7 +190,7 @@ def _image(predictor, path, writer, summary, target, single: bool) -> None:
         import cv2
 
         drawn = annotate(pixels if pixels.ndim == 3 else cv2.cvtColor(pixels, cv2.COLOR_GRAY2BGR), _drawable(faces))
-        write_png(target, drawn)
+        write_image(target, drawn)
 
 
 def _bar(show: bool, total, unit: str, name=None):
@@ -207,10 +212,28 @@ def _frame_count(item, max_frames) -> int | None:
     return (min(total, max_frames) if max_frames else total) or None
 
 
+def _single_target(inputs, save) -> dict | None:
+    """``{input: save}`` when ``save`` names one file (an image or video ending) for one input of
+    that kind; None when it names a folder. A file name for the wrong kind or several inputs
+    is an error."""
+    suffix = Path(str(save)).suffix.lower()
+    if suffix not in IMAGE_SUFFIXES | VIDEO_SUFFIXES or str(save).endswith(("/", os.sep)):
+        return None
+    kinds = [kind for kind, _ in inputs]
+    wanted = "image" if suffix in IMAGE_SUFFIXES else "video"
+    if len(inputs) != 1 or (kinds[0] == "image") != (wanted == "image"):
+        what = f"{len(inputs)} inputs" if len(inputs) != 1 else f"a {kinds[0]}"
+        raise EdgeInputError(
+            f"--save {safe_name(save)} names one {wanted} file, but the source is {what}; name a folder for several "
+            f"inputs, or a {'.png' if kinds[0] == 'image' else '.avi'} file for one."
+        )
+    if wanted == "video" and suffix not in VIDEO_OUT:
+        raise EdgeInputError(f"--save {safe_name(save)}: annotated videos are written as .avi (MJPG) or .mp4.")
+    return {inputs[0][1]: Path(save)}
+
+
 def _write_plot(timeline, plot, item) -> None:
     """The timeline figure at ``plot``, written beside it and renamed into place."""
-    import os
-
     path = Path(plot)
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(f".{path.name}.part")

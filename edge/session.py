@@ -23,6 +23,7 @@ from .media_files import IMAGE_SUFFIXES
 from .output_paths import refuse_overwriting_inputs
 from .runner import EdgeRunner
 from .source_spec import open_source
+from .video_saver import VIDEO_OUT
 
 
 def check_display() -> None:
@@ -84,6 +85,13 @@ def run_session(
         raise EdgeInputError(
             f"--source {source} is a still image; the loop tracks faces over frames (a track needs two sightings). "
             f"Use `keras-fer predict --source {source}`: it classifies every face of an image at once."
+        )
+    if save and (
+        str(save).endswith(("/", os.sep)) or Path(save).is_dir() or Path(save).suffix.lower() not in VIDEO_OUT
+    ):
+        raise EdgeInputError(
+            f"--save {save}: run writes one annotated video; name a file ending in .avi (MJPG) or .mp4 "
+            "(predict --save takes a folder)."
         )
     outputs = {f"--save {save}": save} if save else {}
     if events not in (None, "-"):

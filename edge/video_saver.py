@@ -10,6 +10,8 @@ import cv2
 
 from .errors import EdgeInputError
 
+VIDEO_OUT = (".avi", ".mp4", ".m4v", ".mov", ".mkv")  # endings an annotated video may have
+
 
 class VideoSaver:
     def __init__(self, path, fps: float = 30.0):

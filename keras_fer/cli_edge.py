@@ -84,7 +84,7 @@ def add_edge_parsers(sub) -> None:
             )
             real_faces_arguments(action, "without --video")
             action.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-        _edge_settings_arguments(action, max_faces=3)
+        _edge_settings_arguments(action)
         action.add_argument(
             "--detect-every",
             type=int,
@@ -181,7 +181,7 @@ def add_edge_parsers(sub) -> None:
         action="store_true",
         help="the inputs are face crops already (FER2013 style): classify each whole image",
     )
-    _edge_settings_arguments(predict, max_faces=10)
+    _edge_settings_arguments(predict)
     predict.add_argument("--max-frames", type=int, help="videos and cameras: stop after this many frames")
     predict.add_argument(
         "--plot",
@@ -190,7 +190,8 @@ def add_edge_parsers(sub) -> None:
     )
 
 
-def _edge_settings_arguments(parser, max_faces: int) -> None:
+def _edge_settings_arguments(parser) -> None:
+    """What run, bench and predict share, with one default each (configs/default.yaml, edge.*)."""
     parser.add_argument(
         "--config", help="YAML file whose edge.* keys (detector, threads, max_faces) set the defaults below"
     )
@@ -210,7 +211,8 @@ def _edge_settings_arguments(parser, max_faces: int) -> None:
     parser.add_argument(
         "--max-faces",
         type=int,
-        help=f"at most this many faces per image or frame (default: edge.max_faces with --config, else {max_faces})",
+        help="at most this many faces per image or frame, largest (stream) or most confident (image) first "
+        "(default: edge.max_faces, 10)",
     )
     parser.add_argument(
         "--quiet", action="store_true", help="no progress bar (there is none when stderr is not a terminal)"
@@ -222,7 +224,6 @@ def _edge_settings_arguments(parser, max_faces: int) -> None:
         help="cameras and streams: give up when no first frame comes within this many seconds (default 4); "
         "a source that delivered frames is reconnected instead",
     )
-    parser.set_defaults(default_max_faces=max_faces)
 
 
 def _resolve_edge_settings(args: argparse.Namespace) -> None:
@@ -232,8 +233,7 @@ def _resolve_edge_settings(args: argparse.Namespace) -> None:
     edge = load_config(args.config).edge if args.config else EdgeConfig()
     args.detector = args.detector or edge.detector
     args.threads = args.threads if args.threads is not None else edge.threads
-    if args.max_faces is None:
-        args.max_faces = edge.max_faces if args.config else args.default_max_faces
+    args.max_faces = args.max_faces if args.max_faces is not None else edge.max_faces
 
 
 def run_edge_command(args: argparse.Namespace) -> int:

@@ -122,7 +122,7 @@ class ExportConfig:
 class EdgeConfig:
     detector: str = "auto"
     threads: int = 1
-    max_faces: int = 3
+    max_faces: int = 10
 
 
 @dataclasses.dataclass

@@ -84,3 +84,17 @@ def test_inputs_with_the_same_name_each_get_their_own_output(tmp_path):
     assert written == ["a/x.png", "b/x.png", "x.jpg.png", "x.png.png"]
     levels = {name: int(cv2.imread(str(out / name), cv2.IMREAD_GRAYSCALE)[24, 24]) for name in written}
     assert len(set(levels.values())) == 4  # four different inputs, not one written four times
+
+
+def test_save_names_one_file_for_one_input_and_a_folder_for_many(tmp_path):
+    image, video = _png(tmp_path / "in" / "a.png"), _video(tmp_path / "in" / "clip.avi")
+    one = tmp_path / "out" / "annotated.png"
+    assert run_cli("predict", "--source", str(image), "--no-detect", "--save", str(one)).returncode == 0
+    assert one.is_file() and not one.is_dir()
+    clip_out = tmp_path / "out" / "clip_annotated.avi"
+    assert run_cli("predict", "--source", str(video), "--no-detect", "--save", str(clip_out)).returncode == 0
+    assert clip_out.is_file()
+    several = run_cli("predict", "--source", str(tmp_path / "in"), "--no-detect", "--save", str(tmp_path / "x.png"))
+    assert several.returncode == 2 and "name a folder for several inputs" in several.stderr
+    folder = run_cli("run", "--source", str(video), "--no-events", "--save", str(tmp_path / "dir") + "/")
+    assert folder.returncode == 2 and "run writes one annotated video" in folder.stderr
