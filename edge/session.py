@@ -222,7 +222,9 @@ def summary_text(summary: dict) -> str:
         f"{summary['frames']} frames"
         + (" (stopped by signal)" if summary.get("stopped_by_signal") else "")
         + f", {summary['fps']:.1f} FPS of loop work ({summary['wall_fps']:.1f} wall), "
-        f"{summary['faces']} faces, {summary['label_switches_per_minute']:.1f} label switches/min, "
+        f"{summary['faces']} tracks (faces followed)"
+        + (f", {summary['events']} rows" if summary.get("events") else "")
+        + f", {summary['label_switches_per_minute']:.1f} label switches/min, "
         f"dropped {summary['dropped']}, corrupt {summary['corrupt']}, reconnects {summary['reconnects']}; "
         "ms p50/p99: " + ", ".join(f"{k} {v['p50']:.2f}/{v['p99']:.2f}" for k, v in ms.items())
     )
