@@ -26,6 +26,7 @@ from .errors import EdgeInputError
 from .expression_model import ExpressionModel
 from .face_crop import face_crop, model_recipe
 from .face_prediction import FacePrediction
+from .image_size import MAX_PIXELS, header_size
 from .live_source import OPEN_TIMEOUT
 from .output_paths import safe_name
 from .results import Result
@@ -205,6 +206,12 @@ def read_image(path) -> np.ndarray:
         data = np.fromfile(path, np.uint8)
     except OSError as exc:
         raise EdgeInputError(f"{safe_name(path)}: cannot be read ({exc.strerror or exc}).") from exc
+    size = header_size(data[:65536].tobytes())
+    if size is not None and size[0] * size[1] > MAX_PIXELS:
+        raise EdgeInputError(
+            f"{safe_name(path)}: a {size[0]}x{size[1]} image ({size[0] * size[1] / 1e6:.0f} megapixels) is over the "
+            f"{MAX_PIXELS / 1e6:.0f}-megapixel limit; downscale it first."
+        )
     pixels = cv2.imdecode(data, cv2.IMREAD_COLOR) if data.size else None
     if pixels is None:
         raise EdgeInputError(

@@ -34,6 +34,9 @@ def scratch(tmp_path_factory):
     import numpy as np
 
     cv2.imwrite(str(tmp / "a.png"), np.full((48, 48), 120, np.uint8))
+    from tests.edge.test_image_size import png_header
+
+    (tmp / "bomb.png").write_bytes(png_header(20000, 20000) + b"\x00" * 64)
     video = cv2.VideoWriter(str(tmp / "clip.avi"), cv2.VideoWriter_fourcc(*"MJPG"), 10, (64, 48))
     for _ in range(3):
         video.write(np.full((48, 64, 3), 90, np.uint8))
