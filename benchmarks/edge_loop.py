@@ -76,8 +76,8 @@ def _reference(args) -> dict:
 
     from benchmarks.fer_reference import LABELS, FerReference
     from keras_fer.edge.clip_score import ClipScorer
+    from keras_fer.edge.face_prediction import FacePrediction
     from keras_fer.edge.file_source import FileSource
-    from keras_fer.edge.runner import FaceResult
     from keras_fer.edge.stage_timer import StageTimer
 
     reference, timer, source = FerReference(threads=1), StageTimer(), FileSource(args.video)
@@ -94,7 +94,11 @@ def _reference(args) -> dict:
         timer.frame_done()
         if scorer:
             scorer.add(
-                frame.index, [FaceResult(i, box, LABELS[int(np.argmax(p))], p) for i, (box, p) in enumerate(found)]
+                frame.index,
+                [
+                    FacePrediction(box, LABELS[int(np.argmax(p))], dict(zip(LABELS, map(float, p))), track=i)
+                    for i, (box, p) in enumerate(found)
+                ],
             )
     source.close()
     out = {

@@ -41,18 +41,20 @@ def draw_tag(image: np.ndarray, text: str, x: int, y: int, colour, scale: float,
 
 
 def annotate(image: np.ndarray, results, stats_text: str | None = None) -> np.ndarray:
-    """A copy of ``image`` with each face's box and tag (``#track label score``); ``stats_text``
+    """A copy of ``image`` with each face's (FacePrediction's) box and tag (``#track label
+    score``); ``stats_text``
     (the FPS counter of --display) on a dark tag at the bottom left."""
     out = image.copy()
     scale = text_scale(out)
     line = max(2, int(round(min(out.shape[:2]) / 320)))
-    for face in results:
+    for i, face in enumerate(results):
         x, y, w, h = (int(round(v)) for v in face.box)
-        colour = _COLOURS[face.track % len(_COLOURS)]
+        number = face.track if face.track is not None else i + 1  # still images: faces numbered in order
+        colour = _COLOURS[number % len(_COLOURS)]
         cv2.rectangle(out, (x, y), (x + w, y + h), colour, line)
-        text = f"#{face.track}"
+        text = f"#{number}"
         if face.label is not None:
-            text += f" {face.label} {float(np.max(face.probs)):.2f}"
+            text += f" {face.label} {face.score:.2f}"
         room = y > 0.05 * out.shape[0]
         draw_tag(out, text, x - line // 2, y - line // 2 if room else y + line, colour, scale, above=room)
     if stats_text:

@@ -16,8 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .face_row import face_row
-from .output_paths import current_umask
+from .output_paths import current_umask, safe_name
 
 
 class EventWriter:
@@ -41,11 +40,8 @@ class EventWriter:
         for face in results:
             if face.label is None:
                 continue  # a windowed model's buffer is still filling
-            probs = dict(zip(self.labels, map(float, face.probs)))
-            row = face_row(
-                face.box, face.label, probs, frame, t, face.track, getattr(face, "detector_score", None), self.file
-            )
-            lines.append(json.dumps(row))
+            row = face.to_dict()
+            lines.append(json.dumps({"file": safe_name(self.file), **row} if self.file is not None else row))
         if lines:
             self._handle.write("\n".join(lines) + "\n")
             self._handle.flush()

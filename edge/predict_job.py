@@ -13,15 +13,12 @@ import os
 import time
 from pathlib import Path
 
-import numpy as np
-
 from .annotate import annotate
 from .errors import EdgeInputError
 from .media_files import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from .output_paths import annotated_targets, refuse_overwriting_inputs, safe_name, write_image
 from .prediction_writer import PredictionWriter
 from .predictor import Predictor, read_image
-from .runner import FaceResult
 from .source_spec import source_kind
 from .video_saver import VIDEO_OUT
 
@@ -189,7 +186,7 @@ def _image(predictor, path, writer, summary, target, single: bool) -> None:
     if target is not None:
         import cv2
 
-        drawn = annotate(pixels if pixels.ndim == 3 else cv2.cvtColor(pixels, cv2.COLOR_GRAY2BGR), _drawable(faces))
+        drawn = annotate(pixels if pixels.ndim == 3 else cv2.cvtColor(pixels, cv2.COLOR_GRAY2BGR), faces)
         write_image(target, drawn)
 
 
@@ -270,16 +267,9 @@ def _stream(predictor, item, writer, summary, target, max_frames, smoothing, ope
                     from .video_saver import VideoSaver
 
                     saver = VideoSaver(target)
-                saver.write(annotate(frame.image, _drawable(faces)))
+                saver.write(annotate(frame.image, faces))
         summary["videos"] += 1
     finally:
         if saver is not None:
             saver.close()
     return timeline
-
-
-def _drawable(faces) -> list:
-    return [
-        FaceResult(f.track if f.track is not None else i + 1, f.box, f.label, np.array(list(f.probs.values())))
-        for i, f in enumerate(faces)
-    ]

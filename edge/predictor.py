@@ -147,19 +147,7 @@ class Predictor:
             frames = open_source(str(source), log=lambda message: None, open_timeout=open_timeout)
             for frame, results in runner.stream(frames, max_frames=max_frames):
                 faces = Result(
-                    [
-                        FacePrediction(
-                            tuple(r.box),
-                            r.label,
-                            dict(zip(self.labels, map(float, r.probs))),
-                            r.detector_score,
-                            r.track,
-                            frame.index,
-                            frame.t,
-                        )
-                        for r in results
-                        if r.label is not None
-                    ],
+                    [face for face in results if face.label is not None],
                     source=None if getattr(frames, "live", True) else str(source),
                     frame=frame.index,
                     time=frame.t,

@@ -56,7 +56,6 @@ class Result(list):
     def plot(self, image: np.ndarray | None = None) -> np.ndarray:
         """A copy of the picture (``image``, else the one kept) with each face's box and label."""
         from .annotate import annotate
-        from .runner import FaceResult
 
         pixels = self.image if image is None else np.asarray(image)
         if pixels is None:
@@ -65,16 +64,7 @@ class Result(list):
             import cv2
 
             pixels = cv2.cvtColor(pixels, cv2.COLOR_GRAY2BGR)
-        drawn = [
-            FaceResult(
-                face.track if face.track is not None else i + 1,
-                face.box,
-                face.label,
-                np.array(list(face.probs.values())),
-            )
-            for i, face in enumerate(self)
-        ]
-        return annotate(pixels, drawn)
+        return annotate(pixels, self)
 
     def summary(self) -> str:
         """One line: where, how many faces, and their labels."""

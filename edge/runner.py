@@ -12,28 +12,17 @@ without a face leave nothing behind.
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
-
-import numpy as np
 
 from .errors import EdgeInputError
 from .face_crop import face_crop, model_recipe
 from .face_inference import infer_together
+from .face_prediction import FacePrediction
 from .face_state import FaceState
 from .smoothing import LabelSmoother
 from .stage_timer import STAGES, StageTimer
 from .tracker import FaceTracker
-
-
-@dataclasses.dataclass
-class FaceResult:
-    track: int
-    box: tuple
-    label: str | None
-    probs: np.ndarray | None
-    detector_score: float | None = None  # of the detection that last confirmed the track
 
 
 class EdgeRunner:
@@ -115,7 +104,7 @@ class EdgeRunner:
     def label_switches(self) -> int:
         return self.switches_of_dead + sum(s.smoother.switches for s in self.states.values())
 
-    def process(self, frame, decode_seconds: float = 0.0) -> list[FaceResult]:
+    def process(self, frame, decode_seconds: float = 0.0) -> list[FacePrediction]:
         """The frame's faces; ``decode_seconds`` (reading the frame) counts into the timings."""
         start = time.perf_counter()
         if self.frames % self.detect_every == 0:
@@ -145,12 +134,14 @@ class EdgeRunner:
 
         infer_together(self.model, [(state, crop) for _, state, crop in jobs if crop is not None], frame.t)
         results = [
-            FaceResult(
-                track.id,
+            FacePrediction(
                 tuple(track.box),
                 state.label,
-                None if state.probs is None else np.asarray(state.probs),
+                {} if state.probs is None else dict(zip(self.model.labels, map(float, state.probs))),
                 track.score,
+                track.id,
+                frame.index,
+                frame.t,
             )
             for track, state, _ in jobs
         ]

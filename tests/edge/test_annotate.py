@@ -4,12 +4,13 @@ track's colour (readable on sky or skin alike); no FPS counter unless asked."""
 import numpy as np
 
 from keras_fer.edge.annotate import _COLOURS, annotate
-from keras_fer.edge.runner import FaceResult
+from keras_fer.edge.face_prediction import FacePrediction
 
 
 def _tag_pixels(side: int) -> int:
     image = np.zeros((side, side, 3), np.uint8)
-    face = FaceResult(1, (side * 0.3, side * 0.4, side * 0.3, side * 0.3), "happiness", np.array([0.1, 0.9]))
+    box = (side * 0.3, side * 0.4, side * 0.3, side * 0.3)
+    face = FacePrediction(box, "happiness", {"neutral": 0.1, "happiness": 0.9}, track=1)
     drawn = annotate(image, [face])
     above = drawn[: int(side * 0.4)]  # the tag sits above the box
     return int(np.all(above == _COLOURS[1], axis=-1).sum())

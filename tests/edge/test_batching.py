@@ -66,7 +66,7 @@ def _run_three_faces(model, frames):
     runner = EdgeRunner(
         model, _ThreeFaces(), max_faces=3, detect_every=1, resample=False, smoothing={"alpha": 1.0, "hold": 1}
     )
-    return [{r.track: r.probs for r in runner.process(f)} for f in frames]
+    return [{r.track: r.prob_array() for r in runner.process(f)} for f in frames]
 
 
 def test_the_runner_sends_the_faces_of_a_frame_in_one_call(edge_models):

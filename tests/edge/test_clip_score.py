@@ -3,7 +3,11 @@
 import json
 
 from keras_fer.edge.clip_score import ClipScorer
-from keras_fer.edge.runner import FaceResult
+from keras_fer.edge.face_prediction import FacePrediction
+
+
+def _result(track, box, label):
+    return FacePrediction(box, label, {}, track=track)
 
 
 def _truth(tmp_path, frames):
@@ -35,17 +39,15 @@ def test_recall_switches_new_ids_after_a_gap_and_accuracy(tmp_path):
         [_face(0, 0, emotion="anger"), _face(1, 300, height=50)],  # both back
     ]
     runner = [
-        [FaceResult(1, (5, 105, 95, 95), "happiness", None), FaceResult(2, (300, 100, 100, 100), "neutral", None)],
-        [
-            FaceResult(3, (5, 105, 95, 95), "happiness", None)
-        ],  # face 0 changed id while in view: a switch; face 1 missed
+        [_result(1, (5, 105, 95, 95), "happiness"), _result(2, (300, 100, 100, 100), "neutral")],
+        [_result(3, (5, 105, 95, 95), "happiness")],  # face 0 changed id while in view: a switch; face 1 missed
         [],  # face 0 missed (a transition frame: no emotion to score anyway)
-        [FaceResult(3, (5, 105, 95, 95), "happiness", None)],  # wrong
+        [_result(3, (5, 105, 95, 95), "happiness")],  # wrong
         [],
         [
-            FaceResult(4, (0, 100, 100, 100), "anger", None),
-            FaceResult(5, (300, 100, 100, 100), None, None),
-            FaceResult(6, (600, 100, 40, 40), "anger", None),
+            _result(4, (0, 100, 100, 100), "anger"),
+            _result(5, (300, 100, 100, 100), None),
+            _result(6, (600, 100, 40, 40), "anger"),
         ],  # a new id after the gap; an unlabelled face; a false positive
     ]
     scorer = ClipScorer(_truth(tmp_path, frames), ["anger", "happiness", "neutral"])
@@ -85,12 +87,12 @@ def test_a_hidden_face_does_not_take_the_pairing_of_the_face_in_front(tmp_path):
         [_face(0, 200), _face(1, 40)],  # crossed
     ]
     runner = [
-        [FaceResult(1, (0, 100, 100, 100), "happiness", None), FaceResult(2, (200, 100, 100, 100), "happiness", None)],
+        [_result(1, (0, 100, 100, 100), "happiness"), _result(2, (200, 100, 100, 100), "happiness")],
         [
-            FaceResult(1, (115, 100, 100, 100), "happiness", None),
-            FaceResult(2, (150, 100, 100, 100), "happiness", None),
+            _result(1, (115, 100, 100, 100), "happiness"),
+            _result(2, (150, 100, 100, 100), "happiness"),
         ],
-        [FaceResult(1, (200, 100, 100, 100), "happiness", None), FaceResult(2, (40, 100, 100, 100), "happiness", None)],
+        [_result(1, (200, 100, 100, 100), "happiness"), _result(2, (40, 100, 100, 100), "happiness")],
     ]
     scorer = ClipScorer(_truth(tmp_path, frames), ["happiness"])
     for n, results in enumerate(runner):
