@@ -1,5 +1,6 @@
-"""The device-side subcommands of ``keras-fer``: ``run``, ``bench`` and ``predict``. They
-parse arguments and call ``keras_fer.edge``; TensorFlow is never imported here."""
+"""The device-side subcommands of ``keras-fer``: ``run`` and ``bench`` here, ``predict`` in
+``cli_predict``, their shared options in ``cli_edge_options``. They parse arguments and call
+``keras_fer.edge``; TensorFlow is never imported here."""
 
 from __future__ import annotations
 
@@ -8,21 +9,16 @@ import os
 import sys
 
 from keras_fer.cli_data import real_faces_arguments
-from keras_fer.edge.detector_names import DETECTORS
-from keras_fer.edge.errors import EdgeInputError
-from keras_fer.edge.metadata import ModelFileError
-from keras_fer.errors import UsageError
-
-# What the user can fix: a bad model file, option, source or path. Any other ValueError or
-# OSError from the loop is a fault and exits 1 with its type, not as a usage error.
-INPUT_ERRORS = (
-    ModelFileError,
-    EdgeInputError,
-    FileNotFoundError,
-    PermissionError,
-    IsADirectoryError,
-    NotADirectoryError,
+from keras_fer.cli_edge_options import (
+    INPUT_ERRORS,
+    bundled_model,
+    check_counts,
+    edge_settings_arguments,
+    progress_wanted,
+    resolve_edge_settings,
 )
+from keras_fer.cli_predict import add_predict_parser, run_predict_command
+from keras_fer.errors import UsageError
 
 
 def add_edge_parsers(sub) -> None:
@@ -84,7 +80,7 @@ def add_edge_parsers(sub) -> None:
             )
             real_faces_arguments(action, "without --video")
             action.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-        _edge_settings_arguments(action)
+        edge_settings_arguments(action)
         action.add_argument(
             "--detect-every",
             type=int,
@@ -140,204 +136,19 @@ def add_edge_parsers(sub) -> None:
             help="streaming models: carry the recurrent state frame to frame "
             "instead of replaying the last T frames (for models trained on long sequences)",
         )
-
-    predict = sub.add_parser(
-        "predict",
-        help="the expression of every face in images, a folder, a glob, a video or a camera",
-        description="One row per face: file, frame, time, track, box, label, score, probs, detector_score (the row "
-        "schema of run too). A single image is answered at once (no tracking); "
-        "videos and cameras run the edge loop, so their faces carry track ids and smoothed labels. Without --model "
-        "the bundled "
-        "FER2013 model is used. Unreadable files in a folder or glob are skipped and counted; images with no face are "
-        "listed.",
-    )
-    predict.add_argument(
-        "--source",
-        required=True,
-        help="an image, a folder (searched recursively), a quoted glob such as 'faces/*.jpg', a video, or a camera "
-        "index/URL",
-    )
-    predict.add_argument("--model", help="a .tflite written by keras-fer export (default: the bundled FER2013 model)")
-    out = predict.add_mutually_exclusive_group()
-    out.add_argument(
-        "--json",
-        "--jsonl",
-        nargs="?",
-        const="-",
-        metavar="FILE",
-        help="JSON Lines to FILE (or stdout without FILE); a FILE is replaced whole at the end (see --append)",
-    )
-    out.add_argument(
-        "--csv", nargs="?", const="-", metavar="FILE", help="CSV to FILE (or stdout without FILE): one column per label"
-    )
-    predict.add_argument(
-        "--save", metavar="DIR", help="write annotated copies (PNG per image, .avi per video) into DIR"
-    )
-    predict.add_argument(
-        "--append", action="store_true", help="add rows to the --json/--csv FILE instead of replacing it"
-    )
-    predict.add_argument(
-        "--no-detect",
-        action="store_true",
-        help="the inputs are face crops already (FER2013 style): classify each whole image",
-    )
-    _edge_settings_arguments(predict)
-    predict.add_argument("--max-frames", type=int, help="videos and cameras: stop after this many frames")
-    predict.add_argument(
-        "--plot",
-        metavar="FILE",
-        help="one video or stream: draw each track's emotions over time to FILE (.png, .pdf, .svg; needs matplotlib)",
-    )
-
-
-def _edge_settings_arguments(parser) -> None:
-    """What run, bench and predict share, with one default each (configs/default.yaml, edge.*)."""
-    parser.add_argument(
-        "--config", help="YAML file whose edge.* keys (detector, threads, max_faces) set the defaults below"
-    )
-    parser.add_argument(
-        "--detector",
-        choices=DETECTORS,
-        help="face detector: auto (BlazeFace full range, tiled on large frames: small and far faces), blazeface "
-        "(short range: faces near the camera, fastest), blazeface_full, haar (default: edge.detector, auto)",
-    )
-    parser.add_argument(
-        "--min-score",
-        type=float,
-        help="keep detections scoring at least this, in (0, 1) (default: the detector's own, 0.6 full range, 0.4 "
-        "short range); lower finds more faces and more false ones",
-    )
-    parser.add_argument("--threads", type=int, help="TFLite interpreter threads (default: edge.threads, 1)")
-    parser.add_argument(
-        "--max-faces",
-        type=int,
-        help="at most this many faces per image or frame, largest (stream) or most confident (image) first "
-        "(default: edge.max_faces, 10)",
-    )
-    parser.add_argument(
-        "--quiet", action="store_true", help="no progress bar (there is none when stderr is not a terminal)"
-    )
-    parser.add_argument(
-        "--open-timeout",
-        type=float,
-        default=4.0,
-        help="cameras and streams: give up when no first frame comes within this many seconds (default 4); "
-        "a source that delivered frames is reconnected instead",
-    )
-
-
-def _resolve_edge_settings(args: argparse.Namespace) -> None:
-    """Flags win; then the edge.* keys of --config; then the defaults (configs/default.yaml)."""
-    from keras_fer.config import EdgeConfig, load_config
-
-    edge = load_config(args.config).edge if args.config else EdgeConfig()
-    args.detector = args.detector or edge.detector
-    args.threads = args.threads if args.threads is not None else edge.threads
-    args.max_faces = args.max_faces if args.max_faces is not None else edge.max_faces
+    add_predict_parser(sub)
 
 
 def run_edge_command(args: argparse.Namespace) -> int:
-    _resolve_edge_settings(args)
+    resolve_edge_settings(args)
     if args.command == "predict":
-        return _predict(args)
+        return run_predict_command(args)
     return _edge(args)
 
 
-def _bundled():
-    from keras_fer.edge.bundled_model import bundled_model_path
-
-    try:
-        return str(bundled_model_path())
-    except ModelFileError as exc:
-        raise UsageError(str(exc)) from exc
-
-
-def _predict(args: argparse.Namespace) -> int:
-    from keras_fer.edge.predict_job import run_predict
-
-    _check_counts(args)
-    fmt, out = ("json", args.json) if args.json else (("csv", args.csv) if args.csv else ("text", None))
-    try:
-        summary = run_predict(
-            args.source,
-            model=args.model,
-            fmt=fmt,
-            out=out,
-            save_dir=args.save,
-            detect=not args.no_detect,
-            detector=args.detector,
-            threads=args.threads,
-            max_faces=args.max_faces,
-            max_frames=args.max_frames,
-            min_score=args.min_score,
-            open_timeout=args.open_timeout,
-            append=args.append,
-            progress=_progress(args),
-            plot=args.plot,
-        )
-    except INPUT_ERRORS as exc:
-        raise UsageError(str(exc)) from exc
-    tracks = sum(len(lines) for lines in summary["tracks"].values())
-    counts = [f"{summary['rows']} rows"]
-    if summary["images"] or not summary["videos"]:
-        counts.append(f"{summary['image_faces']} faces in {summary['images']} images")
-    if summary["videos"]:
-        counts.append(f"{tracks} tracks in {summary['frames']} frames of {summary['videos']} videos/streams")
-    parts = [", ".join(counts)]
-    if summary["no_face"]:
-        parts.append(
-            f"no face found in {len(summary['no_face'])} images (first: {summary['no_face'][0]}; {_no_face_hint(args)})"
-        )
-    if summary["unreadable"]:
-        parts.append(f"skipped {len(summary['unreadable'])} unreadable files (first: {summary['unreadable'][0]})")
-    if out not in (None, "-"):
-        parts.append(f"rows -> {os.path.abspath(out)}")
-    if args.save:
-        parts.append(f"annotated -> {os.path.abspath(args.save)}")
-    if args.plot:
-        parts.append(f"timeline -> {os.path.abspath(args.plot)}")
-    print("keras-fer predict: " + "; ".join(parts) + f" ({summary['seconds']:.1f} s)", file=sys.stderr)
-    several = len(summary["tracks"]) > 1
-    for video, lines in summary["tracks"].items():  # per tracked face: seconds seen, dominant emotion, shares
-        for line in lines:
-            print(f"  {os.path.basename(video) + ': ' if several else ''}{line}", file=sys.stderr)
-    return 0
-
-
-def _progress(args: argparse.Namespace) -> bool:
-    """Progress bars on stderr: only where a person watches it, and not with --quiet."""
-    from keras_fer.quiet import stderr_is_terminal
-
-    return stderr_is_terminal() and not args.quiet
-
-
-def _no_face_hint(args: argparse.Namespace) -> str:
-    """What could find the faces the detector missed, given what was used."""
-    hints = []
-    if args.detector != "auto":
-        hints.append("--detector auto finds small and far faces")
-    score = args.min_score if args.min_score is not None else (0.4 if args.detector == "blazeface" else 0.6)
-    if score > 0.35:
-        hints.append(f"--min-score {max(0.3, round(score - 0.2, 2))} finds fainter ones")
-    hints.append("--no-detect classifies images that are already face crops")
-    return "; ".join(hints)
-
-
-def _check_counts(args: argparse.Namespace) -> None:
-    """Counts the loop needs to be positive, named in the error (--threads 0 used to blame the
-    model file; --max-frames -1 ran nothing and exited 0)."""
-    for name in ("threads", "max_faces", "detect_every", "max_frames"):
-        value = getattr(args, name, None)
-        if value is not None and value < 1:
-            raise UsageError(
-                f"--{name.replace('_', '-')}={value}; expected 1 or more"
-                + (" (or leave it out for the whole stream)." if name == "max_frames" else ".")
-            )
-
-
 def _edge(args: argparse.Namespace) -> int:
-    _check_counts(args)
-    args.model = args.model or _bundled()
+    check_counts(args)
+    args.model = args.model or bundled_model()
     import json
     import tempfile
 
@@ -379,7 +190,7 @@ def _edge(args: argparse.Namespace) -> int:
                 save=args.save,
                 show_fps=args.show_fps,
                 append=args.append,
-                progress=_progress(args),
+                progress=progress_wanted(args),
                 **options,
             )
         else:
