@@ -16,6 +16,7 @@ from keras_fer.cli_edge_options import (
     edge_settings_arguments,
     progress_wanted,
     resolve_edge_settings,
+    shared_options,
 )
 from keras_fer.cli_predict import add_predict_parser, run_predict_command
 from keras_fer.errors import UsageError
@@ -155,13 +156,8 @@ def _edge(args: argparse.Namespace) -> int:
     from keras_fer.edge.session import run_session, summary_text
 
     options = dict(
-        detector=args.detector,
-        min_score=args.min_score,
-        open_timeout=args.open_timeout,
-        threads=args.threads,
-        max_faces=args.max_faces,
+        **shared_options(args),
         detect_every=args.detect_every,
-        max_frames=args.max_frames,
         resample=not args.no_resample,
         carry_state=args.carry_state,
         restore=args.restore,

@@ -94,3 +94,15 @@ def bundled_model():
         return str(bundled_model_path())
     except ModelFileError as exc:
         raise UsageError(str(exc)) from exc
+
+
+def shared_options(args: argparse.Namespace) -> dict:
+    """The keyword arguments run, bench and predict pass alike to the edge library."""
+    return dict(
+        detector=args.detector,
+        min_score=args.min_score,
+        open_timeout=args.open_timeout,
+        threads=args.threads,
+        max_faces=args.max_faces,
+        max_frames=args.max_frames,
+    )

@@ -12,6 +12,7 @@ from keras_fer.cli_edge_options import (
     check_counts,
     edge_settings_arguments,
     progress_wanted,
+    shared_options,
 )
 from keras_fer.errors import UsageError
 
@@ -79,15 +80,10 @@ def run_predict_command(args: argparse.Namespace) -> int:
             out=out,
             save_dir=args.save,
             detect=not args.no_detect,
-            detector=args.detector,
-            threads=args.threads,
-            max_faces=args.max_faces,
-            max_frames=args.max_frames,
-            min_score=args.min_score,
-            open_timeout=args.open_timeout,
             append=args.append,
             progress=progress_wanted(args),
             plot=args.plot,
+            **shared_options(args),
         )
     except INPUT_ERRORS as exc:
         raise UsageError(str(exc)) from exc
