@@ -1,4 +1,5 @@
-"""Where ``keras-fer predict`` puts its rows: readable lines on stdout, JSON Lines, or CSV.
+"""Where ``keras-fer predict`` and ``keras-fer run`` put their rows: readable lines on stdout,
+JSON Lines, or CSV.
 
 One row per face in the row schema of ``face_row`` (docs/row.schema.json); CSV flattens the
 box into x, y, w, h and gives each label's probability a column. Files are written beside
@@ -43,17 +44,26 @@ class PredictionWriter:
         if fmt == "csv" and new:
             self._write_line(self._csv_line([*CSV_FIELDS, *self.labels]))
 
-    def write(self, file: str, face) -> None:
-        row = {"file": safe_name(file), **face.to_dict()}  # a name that is not UTF-8 is written with escapes
+    def write(self, file, face) -> None:
+        """One face's row; ``file`` None (a camera, a stream, an array) leaves the field out."""
+        row = face.to_dict()
+        if file is not None:
+            row = {"file": safe_name(file), **row}  # a name that is not UTF-8 is written with escapes
         if self.fmt == "json":
             self._write_line(json.dumps(row))
         elif self.fmt == "csv":
             self._write_line(self._csv_line(csv_values(row, self.labels)))
         else:
-            where = row["file"] + (f" frame {row['frame']} track {row['track']}" if "track" in row else "")
+            where = row.get("file", "stream") + (
+                f" frame {row['frame']} track {row['track']}" if "track" in row else ""
+            )
             box = " ".join(f"{k}={v:g}" for k, v in row["box"].items())
             self._write_line(f"{where}: {row['label']} {row['score']:.2f}  box {box}")
         self.rows += 1
+
+    def flush(self) -> None:
+        """Push what is written to the file or stdout (the loop calls it after each frame)."""
+        self._handle.flush()
 
     def close(self) -> None:
         if self._handle is sys.stdout:

@@ -79,8 +79,10 @@ def run_session(
     show_fps: bool = False,
     append: bool = False,
     progress: bool = False,
+    events_format: str = "json",
 ) -> dict:
-    """Run the loop; ``events``: a JSONL path, ``"-"`` for stdout, or None for no events. Returns the summary dict."""
+    """Run the loop; ``events``: a path for the rows (``events_format`` json: JSON Lines, or csv),
+    ``"-"`` for stdout, or None for no rows. Returns the summary dict."""
     if str(source).strip() and Path(str(source).strip()).suffix.lower() in IMAGE_SUFFIXES:
         raise EdgeInputError(
             f"--source {source} is a still image; the loop tracks faces over frames (a track needs two sightings). "
@@ -134,11 +136,10 @@ def run_session(
             gate=gate,
         )
         if events is not None:
-            from .event_writer import EventWriter
+            from .prediction_writer import PredictionWriter
 
-            writer = EventWriter(
-                events, model.labels, file=source if frame_source.live is False else None, append=append
-            )
+            writer = PredictionWriter(events_format, events, model.labels, append=append)
+            source_file = None if frame_source.live else str(source)
         if save:
             from .video_saver import VideoSaver
 
@@ -159,7 +160,10 @@ def run_session(
                 described.append(True)
                 log(_model_line(model, restorer, gate))
             if writer is not None:
-                writer.write(frame.t, frame.index, results)
+                for face in results:
+                    if face.label is not None:  # a sequence model's buffer may still be filling
+                        writer.write(source_file, face)
+                writer.flush()  # whole lines, frame by frame, for a reader following the file
             if display or saver:
                 fps = f"{runner.timer.fps():.0f} FPS" if display or show_fps else None  # not burned into a saved video
                 image = annotate(frame.image, results, fps)
@@ -182,7 +186,7 @@ def run_session(
             if bar is not None:
                 bar.close()
         summary["stopped_by_signal"] = stop.is_set()
-        summary["events"] = writer.lines if writer is not None else 0
+        summary["events"] = writer.rows if writer is not None else 0
         return summary
     finally:
         if frame_source is not None:

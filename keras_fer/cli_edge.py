@@ -36,7 +36,8 @@ def add_edge_parsers(sub) -> None:
                 "(BlazeFace, or Haar), tracks them with stable ids, aligns each with the recipe in the model's "
                 "metadata, "
                 "runs the exported .tflite per face (streaming models one step per frame) and smooths the label. "
-                "Events (JSON Lines: t, frame, track, box, label, probs) go to stdout or --jsonl FILE; a stats line "
+                "Rows (predict's row schema: file, frame, time, track, box, label, score, probs, detector_score) "
+                "go to stdout as JSON Lines, or to --jsonl FILE or --csv FILE; a stats line "
                 "every few seconds and a summary at the end go to stderr. Ctrl-C / SIGTERM stop cleanly."
                 if is_run
                 else "Runs the loop on --video (default: a 10 s synthetic 640x480 clip rendered into a temporary "
@@ -53,14 +54,18 @@ def add_edge_parsers(sub) -> None:
                 required=True,
                 help="0 (camera index), /dev/video0, rtsp://..., a GStreamer pipeline with '!', or a video file",
             )
-            action.add_argument(
+            rows = action.add_mutually_exclusive_group()
+            rows.add_argument(
                 "--jsonl",
                 "--json",
                 help="write the rows (JSON Lines) to this file instead of stdout; replaced whole when the run ends "
                 "(see --append)",
             )
+            rows.add_argument("--csv", help="write the rows as CSV to this file (one column per label) instead")
             action.add_argument(
-                "--append", action="store_true", help="add rows to the --jsonl file as they come instead (services)"
+                "--append",
+                action="store_true",
+                help="add rows to the --jsonl/--csv file as they come instead (services)",
             )
             action.add_argument("--no-events", action="store_true", help="write no events at all")
             action.add_argument(
@@ -177,11 +182,12 @@ def _edge(args: argparse.Namespace) -> int:
     )
     try:
         if args.command == "run":
-            events = None if args.no_events else (args.jsonl or "-")
+            events = None if args.no_events else (args.csv or args.jsonl or "-")
             summary = run_session(
                 args.model,
                 args.source,
                 events=events,
+                events_format="csv" if args.csv else "json",
                 display=args.display,
                 save=args.save,
                 show_fps=args.show_fps,

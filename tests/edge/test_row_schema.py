@@ -47,6 +47,29 @@ def test_run_and_predict_on_one_video_write_the_same_schema(clip, tmp_path, dete
         assert min(row["track"] for row in rows) == 1
 
 
+def test_run_writes_csv_with_the_same_columns(clip, tmp_path, detector_model, full_range_model):
+    table = tmp_path / "run.csv"
+    result = run_cli("run", "--source", str(clip), "--csv", str(table), "--max-frames", "30")
+    assert result.returncode == 0, result.stderr
+    with open(table, newline="") as handle:
+        records = list(csv.DictReader(handle))
+    assert records and list(records[0])[:11] == [
+        "file",
+        "frame",
+        "time",
+        "track",
+        "x",
+        "y",
+        "w",
+        "h",
+        "label",
+        "score",
+        "detector_score",
+    ]
+    assert all(r["file"] == str(clip) and int(r["track"]) >= 1 for r in records)
+    assert f"{len(records)} rows" in result.stderr
+
+
 def test_predict_on_images_json_and_csv(tmp_path):
     folder = tmp_path / "faces"
     folder.mkdir()
