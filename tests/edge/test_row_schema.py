@@ -11,6 +11,7 @@ import jsonschema
 import numpy as np
 import pytest
 
+from keras_fer.edge.face_row import CSV_FIELDS
 from tests.conftest import run_cli
 
 SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "row.schema.json").read_text())
@@ -53,19 +54,9 @@ def test_run_writes_csv_with_the_same_columns(clip, tmp_path, detector_model, fu
     assert result.returncode == 0, result.stderr
     with open(table, newline="") as handle:
         records = list(csv.DictReader(handle))
-    assert records and list(records[0])[:11] == [
-        "file",
-        "frame",
-        "time",
-        "track",
-        "x",
-        "y",
-        "w",
-        "h",
-        "label",
-        "score",
-        "detector_score",
-    ]
+    # the documented column order, pinned here as text: a reorder is a change users see
+    assert list(CSV_FIELDS) == "file frame time track x y w h label score detector_score".split()
+    assert records and list(records[0])[:11] == list(CSV_FIELDS)
     assert all(r["file"] == str(clip) and int(r["track"]) >= 1 for r in records)
     assert f"{len(records)} rows" in result.stderr
 
@@ -83,19 +74,7 @@ def test_predict_on_images_json_and_csv(tmp_path):
     with open(table, newline="") as handle:
         records = list(csv.DictReader(handle))
     assert [r["label"] for r in records] == [r["label"] for r in found]
-    assert list(records[0])[:11] == [
-        "file",
-        "frame",
-        "time",
-        "track",
-        "x",
-        "y",
-        "w",
-        "h",
-        "label",
-        "score",
-        "detector_score",
-    ]
+    assert list(records[0])[:11] == list(CSV_FIELDS)
 
 
 def test_the_python_api_returns_the_same_schema(tmp_path):
