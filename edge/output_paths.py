@@ -21,13 +21,6 @@ def safe_name(path) -> str:
     return os.fsencode(str(path)).decode("utf-8", "backslashreplace")
 
 
-def current_umask() -> int:
-    """The process's umask (read by setting it and putting it back)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def annotated_targets(inputs: list[tuple[str, str]], root, save_dir) -> dict[str, Path]:
     """``{input path: output path}`` for the (kind, path) inputs of ``predict`` under ``save_dir``;
     images become PNGs, videos AVIs, streams ``stream_<name>.avi``; ``root`` is the folder the
@@ -55,22 +48,19 @@ def annotated_targets(inputs: list[tuple[str, str]], root, save_dir) -> dict[str
 
 def write_image(target: Path, image) -> None:
     """``image`` at ``target`` (encoded by its ending, PNG when it has none), encoded in memory
-    and written beside it then renamed:
-    OpenCV's own writer crashes on names that are not UTF-8 and reports a full disk only as a
-    log line; here a failed write raises OSError naming the path and leaves nothing behind."""
+    and written atomically (``keras_fer.io.atomic``): OpenCV's own writer crashes on names that
+    are not UTF-8 and reports a full disk only as a log line."""
     import cv2
+
+    from keras_fer.io.atomic import atomic_write_bytes
 
     ok, encoded = cv2.imencode(target.suffix.lower() or ".png", image)
     if not ok:
         raise OSError(f"{safe_name(target)}: OpenCV could not encode the annotated image.")
     target.parent.mkdir(parents=True, exist_ok=True)
-    part = target.with_name(f".{target.name}.part")
     try:
-        with open(part, "wb") as handle:
-            handle.write(encoded.tobytes())
-        os.replace(part, target)
+        atomic_write_bytes(target, encoded.tobytes())
     except OSError as exc:
-        part.unlink(missing_ok=True)
         raise OSError(f"{safe_name(target)}: cannot write the annotated image ({exc.strerror or exc}).") from exc
 
 

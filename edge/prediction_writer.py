@@ -18,8 +18,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from keras_fer.io.atomic import current_umask
+
 from .face_row import CSV_FIELDS, csv_values
-from .output_paths import current_umask, safe_name
+from .output_paths import safe_name
 
 FORMATS = ("text", "json", "csv")
 
