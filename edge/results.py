@@ -27,12 +27,9 @@ class Result(list):
 
     def to_rows(self) -> list[dict]:
         """One dict per face in the row schema of ``run`` and ``predict`` (docs/row.schema.json)."""
-        file = None if self.source is None else str(self.source)
-        rows = []
-        for face in self:
-            row = face.to_dict()
-            rows.append({"file": row.pop("file", file), **row} if file is not None else row)
-        return rows
+        if self.source is None:
+            return [face.to_dict() for face in self]
+        return [{"file": str(self.source), **face.to_dict()} for face in self]
 
     def to_json(self) -> str:
         """The rows as a JSON array."""

@@ -7,8 +7,7 @@ the same face is a third of the model's side. Each pass is (detector, tile side 
 the whole frame, overlap): tiles overlap by ``overlap`` pixels, so a face up to that size
 lies wholly inside at least one tile. The detections of all passes are merged: the
 best-scoring one of any group that overlaps (IoU over ``iou``, or one box mostly inside
-another: a face cut by a tile border) is kept. A tiled pass runs only on frames whose longer
-side is at least ``from_side``.
+another: a face cut by a tile border) is kept.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import dataclasses
 
 import numpy as np
 
-from .detection import Detection
+from .detection import Detection, box_iou
 
 
 def tile_origins(length: int, tile: int, overlap: int) -> list[int]:
@@ -31,14 +30,12 @@ def tile_origins(length: int, tile: int, overlap: int) -> list[int]:
 
 
 def _overlaps(a: tuple, b: tuple, iou: float, inside: float) -> bool:
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    ix = max(0.0, min(ax + aw, bx + bw) - max(ax, bx))
-    iy = max(0.0, min(ay + ah, by + bh) - max(ay, by))
-    inter = ix * iy
-    smaller = min(aw * ah, bw * bh)
-    union = aw * ah + bw * bh - inter
-    return (union > 0 and inter / union > iou) or (smaller > 0 and inter / smaller > inside)
+    if box_iou(a, b) > iou:
+        return True
+    ix = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    smaller = min(a[2] * a[3], b[2] * b[3])
+    return smaller > 0 and ix * iy / smaller > inside  # one box mostly inside the other
 
 
 def merge_detections(found: list[Detection], iou: float = 0.3, inside: float = 0.6) -> list[Detection]:
@@ -57,16 +54,15 @@ class Pass:
     detector: object
     tile: int | None = None
     overlap: int = 0
-    from_side: int = 0
 
     def __post_init__(self):
         if self.tile is not None and (self.tile < 32 or not 0 <= self.overlap < self.tile):
             raise ValueError(f"tile={self.tile}, overlap={self.overlap}; expected tile >= 32 and 0 <= overlap < tile.")
 
     def tiles(self, height: int, width: int) -> list[tuple[int, int, int, int]]:
-        """(x, y, w, h) of each tile of a frame of that size; [] for a whole-frame pass, a frame
-        under ``from_side``, or one that fits in one tile."""
-        if self.tile is None or max(height, width) < self.from_side:
+        """(x, y, w, h) of each tile of a frame of that size; [] for a whole-frame pass or a frame
+        that fits in one tile."""
+        if self.tile is None:
             return []
         xs = tile_origins(width, self.tile, self.overlap) or [0]
         ys = tile_origins(height, self.tile, self.overlap) or [0]

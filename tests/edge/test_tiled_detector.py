@@ -50,13 +50,13 @@ def test_a_small_face_is_found_through_the_tiles_in_frame_coordinates():
     frame = np.zeros((1080, 1920, 3), np.uint8)
     frame[700:740, 1500:1540] = 255  # 40 px: a fiftieth of the frame's width
     base = _Recorder()
-    found = TiledDetector([Pass(base), Pass(base, 384, 96, from_side=960)]).detect(frame)
+    found = TiledDetector([Pass(base), Pass(base, 384, 96)]).detect(frame)
     assert len(found) == 1 and found[0].box == (1500.0, 700.0, 40.0, 40.0)
     assert base.shapes[0] == (1080, 1920) and len(base.shapes) == 1 + 7 * 4
 
     small = _Recorder()
-    TiledDetector([Pass(small), Pass(small, 384, 96, from_side=960)]).detect(np.zeros((480, 640, 3), np.uint8))
-    assert small.shapes == [(480, 640)]  # under from_side: one pass
+    TiledDetector([Pass(small), Pass(small, 384, 96)]).detect(np.zeros((300, 380, 3), np.uint8))
+    assert small.shapes == [(300, 380)]  # the frame fits in one tile: one pass
 
 
 def test_tile_arguments_are_checked():
