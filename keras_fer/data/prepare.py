@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import multiprocessing
 import os
 import time
 from pathlib import Path
@@ -29,7 +28,7 @@ from keras_fer.data.video import read_video
 from keras_fer.edge.align import AlignRecipe, align_face
 from keras_fer.errors import UsageError
 from keras_fer.io.paths import prepared_dir
-from keras_fer.io.processes import pool_start_method
+from keras_fer.io.processes import fork_pool
 from keras_fer.labels import AU_IDS
 from keras_fer.quiet import stderr_is_terminal
 
@@ -198,10 +197,7 @@ def _run(jobs, data_config, recipe, workers):
                 _WORKER["finder"].close()  # MediaPipe's own finaliser is noisy at exit
             _WORKER.clear()
         return
-    method = pool_start_method()
-    with multiprocessing.get_context(method).Pool(
-        workers, initializer=_init, initargs=(recipe, data_config.detector)
-    ) as pool:
+    with fork_pool(workers, initializer=_init, initargs=(recipe, data_config.detector)) as pool:
         yield from pool.imap(_prepare_one, payload, chunksize=max(1, min(64, len(jobs) // (8 * workers))))
 
 

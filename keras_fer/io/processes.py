@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import multiprocessing
 
 
@@ -16,3 +18,18 @@ def pool_start_method() -> str:
     need the guard.
     """
     return "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+@contextlib.contextmanager
+def fork_pool(workers: int, **options):
+    """A ``multiprocessing`` pool (``pool_start_method()``) whose forked workers cannot run the
+    finalisers of objects they inherited: the parent's heap is frozen (``gc.freeze``) while
+    the pool lives. Without it a worker's garbage collection once ran a TensorFlow function's
+    ``__del__`` in the child of a process that had trained a model, and TensorFlow aborted the
+    worker; ``imap`` then waited for its lost task for ever (seen in the every-config test)."""
+    gc.freeze()
+    try:
+        with multiprocessing.get_context(pool_start_method()).Pool(workers, **options) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()

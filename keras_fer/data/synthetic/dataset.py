@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import collections
 import json
-import multiprocessing
 import os
 import time
 from pathlib import Path
@@ -18,7 +17,7 @@ from keras_fer.data.synthetic.samples import plan, render_sample
 from keras_fer.data.synthetic.writers import WRITERS
 from keras_fer.errors import UsageError
 from keras_fer.io import atomic_directory, atomic_write_text
-from keras_fer.io.processes import pool_start_method
+from keras_fer.io.processes import fork_pool
 from keras_fer.quiet import stderr_is_terminal
 
 MANIFEST = "synthetic.json"
@@ -108,6 +107,5 @@ def _render_all(jobs, workers):
         return
     # Ordered results from a pool; each sample has its own random stream, so the
     # output does not depend on the number of workers.
-    method = pool_start_method()
-    with multiprocessing.get_context(method).Pool(workers) as pool:
+    with fork_pool(workers) as pool:
         yield from pool.imap(_render_one, jobs, chunksize=max(1, min(32, len(jobs) // (4 * workers))))
