@@ -221,7 +221,7 @@ class EdgeRunner:
             if getattr(source, "reconnects", 0) != reconnects:  # a new stream: old tracks mean nothing
                 reconnects = source.reconnects
                 self.reset()
-            decode = time.perf_counter() - t0
+            decode = time.perf_counter() - t0 - getattr(source, "last_wait", 0.0)  # a paced file's sleep is not work
             if frame.t <= (self.tracker.last_time if self.tracker.last_time is not None else -1.0):
                 continue  # never feed a timestamp twice (a source bug would otherwise stop the tracker)
             yield frame, self.process(frame, decode)

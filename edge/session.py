@@ -9,10 +9,12 @@ beyond the source itself.
 
 from __future__ import annotations
 
+import collections
 import os
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 from .detector_choice import make_detector
@@ -22,7 +24,7 @@ from .live_source import OPEN_TIMEOUT
 from .media_files import IMAGE_SUFFIXES
 from .output_paths import refuse_overwriting_inputs
 from .runner import EdgeRunner
-from .source_spec import open_source
+from .source_spec import open_source, source_kind
 from .video_saver import VIDEO_OUT
 
 
@@ -80,9 +82,17 @@ def run_session(
     append: bool = False,
     progress: bool = False,
     events_format: str = "json",
+    view=None,
+    loop: bool = False,
+    realtime: bool | None = None,
+    stop: threading.Event | None = None,
 ) -> dict:
     """Run the loop; ``events``: a path for the rows (``events_format`` json: JSON Lines, or csv),
-    ``"-"`` for stdout, or None for no rows. Returns the summary dict."""
+    ``"-"`` for stdout, or None for no rows. ``view``: a :class:`ViewOptions` to serve the live
+    view while the loop runs (a file source is then played at its own frame rate, unless
+    ``realtime`` is False; ``realtime=True`` paces a file without a view); ``loop``: a file
+    source starts again when it ends; ``stop``: an Event that ends the loop when set (from
+    another thread). Returns the summary dict."""
     if str(source).strip() and Path(str(source).strip()).suffix.lower() in IMAGE_SUFFIXES:
         raise EdgeInputError(
             f"--source {source} is a still image; the loop tracks faces over frames (a track needs two sightings). "
@@ -95,6 +105,8 @@ def run_session(
             f"--save {save}: run writes one annotated video; name a file ending in .avi (MJPG) or .mp4 "
             "(predict --save takes a folder)."
         )
+    if loop and source_kind(str(source)) != "file":
+        raise EdgeInputError(f"--loop repeats a video file; --source {source} is a live source, which does not end.")
     outputs = {f"--save {save}": save} if save else {}
     if events not in (None, "-"):
         outputs[f"--jsonl {events}"] = events
@@ -115,15 +127,23 @@ def run_session(
     face_detector = (
         make_detector(detector, detector_model, min_score=min_score) if isinstance(detector, str) else detector
     )
-    stop = threading.Event()
+    stop = stop if stop is not None else threading.Event()
+    paced = view is not None if realtime is None else realtime
     handlers = {}
     if handle_signals and threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):
             handlers[sig] = signal.signal(sig, lambda *_: stop.set())
-    writer = saver = None
+    writer = saver = hub = server = None
     frame_source = None
     try:
-        frame_source = open_source(source, log=log, open_timeout=open_timeout)
+        if source_kind(str(source)) == "file" and (paced or loop):
+            from .file_source import FileSource
+            from .paced_source import PacedSource
+
+            spec = str(source).strip()
+            frame_source = PacedSource(lambda: FileSource(spec), loop=loop, stop=stop, paced=paced)
+        else:
+            frame_source = open_source(source, log=log, open_timeout=open_timeout)
         runner = EdgeRunner(
             model,
             face_detector,
@@ -140,11 +160,24 @@ def run_session(
 
             writer = PredictionWriter(events_format, events, model.labels, append=append)
             source_file = None if frame_source.live else str(source)
+        if view is not None:
+            from .view_hub import ViewHub
+            from .view_server import ViewServer
+
+            hub = ViewHub(view.fps, view.quality)
+            pulse = _Pulse(runner, frame_source, model)
+            hub.health = pulse.snapshot
+            server = ViewServer(hub, view).start()
+            log(
+                f"live view on {server.url}"
+                + (" (the token is printed only here; keep it private)" if view.token else "")
+                + ("" if view.loopback else "; from a laptop, open it through this device's address or an ssh tunnel")
+            )
         if save:
             from .video_saver import VideoSaver
 
             saver = VideoSaver(save, getattr(frame_source, "fps", None) or 30.0)
-        if display or saver:
+        if display or saver or hub:
             from .annotate import annotate
 
         described = []  # said with the first frame, so a source that never opens prints one line only
@@ -175,6 +208,11 @@ def run_session(
                     cv2.imshow("keras-fer", image)
                     if cv2.waitKey(1) & 0xFF in (27, ord("q")):
                         stop.set()
+            if hub is not None:
+                pulse.beat()
+                hub.offer_rows([face.to_dict() for face in results if face.label is not None])
+                if hub.wants_frame():
+                    hub.offer_frame(annotate(frame.image, results))
             if on_frame is not None:
                 on_frame(frame, results)
             if bar is not None:
@@ -189,6 +227,10 @@ def run_session(
         summary["events"] = writer.rows if writer is not None else 0
         return summary
     finally:
+        if hub is not None:
+            hub.close()
+        if server is not None:
+            server.close()
         if frame_source is not None:
             frame_source.close()
         if writer is not None:
@@ -203,6 +245,42 @@ def run_session(
             face_detector.close()
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
+
+
+class _Pulse:
+    """The loop's stats for /health, taken by the loop's own thread (``beat`` each frame, a new
+    snapshot twice a second) so the server's threads never read the tracker mid-update."""
+
+    def __init__(self, runner, source, model):
+        self.runner, self.source, self.model = runner, source, model
+        self._times = collections.deque(maxlen=64)
+        self._snapshot = self._take()
+        self._taken = time.monotonic()
+
+    def beat(self) -> None:
+        now = time.monotonic()
+        self._times.append(now)
+        if now - self._taken >= 0.5:
+            self._snapshot, self._taken = self._take(), now
+
+    def snapshot(self) -> dict:
+        return self._snapshot
+
+    def _take(self) -> dict:
+        times = self._times
+        span = times[-1] - times[0] if len(times) > 1 else 0.0
+        return {
+            "fps": round((len(times) - 1) / span, 2) if span > 0 else 0.0,  # frames a second on the wall clock
+            "work_fps": round(self.runner.timer.fps(), 2),  # what the loop could do (its work time only)
+            "frames": self.runner.frames,
+            "faces": len(self.runner.tracker.active()),
+            "tracks_seen": self.runner.faces_seen,
+            "dropped": getattr(self.source, "dropped", 0),
+            "corrupt": getattr(self.source, "corrupt", 0),
+            "reconnects": getattr(self.source, "reconnects", 0),
+            "model": self.model.path.name,
+            "labels": list(self.model.labels),
+        }
 
 
 def _model_line(model, restorer, gate) -> str:

@@ -73,6 +73,34 @@ def add_edge_parsers(sub) -> None:
             )
             action.add_argument("--save", help="write the annotated stream to this video file (.avi MJPG or .mp4)")
             action.add_argument(
+                "--serve",
+                metavar="[HOST:]PORT",
+                help="serve a live view while the loop runs: a page with the annotated stream and each person's "
+                "emotions (/), the video (/stream.mjpg), the rows as Server-Sent Events (/events) and stats (/health); "
+                "PORT alone listens on 127.0.0.1, a HOST such as 0.0.0.0 needs the token printed at start; a video "
+                "file plays at its own frame rate",
+            )
+            action.add_argument(
+                "--serve-fps", type=float, default=10.0, help="--serve: video frames a second at most (default 10)"
+            )
+            action.add_argument(
+                "--serve-quality", type=int, default=80, help="--serve: JPEG quality 1-100 (default 80)"
+            )
+            action.add_argument(
+                "--serve-max-clients",
+                type=int,
+                default=4,
+                help="--serve: viewers of each stream at most; the next one gets 503 (default 4)",
+            )
+            action.add_argument(
+                "--serve-token",
+                help="--serve: the token every request must carry (?token= or Authorization: Bearer); default: "
+                "generated for a non-loopback host, none on 127.0.0.1",
+            )
+            action.add_argument(
+                "--loop", action="store_true", help="a video file source starts again when it ends (demos)"
+            )
+            action.add_argument(
                 "--show-fps",
                 action="store_true",
                 help="draw the FPS counter into --save's video too (--display always shows it)",
@@ -182,7 +210,14 @@ def _edge(args: argparse.Namespace) -> int:
     )
     try:
         if args.command == "run":
+            from keras_fer.edge.view_options import ViewOptions
+
             events = None if args.no_events else (args.csv or args.jsonl or "-")
+            view = None
+            if args.serve is not None:
+                view = ViewOptions.parse(
+                    args.serve, args.serve_fps, args.serve_quality, args.serve_max_clients, args.serve_token
+                )
             summary = run_session(
                 args.model,
                 args.source,
@@ -192,7 +227,9 @@ def _edge(args: argparse.Namespace) -> int:
                 save=args.save,
                 show_fps=args.show_fps,
                 append=args.append,
-                progress=progress_wanted(args),
+                progress=progress_wanted(args) and view is None,
+                view=view,
+                loop=args.loop,
                 **options,
             )
         else:

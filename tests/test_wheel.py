@@ -34,6 +34,7 @@ def test_the_wheel_installs_and_runs_outside_the_checkout(tmp_path, detector_mod
         "keras_fer/export/exporter.py",
         "keras_fer/edge/runner.py",
         "keras_fer/edge/models/fer2013_compact_cnn_int8.tflite",
+        "keras_fer/edge/view_page.html",
         "keras_fer/edge/models/MODEL_CARD.md",
         "keras_fer/configs/default.yaml",
         "keras_fer/configs/real/fer2013.yaml",
