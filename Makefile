@@ -39,7 +39,8 @@ demo: $(VENV)/.installed-demo
 	$(BIN)/keras-fer export --run "$$run" --quant int8; \
 	$(BIN)/keras-fer bench --model "$$run/export/hybrid_cnn_rnn_int8_stream.tflite" \
 	    --video $(DEMO_DIR)/clip/clip.avi --truth $(DEMO_DIR)/clip/ground_truth.jsonl; \
-	echo "Run the loop yourself: $(BIN)/keras-fer run --model $$run/export/hybrid_cnn_rnn_int8_stream.tflite --source $(DEMO_DIR)/clip/clip.avi --save annotated.avi"
+	echo "Run the loop yourself: $(BIN)/keras-fer run --model $$run/export/hybrid_cnn_rnn_int8_stream.tflite --source $(DEMO_DIR)/clip/clip.avi --save annotated.avi"; \
+	echo "or watch it in a browser at http://127.0.0.1:8000/: $(BIN)/keras-fer run --model $$run/export/hybrid_cnn_rnn_int8_stream.tflite --source $(DEMO_DIR)/clip/clip.avi --serve 8000 --loop --no-events"
 
 # The model that ships inside the package: compact_cnn trained on the FER2013 training archive
 # (FER2013 ?= the shared data folder's .tgz, or a folder of class folders), exported int8 with
