@@ -331,9 +331,6 @@ def _read_yaml(path: Path) -> Any:
     path = _installed_copy(path)
     if not path.is_file():
         raise UsageError(f"Config file {str(path)!r} does not exist.")
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise UsageError(f"Config file {str(path)!r}{where}: not valid YAML ({getattr(exc, 'problem', exc)}).") from exc
+    from keras_fer.io.yaml_file import read_yaml_file
+
+    return read_yaml_file(path)

@@ -159,3 +159,23 @@ def test_run_and_bench_take_edge_settings_from_a_config(tmp_path):
     args = build_parser().parse_args(["predict", "--source", "x.jpg"])
     _resolve_edge_settings(args)
     assert (args.detector, args.threads, args.max_faces) == ("auto", 1, 10)
+
+
+def test_config_files_are_read_with_limits(tmp_path):
+    """A "billion laughs" of nested aliases under a valid key, a huge file and a non-UTF-8
+    file each get one line naming the file; a BOM and ordinary anchors are fine."""
+    bomb = "train:\n  boundaries:\n    - &x0 [1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+    bomb += "".join(f"    - &x{i} [{', '.join([f'*x{i - 1}'] * 9)}]\n" for i in range(1, 9))
+    (tmp_path / "bomb.yaml").write_text(bomb)
+    assert (tmp_path / "bomb.yaml").stat().st_size < 600  # 9**9 values once expanded
+    with pytest.raises(UsageError, match="bomb.yaml': its anchors and aliases expand to more than 100,000 values"):
+        load_config(tmp_path / "bomb.yaml")
+    (tmp_path / "big.yaml").write_text("# padding\n" * 200_000)
+    with pytest.raises(UsageError, match="big.yaml' is 2,000,000 bytes"):
+        load_config(tmp_path / "big.yaml")
+    (tmp_path / "latin1.yaml").write_bytes(b"train:\n  epochs: 2 # r\xe9sum\xe9\n")
+    with pytest.raises(UsageError, match="latin1.yaml' line 2: byte 0xe9 is not UTF-8 text"):
+        load_config(tmp_path / "latin1.yaml")
+    (tmp_path / "bom.yaml").write_bytes(b"\xef\xbb\xbftrain:\n  epochs: &n 2\ndata:\n  seed: *n\n")
+    loaded = load_config(tmp_path / "bom.yaml")
+    assert loaded.train.epochs == 2 and loaded.data.seed == 2

@@ -380,3 +380,30 @@ def test_au_clips_prepare_with_the_chosen_action_units_in_order(tmp_path):
     assert prepared.meta["action_units"] == [12, 1, 4]
     assert set(np.unique(prepared.aus)) <= {-1.0, 0.0, 1.0}
     assert set(prepared.splits) == {"train", "val", "test"}
+
+
+def test_archives_that_would_unpack_far_beyond_their_size_are_refused_before_writing(tmp_path, monkeypatch):
+    import zipfile
+
+    from keras_fer.data import archive as archives
+
+    monkeypatch.setenv("KERAS_FER_HOME", str(tmp_path / "home"))
+    bomb = tmp_path / "zeros.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zipped:
+        with zipped.open("happy/zeros.bin", "w") as member:
+            for _ in range(16):
+                member.write(bytes(1 << 20))  # 16 MiB of zeros: about 16 kB packed
+    with pytest.raises(UsageError, match=r"zeros.zip.*16,777,216 bytes from .* times its size"):
+        read_source(cfg(format="folder", root=str(bomb)))
+    assert not any((tmp_path / "home" / "archives").rglob("*.bin")), "nothing was unpacked"
+
+    tree = tmp_path / "tree"
+    _png(tree / "happy" / "a.png", np.random.default_rng(0).integers(0, 255, (48, 48), np.uint8))
+    fine = tmp_path / "fine.zip"
+    with zipfile.ZipFile(fine, "w") as zipped:
+        zipped.write(tree / "happy" / "a.png", "happy/a.png")
+    monkeypatch.setattr(archives, "MAX_UNPACKED", 1000)  # the absolute cap, without writing gigabytes
+    with pytest.raises(UsageError, match="over the 1,000-byte limit"):
+        read_source(cfg(format="folder", root=str(fine)))
+    monkeypatch.setattr(archives, "MAX_UNPACKED", 2**30)
+    assert len(read_source(cfg(format="folder", root=str(fine))).records) == 1
