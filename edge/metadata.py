@@ -13,6 +13,8 @@ import json
 import struct
 from pathlib import Path
 
+from .weights_digest import weights_digest
+
 METADATA_NAME = "keras_fer"
 
 
@@ -55,8 +57,18 @@ def metadata_from_bytes(data: bytes, name: str = "model") -> dict:
             entry = model.Metadata(i)
             if entry.Name() is not None and entry.Name().decode() == METADATA_NAME:
                 raw = model.Buffers(entry.Buffer()).DataAsNumpy()
-                return json.loads(bytes(raw).decode("utf-8"))
+                meta = json.loads(bytes(raw).decode("utf-8"))
+                _check(meta, name)
+                stored = meta.get("weights_sha256")
+                if stored is not None and weights_digest(model, entry.Buffer()) != stored:
+                    raise ModelFileError(
+                        f"{name}: the weights do not match the digest stored at export (weights_sha256); the file "
+                        f"was altered or damaged in copying. Copy or export it again."
+                    )
+                return meta
     except (IndexError, ValueError, UnicodeDecodeError, TypeError, AttributeError, struct.error) as exc:
+        if isinstance(exc, ModelFileError):
+            raise
         raise ModelFileError(
             f"{name}: the TFLite file is corrupt or truncated ({type(exc).__name__}: {exc}); export it again."
         ) from exc
@@ -64,3 +76,27 @@ def metadata_from_bytes(data: bytes, name: str = "model") -> dict:
         f"{name}: a TFLite model without keras-fer metadata; export it with `keras-fer export --run RUN` "
         "(the runner needs its labels, input spec and alignment recipe)."
     )
+
+
+def _check(meta, name: str) -> None:
+    """The fields every reader relies on, with the types it relies on; a file written by hand or
+    by another tool gets the field named instead of a wrong answer later."""
+    if not isinstance(meta, dict):
+        raise ModelFileError(f"{name}: the keras_fer metadata is not a JSON object; export the model again.")
+    labels = meta.get("labels")
+    if not isinstance(labels, list) or not all(isinstance(label, str) and label.strip() for label in labels):
+        raise ModelFileError(
+            f"{name}: metadata labels={labels!r}; expected a list of label names (strings), one per output "
+            f"(empty for a restorer or a gate)."
+        )
+    if len(set(labels)) != len(labels):
+        repeated = sorted({label for label in labels if labels.count(label) > 1})
+        raise ModelFileError(f"{name}: metadata labels repeat {repeated}; each output needs its own name.")
+    spec = meta.get("input")
+    if spec is not None and not (
+        isinstance(spec, dict)
+        and all(isinstance(spec.get(k), int) and spec.get(k) > 0 for k in ("height", "width", "channels"))
+    ):
+        raise ModelFileError(
+            f"{name}: metadata input={spec!r}; expected height, width and channels as positive integers."
+        )

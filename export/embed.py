@@ -9,13 +9,15 @@ import json
 import flatbuffers
 
 from ..edge.metadata import METADATA_NAME, schema
+from ..edge.weights_digest import weights_digest
 
 
 def embed_metadata(tflite: bytes, metadata: dict) -> bytes:
+    """``tflite`` with ``metadata`` (plus ``weights_sha256``, the digest of every other buffer)
+    as its keras_fer entry; an entry already there is replaced."""
     fb = schema()
     model = fb.ModelT.InitFromPackedBuf(bytearray(tflite), 0)
     buffer = fb.BufferT()
-    buffer.data = list(json.dumps(metadata, sort_keys=True).encode("utf-8"))
     model.buffers.append(buffer)
     entry = fb.MetadataT()
     entry.name = METADATA_NAME
@@ -23,7 +25,15 @@ def embed_metadata(tflite: bytes, metadata: dict) -> bytes:
     model.metadata = [m for m in (model.metadata or []) if m.name not in (METADATA_NAME, METADATA_NAME.encode())] + [
         entry
     ]
-    builder = flatbuffers.Builder(len(tflite) + 4096)
+    metadata = {k: v for k, v in metadata.items() if k != "weights_sha256"}
+    buffer.data = list(b"{}")  # packed once to read the other buffers as a loader will
+    digest = weights_digest(fb.Model.GetRootAs(_pack(model, len(tflite)), 0), entry.buffer)
+    buffer.data = list(json.dumps({**metadata, "weights_sha256": digest}, sort_keys=True).encode("utf-8"))
+    return _pack(model, len(tflite))
+
+
+def _pack(model, size: int) -> bytes:
+    builder = flatbuffers.Builder(size + 4096)
     builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
     return bytes(builder.Output())
 
