@@ -16,7 +16,7 @@ import numpy as np
 from keras_fer import __version__
 from keras_fer.errors import UsageError
 from keras_fer.evaluation.frame_aggregation import per_frame_outputs
-from keras_fer.io import atomic_write_bytes, atomic_write_text
+from keras_fer.io import atomic_directory, atomic_write_bytes, atomic_write_text
 
 from .convert import QUANTS, convert, float_islands
 from .embed import embed_metadata
@@ -100,57 +100,70 @@ def export_run(
             flip_average=True,
             without_flip_average=metrics,
         )
-    out_dir = folder / "export"
-    out_dir.mkdir(exist_ok=True)
-    report = {
-        "run": str(folder),
-        "model": config.model.name,
-        "keras_fer": __version__,
-        "calibration_samples": len(calibration),
-        "flip_average": bool(flip_average),
-        "quants": {},
-    }
-    sizes = {}
-    for quant in (("float32",) + tuple(q for q in quants if q != "float32")) if "tflite" in formats else ():
-        started = time.perf_counter()
-        data, notes = convert(model, quant, calibration, io_type)
-        meta = _metadata(model, config, prepared, metrics, quant, _tflite_input(data), recipe_of(config.data))
-        data = embed_metadata(data, meta)
-        sizes[quant] = len(data)
-        if quant not in quants:
-            continue  # float32 converted only as the size reference
-        path = atomic_write_bytes(out_dir / f"{config.model.name}_{quant}.tflite", data)
-        result = compare(keras_out, tflite_outputs(path, inputs, threads=1), labels)
-        result["size_bytes"] = len(data)
-        result.update(latency_figures(path, inputs[0]))
-        result["float_islands"] = float_islands(data) if quant == "int8" else []
-        result["notes"] = notes
-        result["misses"] = flag(quant, result, sizes.get("float32"))
-        result["file"] = str(path)
-        result["seconds"] = round(time.perf_counter() - started, 1)
-        report["quants"][quant] = result
-    if "tflite" in formats and prepared.images.shape[1] > 1:
-        report["streaming"] = _export_streaming(
-            model, config, prepared, metrics, quants, calibration, inputs, keras_out, labels, out_dir, log
-        )
-    for fmt in formats:
-        if fmt == "tflite":
-            continue
-        meta = _metadata(model, config, prepared, metrics, "float32", _keras_input(model), recipe_of(config.data))
-        if fmt == "saved_model":
-            report["saved_model"] = str(export_saved_model(model, out_dir / "saved_model", meta))
-        elif fmt == "onnx":
-            report["onnx"] = str(export_onnx(model, out_dir / f"{config.model.name}.onnx", meta))
-        else:
-            raise UsageError(f"Unknown --format {fmt!r}; expected tflite, saved_model or onnx.")
-    atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1) + "\n")
-    atomic_write_text(out_dir / "report.md", report_markdown(report))
-    if report["quants"]:
-        quant = "int8" if "int8" in report["quants"] else next(iter(report["quants"]))
-        report["model_card"] = str(
+    # Every file of the export is written into a copy of export/ that replaces it at the end:
+    # a killed re-export leaves the old set (files, report, card) whole, never a new model beside
+    # the old report.
+    with atomic_directory(folder / "export", keep=True) as out_dir:
+        report = {
+            "run": str(folder),
+            "model": config.model.name,
+            "keras_fer": __version__,
+            "calibration_samples": len(calibration),
+            "flip_average": bool(flip_average),
+            "quants": {},
+        }
+        sizes = {}
+        for quant in (("float32",) + tuple(q for q in quants if q != "float32")) if "tflite" in formats else ():
+            started = time.perf_counter()
+            data, notes = convert(model, quant, calibration, io_type)
+            meta = _metadata(model, config, prepared, metrics, quant, _tflite_input(data), recipe_of(config.data))
+            data = embed_metadata(data, meta)
+            sizes[quant] = len(data)
+            if quant not in quants:
+                continue  # float32 converted only as the size reference
+            path = atomic_write_bytes(out_dir / f"{config.model.name}_{quant}.tflite", data)
+            result = compare(keras_out, tflite_outputs(path, inputs, threads=1), labels)
+            result["size_bytes"] = len(data)
+            result.update(latency_figures(path, inputs[0]))
+            result["float_islands"] = float_islands(data) if quant == "int8" else []
+            result["notes"] = notes
+            result["misses"] = flag(quant, result, sizes.get("float32"))
+            result["file"] = str(path)
+            result["seconds"] = round(time.perf_counter() - started, 1)
+            report["quants"][quant] = result
+        if "tflite" in formats and prepared.images.shape[1] > 1:
+            report["streaming"] = _export_streaming(
+                model, config, prepared, metrics, quants, calibration, inputs, keras_out, labels, out_dir, log
+            )
+        for fmt in formats:
+            if fmt == "tflite":
+                continue
+            meta = _metadata(model, config, prepared, metrics, "float32", _keras_input(model), recipe_of(config.data))
+            if fmt == "saved_model":
+                report["saved_model"] = str(export_saved_model(model, out_dir / "saved_model", meta))
+            elif fmt == "onnx":
+                report["onnx"] = str(export_onnx(model, out_dir / f"{config.model.name}.onnx", meta))
+            else:
+                raise UsageError(f"Unknown --format {fmt!r}; expected tflite, saved_model or onnx.")
+        report = _final_paths(report, out_dir, folder / "export")
+        atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1) + "\n")
+        atomic_write_text(out_dir / "report.md", report_markdown(report))
+        if report["quants"]:
+            quant = "int8" if "int8" in report["quants"] else next(iter(report["quants"]))
             atomic_write_text(out_dir / "MODEL_CARD.md", model_card(folder, report, quant, card_text, metrics))
-        )
+            report["model_card"] = str(folder / "export" / "MODEL_CARD.md")
     return report
+
+
+def _final_paths(value, staged: Path, final: Path):
+    """``value`` with paths inside the staging folder named where they will be after the swap."""
+    if isinstance(value, dict):
+        return {k: _final_paths(v, staged, final) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_final_paths(v, staged, final) for v in value]
+    if isinstance(value, str) and value.startswith(str(staged)):
+        return str(final) + value[len(str(staged)) :]
+    return value
 
 
 def _read_notes(path) -> str | None:
@@ -305,6 +318,6 @@ def _export_streaming(
         results[quant]["latency_ms_per_frame_1_thread"] = {"p50": round(p50, 3), "p99": round(p99, 3)}
         log(
             f"streaming {quant}: agreement with the windowed model {results[quant]['agreement']:.3f} step by step, "
-            f"{results[quant]['replay']['agreement']:.3f} replayed, on {len(sample)} sequences -> {path}"
+            f"{results[quant]['replay']['agreement']:.3f} replayed, on {len(sample)} sequences -> {path.name}"
         )
     return results

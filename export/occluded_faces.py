@@ -11,11 +11,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
+from pathlib import Path
 
 import numpy as np
 
 from keras_fer import __version__
-from keras_fer.io import atomic_write_bytes, atomic_write_text
+from keras_fer.io import atomic_directory, atomic_write_bytes, atomic_write_text
 
 from .convert import convert, float_islands
 from .embed import embed_metadata
@@ -84,22 +85,24 @@ class OccludedFaces:
         kind's figures and misses to the result and returns them as a line for the log. The
         report goes to ``export/report.json``."""
         inputs = inputs or (lambda x: x)
-        out_dir = folder / "export"
-        out_dir.mkdir(exist_ok=True)
-        report = {"run": str(folder), "model": config.model.name, "keras_fer": __version__, "quants": {}}
-        report["calibration_samples"] = len(self.calibration)
-        test = inputs(self.test)
-        for quant in quants:
-            started = time.perf_counter()
-            data, notes = convert(model, quant, [x[None] for x in inputs(self.calibration)], io_type)
-            data = embed_metadata(data, metadata(quant))
-            path = atomic_write_bytes(out_dir / f"{config.model.name}_{quant}.tflite", data)
-            result = {"num_samples": int(len(test)), "size_bytes": len(data), "file": str(path), "notes": notes}
-            line = score(result, tflite_outputs(path, test, threads=1))
-            result.update(latency_figures(path, test[0]))
-            result["float_islands"] = float_islands(data) if quant == "int8" else []
-            result["seconds"] = round(time.perf_counter() - started, 1)
-            report["quants"][quant] = result
-            log(f"{quant}: {path.name}, {line}, p50 {result['latency_ms_1_thread']['p50']:.3f} ms at 1 thread")
-        atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1) + "\n")
+        # written as one set: a copy of export/ replaces it at the end (see exporter.export_run)
+        with atomic_directory(folder / "export", keep=True) as out_dir:
+            report = {"run": str(folder), "model": config.model.name, "keras_fer": __version__, "quants": {}}
+            report["calibration_samples"] = len(self.calibration)
+            test = inputs(self.test)
+            for quant in quants:
+                started = time.perf_counter()
+                data, notes = convert(model, quant, [x[None] for x in inputs(self.calibration)], io_type)
+                data = embed_metadata(data, metadata(quant))
+                path = atomic_write_bytes(out_dir / f"{config.model.name}_{quant}.tflite", data)
+                result = {"num_samples": int(len(test)), "size_bytes": len(data), "file": str(path), "notes": notes}
+                line = score(result, tflite_outputs(path, test, threads=1))
+                result.update(latency_figures(path, test[0]))
+                result["float_islands"] = float_islands(data) if quant == "int8" else []
+                result["seconds"] = round(time.perf_counter() - started, 1)
+                report["quants"][quant] = result
+                log(f"{quant}: {path.name}, {line}, p50 {result['latency_ms_1_thread']['p50']:.3f} ms at 1 thread")
+            for result in report["quants"].values():
+                result["file"] = str(folder / "export" / Path(result["file"]).name)  # where it is after the swap
+            atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1) + "\n")
         return report

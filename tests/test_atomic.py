@@ -72,3 +72,37 @@ def test_stale_temporaries_of_a_killed_write_are_removed_and_umask_is_never_chan
     fd = os.open(tmp_path / "probe", os.O_CREAT | os.O_WRONLY, 0o666)
     os.close(fd)
     assert (tmp_path / "probe").stat().st_mode & 0o777 == 0o666 & ~module.current_umask()
+
+
+def test_keep_replaces_a_set_of_files_as_one_and_a_swap_killed_midway_is_undone(tmp_path):
+    import subprocess
+
+    out = tmp_path / "export"
+    out.mkdir()
+    (out / "model_int8.tflite").write_bytes(b"old model")
+    (out / "report.json").write_text("old report")
+    (out / "model_float16.tflite").write_bytes(b"another quant, kept")
+    try:
+        with atomic_directory(out, keep=True) as tmp:
+            assert (tmp / "report.json").read_text() == "old report"  # starts from the current set
+            atomic_write_text(tmp / "model_int8.tflite", "new model")
+            raise KeyboardInterrupt  # killed before the new report is written
+    except KeyboardInterrupt:
+        pass
+    assert (out / "model_int8.tflite").read_bytes() == b"old model", "the linked original must stay untouched"
+    assert (out / "report.json").read_text() == "old report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export"], "no temporary folder is left"
+
+    with atomic_directory(out, keep=True) as tmp:
+        atomic_write_text(tmp / "model_int8.tflite", "new model")
+        atomic_write_text(tmp / "report.json", "new report")
+    assert (out / "model_int8.tflite").read_text() == "new model" and (out / "report.json").read_text() == "new report"
+    assert (out / "model_float16.tflite").read_bytes() == b"another quant, kept"
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    out.rename(tmp_path / f".export.old-{dead.pid}")  # killed between moving the old set aside and the new in
+    with atomic_directory(out, keep=True) as tmp:
+        assert (tmp / "report.json").read_text() == "new report", "the old set is put back before anything else"
+    assert (out / "report.json").read_text() == "new report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export"]

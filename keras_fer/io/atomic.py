@@ -45,13 +45,17 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_directory(path: str | os.PathLike, overwrite: bool = False) -> Iterator[Path]:
+def atomic_directory(path: str | os.PathLike, overwrite: bool = False, keep: bool = False) -> Iterator[Path]:
     """Yield a temporary folder that becomes ``path`` only if the block succeeds.
 
-    An existing non-empty ``path`` is refused unless ``overwrite``; then it is
-    replaced only after the new content is complete.
+    An existing non-empty ``path`` is refused unless ``overwrite`` (or ``keep``); then it is
+    replaced only after the new content is complete. ``keep``: the temporary folder starts
+    with ``path``'s current files (hard links where the file system allows, else copies), so
+    the block adds to or replaces files of a set and a reader sees the old set or the new
+    one, never a mix (files are replaced by rename, so the linked originals stay intact).
     """
     path = Path(path)
+    overwrite = overwrite or keep
     if path.exists() and not path.is_dir():
         raise UsageError(f"Output {str(path)!r} exists and is not a folder; choose another path.")
     if path.is_dir() and any(path.iterdir()) and not overwrite:
@@ -67,6 +71,8 @@ def atomic_directory(path: str | os.PathLike, overwrite: bool = False) -> Iterat
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent))
     os.chmod(tmp, 0o777 & ~current_umask())
     try:
+        if keep and path.is_dir():
+            shutil.copytree(path, tmp, dirs_exist_ok=True, copy_function=_link_or_copy)
         yield tmp
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -87,9 +93,25 @@ def _check_parent_writable(parent: Path) -> None:
         raise UsageError(f"Folder {str(parent)!r} is not writable; choose another output path.")
 
 
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def _remove_stale_temporaries(path: Path) -> None:
     """Temporary folders of earlier writes of ``path`` whose process is gone (killed with -9,
-    which no ``finally`` survives): they would otherwise stay, hidden, as large as the output."""
+    which no ``finally`` survives): they would otherwise stay, hidden, as large as the output.
+    A write killed between its two renames left ``path`` moved aside and not yet replaced: the
+    old folder is put back first."""
+    for old in sorted(path.parent.glob(f".{path.name}.old-*")):
+        pid = old.name.rpartition("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            if not path.exists():
+                os.replace(old, path)
+            else:
+                shutil.rmtree(old, ignore_errors=True)
     for candidate in path.parent.glob(f".{path.name}.*.tmp"):
         parts = candidate.name[len(path.name) + 2 :].split(".")
         if not candidate.is_dir() or not parts or not parts[0].isdigit():

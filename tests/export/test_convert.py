@@ -118,10 +118,10 @@ def test_metadata_round_trip_and_clear_errors(tmp_path):
 
     model = _tiny("frame_cnn")
     data, _ = convert(model, "float32")
-    meta = {"labels": ["neutral", "happiness", "surprise"], "input": {"height": 32}}
+    meta = {"labels": ["neutral", "happiness", "surprise"], "input": {"height": 32, "width": 32, "channels": 3}}
     path = tmp_path / "m.tflite"
     path.write_bytes(embed_metadata(data, meta))
-    assert read_metadata(path) == meta
+    assert read_metadata(path) == dict(meta, weights_sha256=read_metadata(path)["weights_sha256"])
     # The metadata does not change what the model computes.
     x = np.random.default_rng(0).uniform(0, 255, (2, 32, 32, 3)).astype(np.float32)
     np.testing.assert_allclose(tflite_outputs(path, x), tflite_outputs(data, x), atol=1e-6)

@@ -21,7 +21,7 @@ def _train(tmp_path, name, *overrides):
     return tmp_path / name
 
 
-def test_export_all_quants_of_a_run(tmp_path):
+def test_export_all_quants_of_a_run(tmp_path, monkeypatch):
     _train(
         tmp_path,
         "r",
@@ -88,6 +88,31 @@ def test_export_all_quants_of_a_run(tmp_path):
         outputs.append(interpreter.get_tensor(interpreter.get_output_details()[0]["index"]).copy())
     np.testing.assert_allclose(outputs[0], outputs[1], atol=1e-5)
     assert "Flip averaging is inside the file" in (tmp_path / "r" / "export" / "MODEL_CARD.md").read_text()
+
+    # A re-export that dies before its report leaves the whole previous set, not a new model
+    # beside the old report (the export is written to a copy of export/ that replaces it).
+    import pytest
+
+    from keras_fer.export import exporter
+
+    before = {p.name: p.read_bytes() for p in (tmp_path / "r" / "export").iterdir() if p.is_file()}
+
+    def killed(report):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(exporter, "report_markdown", killed)
+    with pytest.raises(KeyboardInterrupt):
+        exporter.export_run(tmp_path / "r", quants=("int8",), calibration_steps=20, io_type="uint8", log=lambda m: None)
+    after = {p.name: p.read_bytes() for p in (tmp_path / "r" / "export").iterdir() if p.is_file()}
+    assert after == before
+    assert not [p.name for p in (tmp_path / "r").iterdir() if p.name.startswith(".export")]
+    monkeypatch.undo()
+    report = exporter.export_run(tmp_path / "r", quants=("int8",), calibration_steps=20, log=lambda m: None)
+    assert report["quants"]["int8"]["file"] == str(tmp_path / "r" / "export" / "frame_cnn_int8.tflite")
+    assert json.loads((tmp_path / "r" / "export" / "report.json").read_text())["quants"]["int8"]["file"] == str(
+        tmp_path / "r" / "export" / "frame_cnn_int8.tflite"
+    )
+    assert (tmp_path / "r" / "export" / "frame_cnn_float16.tflite").is_file(), "other quants of the set are kept"
 
 
 def test_saved_model_and_onnx_carry_the_metadata(tmp_path):
