@@ -26,6 +26,10 @@ from .video_saver import VIDEO_OUT
 def expand_source(source: str) -> list[tuple[str, str]]:
     """``[(kind, path)]`` with kind ``image``, ``video`` or ``stream``, in a stable order."""
     text = str(source)
+    if not text.strip():  # Path("") is the current folder: an empty --source would scan it
+        raise EdgeInputError(
+            "--source is empty; pass an image, a folder, a glob such as 'faces/*.jpg', a video, or a camera index."
+        )
     path = Path(text).expanduser()
     if path.is_dir():
         files = sorted(
@@ -175,7 +179,13 @@ def _image(predictor, path, writer, summary, target, single: bool) -> None:
             raise
         summary["unreadable"].append(str(exc))
         return
-    faces = predictor.predict(pixels)
+    try:
+        faces = predictor.predict(pixels)
+    except EdgeInputError as exc:  # e.g. a crop too small to be a face
+        if single:
+            raise EdgeInputError(f"{safe_name(path)}: {exc}") from exc
+        summary["unreadable"].append(f"{safe_name(path)}: {exc}")
+        return
     summary["images"] += 1
     summary["faces"] += len(faces)
     summary["image_faces"] += len(faces)

@@ -34,6 +34,9 @@ from .runner import EdgeRunner
 from .source_spec import open_source
 
 
+MIN_CROP = 8  # px a side: below this a "face" has no features to read
+
+
 class Predictor:
     def __init__(
         self,
@@ -89,6 +92,11 @@ class Predictor:
                 raise EdgeInputError(
                     f"image of shape {pixels.shape} and type {pixels.dtype}; expected a path, or (H, W) grey or "
                     "(H, W, 3) BGR uint8 pixels."
+                )
+            if not self.detect and min(pixels.shape[:2]) < MIN_CROP:
+                raise EdgeInputError(
+                    f"the image is {pixels.shape[1]}x{pixels.shape[0]} px, too small to be a face crop (at least "
+                    f"{MIN_CROP} px a side); --no-detect takes images that are faces."
                 )
             boxes = self._find(pixels)
             if self.detect:

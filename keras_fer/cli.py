@@ -10,6 +10,7 @@ import traceback
 from keras_fer import __version__
 from keras_fer.cli_data import add_data_parsers, run_data_command
 from keras_fer.cli_edge import add_edge_parsers, run_edge_command
+from keras_fer.cli_ranges import in_range
 from keras_fer.errors import UsageError
 from keras_fer.export.quant_modes import QUANTS
 from keras_fer.quiet import NativeStderrFilter, quiet_python_warnings, verbose_requested
@@ -84,8 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     explain.add_argument("--run", required=True, help="run folder written by keras-fer train")
     explain.add_argument("--image", required=True, nargs="+", help="image file(s)")
     explain.add_argument("--out", help="PNG file (one image) or folder (default: RUN/explain/)")
-    explain.add_argument("--patch", type=int, default=8, help="occluding patch size in pixels (default 8)")
-    explain.add_argument("--stride", type=int, default=4, help="patch stride in pixels (default 4)")
+    explain.add_argument("--patch", type=in_range(1, 512), default=8, help="occluding patch size in pixels (default 8)")
+    explain.add_argument("--stride", type=in_range(1, 512), default=4, help="patch stride in pixels (default 4)")
     explain.add_argument(
         "--restore", metavar="RUN", help="a blind restoration_gan run: restore the face first and show both"
     )
@@ -114,7 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="int8 model's input/output type (default int8)",
     )
     export.add_argument(
-        "--calibration-steps", type=int, help="calibration samples (default: export.calibration_steps, 300)"
+        "--calibration-steps",
+        type=in_range(1),
+        help="calibration samples (default: export.calibration_steps, 300)",
     )
     export.add_argument(
         "--format",

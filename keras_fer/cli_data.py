@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 
+from keras_fer.cli_ranges import in_range
 from keras_fer.data.occluder_names import KINDS as OCCLUDER_KINDS
 from keras_fer.data.occluder_names import POSITIONS as OCCLUDER_POSITIONS
 from keras_fer.errors import UsageError
@@ -25,15 +26,21 @@ def add_data_parsers(sub, epilog: str) -> None:
     synth.add_argument("--out", required=True, help="output folder (refused if not empty, unless --overwrite)")
     synth.add_argument("--config", help="YAML experiment file; data.preset, data.num_samples, data.seed apply")
     synth.add_argument("--preset", help="fer2013 | ckplus | mmi | jaffe | folder (default: data.preset)")
-    synth.add_argument("--num", type=int, help="images or sequences to render (default: the preset's)")
-    synth.add_argument("--seed", type=int, help="random seed; the same seed gives byte-identical files")
-    synth.add_argument("--size", type=int, help="square output size in pixels (default: the preset's)")
+    synth.add_argument("--num", type=in_range(1), help="images or sequences to render (default: the preset's)")
+    synth.add_argument(
+        "--seed", type=in_range(0, 2**32 - 1), help="random seed; the same seed gives byte-identical files"
+    )
+    synth.add_argument(
+        "--size", type=in_range(16, 1024), help="square output size in pixels, 16-1024 (default: the preset's)"
+    )
     synth.add_argument("--channels", type=int, choices=(1, 3), help="1 grey, 3 colour (default: the preset's)")
-    synth.add_argument("--workers", type=int, help="rendering processes (default: all cores)")
+    synth.add_argument("--workers", type=in_range(1), help="rendering processes (default: all cores)")
     synth.add_argument("--clip", action="store_true", help="render a camera clip instead of a dataset")
-    synth.add_argument("--seconds", type=float, default=20.0, help="clip length (with --clip)")
-    synth.add_argument("--fps", type=int, default=30, help="clip frame rate (with --clip)")
-    synth.add_argument("--faces", type=int, default=3, help="at most this many faces at once (with --clip)")
+    synth.add_argument(
+        "--seconds", type=in_range(0.1, 3600.0, float), default=20.0, help="clip length, up to an hour (with --clip)"
+    )
+    synth.add_argument("--fps", type=in_range(1, 120), default=30, help="clip frame rate, 1-120 (with --clip)")
+    synth.add_argument("--faces", type=in_range(1, 20), default=3, help="at most this many faces at once (with --clip)")
     real_faces_arguments(synth, "with --clip")
     synth.add_argument("--overwrite", action="store_true", help="replace a non-empty output folder")
     synth.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -55,7 +62,9 @@ def add_data_parsers(sub, epilog: str) -> None:
         "--coverage", nargs=2, type=float, default=(0.1, 0.5), metavar=("LOW", "HIGH"), help="share of the face hidden"
     )
     occlude.add_argument("--position", choices=OCCLUDER_POSITIONS, default="random", help="where blocks and hands go")
-    occlude.add_argument("--seed", type=int, default=0, help="the same seed gives the same occluders")
+    occlude.add_argument(
+        "--seed", type=in_range(0, 2**32 - 1), default=0, help="the same seed gives the same occluders"
+    )
     occlude.add_argument("--overwrite", action="store_true", help="replace a non-empty output folder")
 
     for name, help_text in (

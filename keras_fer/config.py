@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import math
 import types
 import typing
 from pathlib import Path
@@ -164,6 +165,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "split.kind": ("fixed", "ratio", "group_ratio", "kfold", "group_kfold", "per_class"),
     "export.quant": QUANTS,
     "edge.detector": DETECTORS,
+    "data.channels": (1, 3),  # grey or colour
 }
 
 
@@ -173,7 +175,8 @@ CHOICES: dict[str, tuple[str, ...]] = {
 RANGES: dict[str, tuple] = {
     "data.num_samples": (1, None),
     "data.image_size": (16, 1024),  # 16 px: four 2x poolings still leave a pixel
-    "data.channels": (1, 3),
+    "data.seed": (0, 2**32 - 1),  # numpy's seeds
+    "train.seed": (0, 2**32 - 1),
     "data.sequence_length": (1, None),
     "data.peak_frames": (0, None),
     "data.video_fps": (0.1, None),
@@ -198,7 +201,7 @@ RANGES: dict[str, tuple] = {
     "train.class_weight_power": (0.0, 1.0),
     "train.distill_weight": (0.0, 1.0),
     "train.distill_temperature": (0.01, None),
-    "split.folds": (2, None),
+    "split.folds": (2, 1000),
     "split.repeats": (1, None),
     "split.per_class": (1, None),
     "split.val_fraction": (0.0, 0.9),
@@ -206,6 +209,10 @@ RANGES: dict[str, tuple] = {
     "edge.threads": (1, None),
     "edge.max_faces": (1, None),
 }
+
+
+# Lists whose items are counts in increasing order (piecewise boundaries: iterations).
+LIST_OF_COUNTS = ("train.boundaries",)
 
 
 def all_keys() -> list[str]:
@@ -297,6 +304,15 @@ def _check_type(key: str, value: Any, expected: Any, source: str) -> Any:
         raise UsageError(f"{source}: {key}={value!r} has the wrong type; expected {base.__name__}.")
     if base is float:
         value = float(value)
+        if not math.isfinite(value):
+            raise UsageError(f"{source}: {key}={value!r} is not a finite number.")
+    if key in LIST_OF_COUNTS and not (
+        all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in value) and value == sorted(set(value))
+    ):
+        raise UsageError(
+            f"{source}: {key}={value!r}; expected whole numbers >= 1 in increasing order (iterations where the "
+            f"rate changes)."
+        )
     choices = CHOICES.get(key)
     if choices is not None and value not in choices:
         raise UsageError(f"{source}: unknown {key}={value!r}; expected one of {choices}.")

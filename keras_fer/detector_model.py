@@ -84,6 +84,11 @@ def fetch_detector_model(wheel: str | os.PathLike | None = None, log=print) -> P
 
     ``wheel`` takes a local mediapipe wheel instead of downloading one.
     """
+    if wheel is not None and not Path(wheel).is_file():
+        raise UsageError(
+            f"--wheel {wheel}: no such file; download it on a machine with the package index (pip download "
+            f"--no-deps mediapipe==0.10.21) and copy it here."
+        )
     wanted = [which for which in FILES if detector_model_status(which)[1] != "ok"]
     for which in FILES:
         if which not in wanted:

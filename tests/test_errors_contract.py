@@ -34,6 +34,12 @@ def scratch(tmp_path_factory):
     import numpy as np
 
     cv2.imwrite(str(tmp / "a.png"), np.full((48, 48), 120, np.uint8))
+    cv2.imwrite(str(tmp / "one.png"), np.zeros((1, 1), np.uint8))
+    (tmp / "big.yaml").write_text("# padding\n" * 200_000)
+    laughs = "train:\n  boundaries:\n    - &x0 [1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+    laughs += "".join(f"    - &x{i} [{', '.join([f'*x{i - 1}'] * 9)}]\n" for i in range(1, 9))
+    (tmp / "laughs.yaml").write_text(laughs)
+    (tmp / "latin1.yaml").write_bytes(b"train:\n  epochs: 2 # r\xe9sum\xe9\n")
     from tests.edge.test_image_size import png_header
 
     (tmp / "bomb.png").write_bytes(png_header(20000, 20000) + b"\x00" * 64)

@@ -204,6 +204,11 @@ def _per_class(labels, n, val_fraction, rng):
 
 
 def _kfold(labels, k, val_fraction, rng):
+    if k > len(labels):
+        raise UsageError(
+            f"split.folds={k} but the data has only {len(labels)} samples: some folds would test nothing; use at "
+            f"most {len(labels)} folds (10 is usual)."
+        )
     fold_of = np.empty(len(labels), int)
     for label in np.unique(labels):
         members = rng.permutation(np.flatnonzero(labels == label))

@@ -195,6 +195,7 @@ def explain_run(run, images, out=None, patch: int = 8, stride: int = 4, restore=
     import json
 
     from keras_fer.config import load_config
+    from keras_fer.data.images import BadImage
     from keras_fer.data.prepare import recipe_of
     from keras_fer.errors import UsageError
     from keras_fer.io.run_dir import open_run_dir
@@ -213,13 +214,21 @@ def explain_run(run, images, out=None, patch: int = 8, stride: int = 4, restore=
     recipe = recipe_of(config.data)
     restorer = _restorer(restore, shape) if restore else None
     results = []
+    if patch > min(shape[-3], shape[-2]):
+        raise UsageError(
+            f"--patch {patch} is larger than the model's {shape[-3]}x{shape[-2]} input; use a patch of a few pixels "
+            f"(8 on a 48 px face)."
+        )
     for image in images:
         if len(images) == 1 and out is not None and str(out).endswith(".png"):
             target = Path(out)
         else:
             target = Path(out or folder / "explain") / f"{Path(image).stem}.png"
         target.parent.mkdir(parents=True, exist_ok=True)
-        x = face_input(image, recipe, config.data.detector, sequence_length)
+        try:
+            x = face_input(image, recipe, config.data.detector, sequence_length)
+        except BadImage as exc:
+            raise UsageError(f"--image {image}: {exc}; pass a PNG, JPEG, BMP, TIFF or WebP face image.") from exc
         before = None
         if restorer is not None:
             out = np.asarray(restorer.generator.predict(x[None].astype(np.float32), verbose=0))[0]

@@ -42,8 +42,15 @@ def evaluate_run(run: str | Path, overrides=(), config_path=None, out_name: str 
         key, value = parse_override(item)
         set_key(config, key, value, source="command line")
     same_data = config.data == trained.data
-    prepared = prepare(config.data, progress=False)
     model = load_model(folder / "model.keras")
+    size, channels = model.inputs[0].shape[-3], model.inputs[0].shape[-1]
+    if (config.data.image_size, config.data.channels) != (trained.data.image_size, trained.data.channels):
+        raise UsageError(
+            f"data.image_size={config.data.image_size}, data.channels={config.data.channels}: the model takes "
+            f"{size}x{size}x{channels} faces (the run's data.image_size={trained.data.image_size}, "
+            f"data.channels={trained.data.channels}); leave them at the run's values, faces are resized to them."
+        )
+    prepared = prepare(config.data, progress=False)
     model_classes = _trained_classes(folder) or list(prepared.classes)
     if same_data and (folder / "split.json").is_file():
         indices = load_split(folder / "split.json", prepared.keys).folds[0]["test"]

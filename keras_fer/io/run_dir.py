@@ -21,6 +21,11 @@ def new_run_dir(config) -> Path:
         config.run.name
         or f"{config.model.name}-{config.data.preset if config.data.format == 'synthetic' else config.data.format}"
     )
+    if name in (".", "..") or "/" in name or "\\" in name or "\0" in name:
+        raise UsageError(
+            f"run.name={name!r} is a path; a run's name is one folder name inside run.dir (set run.dir=... to put "
+            f"runs elsewhere)."
+        )
     try:
         base.mkdir(parents=True, exist_ok=True)
         for n in range(1, 10_000):
