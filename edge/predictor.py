@@ -33,7 +33,6 @@ from .results import Result
 from .runner import EdgeRunner
 from .source_spec import open_source
 
-
 MIN_CROP = 8  # px a side: below this a "face" has no features to read
 
 
