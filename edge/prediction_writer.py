@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from keras_fer.io.atomic import current_umask
+from keras_fer.io.atomic import current_umask, remove_stale_temporaries
 
 from .face_row import CSV_FIELDS, csv_values
 from .output_paths import safe_name
@@ -41,7 +41,10 @@ class PredictionWriter:
             self._handle = open(self.path, "a", encoding="utf-8", newline="")
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".part", dir=self.path.parent)
+            remove_stale_temporaries(self.path.parent, self.path.name)  # a killed run's .part
+            fd, self._tmp = tempfile.mkstemp(
+                prefix=f".{self.path.name}.{os.getpid()}.", suffix=".part", dir=self.path.parent
+            )
             self._handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
         if fmt == "csv" and new:
             self._write_line(self._csv_line([*CSV_FIELDS, *self.labels]))

@@ -106,3 +106,25 @@ def test_keep_replaces_a_set_of_files_as_one_and_a_swap_killed_midway_is_undone(
         assert (tmp / "report.json").read_text() == "new report", "the old set is put back before anything else"
     assert (out / "report.json").read_text() == "new report"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["export"]
+
+
+def test_only_temporaries_of_dead_processes_are_removed(tmp_path):
+    import os
+    import subprocess
+
+    from keras_fer.io.atomic import remove_stale_temporaries
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    names = {
+        f".rows.jsonl.{dead.pid}.k2j4h5g6.part": False,  # a killed run's rows: removed
+        f".main_best.keras.{dead.pid}.abcd1234.keras": False,
+        f".rows.jsonl.{os.getpid()}.zzzzzzzz.part": True,  # a write still going: kept
+        "rows.jsonl": True,  # the user's files: kept
+        ".hidden.notes": True,
+        f".photo.{dead.pid}.jpg": True,  # not a name our writers make
+    }
+    for name in names:
+        (tmp_path / name).write_text("x")
+    assert remove_stale_temporaries(tmp_path) == 2
+    assert {p.name for p in tmp_path.iterdir()} == {n for n, kept in names.items() if kept}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ def atomic_file(path: str | os.PathLike, suffix: str = ".tmp") -> Iterator[Path]
     if it fails. ``suffix`` serves writers that insist on an extension (Keras: ``.keras``)."""
     path = Path(path)
     _check_parent_writable(path.parent)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(name)
     try:
@@ -91,6 +92,32 @@ def _check_parent_writable(parent: Path) -> None:
         raise UsageError(f"Folder {str(parent)!r} does not exist; create it or choose another path.")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise UsageError(f"Folder {str(parent)!r} is not writable; choose another output path.")
+
+
+# What the writers here name their temporaries: ".<target name>.<pid>.<8 random>[suffix]".
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[a-z0-9_]{8}(\.[A-Za-z0-9]+)?$")
+
+
+def remove_stale_temporaries(folder: str | os.PathLike, name: str | None = None) -> int:
+    """Remove the temporary files and folders that writes into ``folder`` (of ``name`` only,
+    if given) left when their process was killed (-9, a power cut: no ``finally`` runs);
+    those of live processes stay. Returns how many were removed."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        match = _TEMPORARY.match(entry.name)
+        if not match or (name is not None and match["name"] != name) or _alive(int(match["pid"])):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+            removed += 1
+    return removed
 
 
 def _link_or_copy(source: str, target: str) -> None:

@@ -27,7 +27,9 @@ from keras_fer.errors import UsageError
 from keras_fer.evaluation.evaluate import evaluate_model
 from keras_fer.evaluation.plots import plot_history
 from keras_fer.io import atomic_file, atomic_write_text
+from keras_fer.io.atomic import remove_stale_temporaries
 from keras_fer.io.run_dir import check_checkpoints, discard_unstarted, new_run_dir, open_run_dir, read_state
+from keras_fer.io.run_lock import run_lock
 from keras_fer.models import build, load_model
 from keras_fer.training.checkpoints import save_model_atomic, write_history_csv, write_state
 from keras_fer.training.cross_validation import run_folds
@@ -71,7 +73,10 @@ def train(config=None, resume: str | Path | None = None, progress: bool = True, 
         folder = new_run_dir(config)
         atomic_write_text(folder / "config.yaml", config.to_yaml())
     try:
-        return _train_run(config, folder, progress, log)
+        with run_lock(folder):
+            for place in (folder, folder / "checkpoints"):
+                remove_stale_temporaries(place)  # a killed run's half-written checkpoint or report
+            return _train_run(config, folder, progress, log)
     except BaseException:
         if new:
             discard_unstarted(folder)

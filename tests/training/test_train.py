@@ -84,7 +84,31 @@ def test_resume_after_sigkill_gives_the_same_history(tmp_path, cache):
     process.wait()
     killed_at = json.loads(state.read_text())["epoch"]
     assert 2 <= killed_at < 4 and not (tmp_path / "killed" / "metrics.json").exists()
+
+    # A second trainer of the same run is refused while the first holds it (the killed one's
+    # lock went with it); a killed write's temporary is cleaned by the next run.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from keras_fer.io.run_lock import run_lock; lock = run_lock(sys.argv[1]); "
+            "lock.__enter__(); print('held', flush=True); time.sleep(120)",
+            str(tmp_path / "killed"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        refused = run_cli("train", "--quiet", "--resume", str(tmp_path / "killed"))
+        assert refused.returncode == 2 and f"is being trained by process {holder.pid}" in refused.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    stale = tmp_path / "killed" / "checkpoints" / f".main_best.keras.{process.pid}.abcd1234.keras"
+    stale.write_bytes(b"half a model")
     resumed = run_cli("train", "--quiet", "--resume", str(tmp_path / "killed"))
+    assert not stale.exists()
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert _history(tmp_path / "killed") == _history(tmp_path / "whole")
     assert (
