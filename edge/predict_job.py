@@ -33,7 +33,10 @@ def expand_source(source: str) -> list[tuple[str, str]]:
     path = Path(text).expanduser()
     if path.is_dir():
         files = sorted(
-            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES
+            p
+            for p in path.rglob("*")
+            if (p.is_file() or (p.is_symlink() and not p.exists()))  # a dangling link is kept: counted as skipped
+            and p.suffix.lower() in IMAGE_SUFFIXES | VIDEO_SUFFIXES
         )
         if not files:
             raise EdgeInputError(

@@ -14,6 +14,7 @@ their track ids and smoothed labels.
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import cv2
@@ -195,6 +196,8 @@ def read_image(path) -> np.ndarray:
     Read as bytes and decoded in memory: OpenCV's own file functions crash on a name that is
     not valid UTF-8."""
     path = Path(path)
+    if path.is_symlink() and not path.exists():
+        raise EdgeInputError(f"{safe_name(path)}: a link to {safe_name(os.readlink(path))}, which does not exist.")
     if not path.is_file():
         raise EdgeInputError(f"{safe_name(path)}: no such image file.")
     try:

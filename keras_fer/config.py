@@ -211,6 +211,9 @@ RANGES: dict[str, tuple] = {
 }
 
 
+# [low, high] pairs of fractions, and their upper bound (the share of a face an occluder hides).
+FRACTION_RANGES = {"augment.occlusion_coverage": 0.9}
+
 # Lists whose items are counts in increasing order (piecewise boundaries: iterations).
 LIST_OF_COUNTS = ("train.boundaries",)
 
@@ -312,6 +315,14 @@ def _check_type(key: str, value: Any, expected: Any, source: str) -> Any:
         raise UsageError(
             f"{source}: {key}={value!r}; expected whole numbers >= 1 in increasing order (iterations where the "
             f"rate changes)."
+        )
+    if key in FRACTION_RANGES and not (
+        len(value) == 2
+        and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+        and 0 < value[0] <= value[1] <= FRACTION_RANGES[key]
+    ):
+        raise UsageError(
+            f"{source}: {key}={value!r}; expected [low, high] with 0 < low <= high <= {FRACTION_RANGES[key]}."
         )
     choices = CHOICES.get(key)
     if choices is not None and value not in choices:

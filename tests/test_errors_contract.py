@@ -35,6 +35,12 @@ def scratch(tmp_path_factory):
 
     cv2.imwrite(str(tmp / "a.png"), np.full((48, 48), 120, np.uint8))
     cv2.imwrite(str(tmp / "one.png"), np.zeros((1, 1), np.uint8))
+    (tmp / "links").mkdir()
+    cv2.imwrite(str(tmp / "links" / "face.png"), np.full((48, 48), 120, np.uint8))
+    (tmp / "links" / "gone.png").symlink_to(tmp / "nowhere.png")
+    (tmp / "corrupt").mkdir()
+    (tmp / "corrupt" / "config.yaml").write_text(load_config(None, []).to_yaml())
+    (tmp / "corrupt" / "model.keras").write_bytes(b"PK" + b"\0" * 998)
     (tmp / "big.yaml").write_text("# padding\n" * 200_000)
     laughs = "train:\n  boundaries:\n    - &x0 [1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
     laughs += "".join(f"    - &x{i} [{', '.join([f'*x{i - 1}'] * 9)}]\n" for i in range(1, 9))

@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from keras_fer.config import DataConfig
+from keras_fer.data.images import BadImage, to_uint8
 from keras_fer.data.occlusion import Occlusion
 from keras_fer.data.sources import read_source
 from keras_fer.errors import UsageError
@@ -52,9 +53,13 @@ def write_occluded_set(
         table = csv.writer(handle, lineterminator="\n")
         table.writerow(["file", "mask", "source", "label", "kind", "coverage"])
         for record in records:
-            image = cv2.imread(str(record.paths[0]), cv2.IMREAD_UNCHANGED)
+            image = cv2.imdecode(np.fromfile(record.paths[0], np.uint8), cv2.IMREAD_UNCHANGED)
             if image is None:
                 raise UsageError(f"{record.paths[0]}: not a readable image; remove it or fix it.")
+            try:  # 16-bit, RGBA and palette files to 8 bits, as every other reader (docs/guide.md, Data)
+                image = to_uint8(image, 3 if image.ndim == 3 and image.shape[2] >= 3 else 1)
+            except BadImage as exc:
+                raise UsageError(f"{record.paths[0]}: {exc}; convert it to an 8-bit PNG.") from exc
             rng = np.random.default_rng([seed, zlib.crc32(record.key.encode())])
             occluded, mask, info = occlusion.apply(image, rng)
             name = f"{record.label}/{Path(record.key).stem}.png"

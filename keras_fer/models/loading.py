@@ -7,6 +7,8 @@ trainer imports before it resumes a checkpoint with its optimizer state.
 
 from __future__ import annotations
 
+import zipfile
+
 
 def load_model(path, compile: bool = False):
     """``path``: a ``.keras`` file, or a finished run folder (its ``model.keras``)."""
@@ -18,4 +20,12 @@ def load_model(path, compile: bool = False):
 
     _load_all()
     path = Path(path)
-    return keras.models.load_model(path / "model.keras" if path.is_dir() else path, compile=compile)
+    path = path / "model.keras" if path.is_dir() else path
+    if path.is_file() and not zipfile.is_zipfile(path):  # Keras would say "File not found" of a file that is there
+        from keras_fer.errors import UsageError
+
+        raise UsageError(
+            f"{path} is not a whole .keras archive (truncated or corrupt, {path.stat().st_size:,} bytes); resume the "
+            f"run (keras-fer train --resume) or train it again."
+        )
+    return keras.models.load_model(path, compile=compile)

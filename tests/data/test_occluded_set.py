@@ -83,3 +83,18 @@ def test_cli_occlude_writes_the_set_and_names_bad_values(tmp_path):
         "data", "occlude", "--root", str(tmp_path / "src"), "--out", str(tmp_path / "p"), "--coverage", "0.6", "0.2"
     )
     assert bad.returncode == 2 and "coverage" in bad.stderr
+
+
+def test_sixteen_bit_and_rgba_faces_are_converted_not_refused(tmp_path):
+    """The guide promises every depth is converted; a 16-bit PNG used to stop the whole job."""
+    (tmp_path / "src" / "happy").mkdir(parents=True)
+    deep = (np.random.default_rng(1).integers(0, 256, (48, 48)) * 257).astype(np.uint16)
+    cv2.imwrite(str(tmp_path / "src" / "happy" / "deep.png"), deep)
+    rgba = np.dstack([np.full((48, 48, 3), 140, np.uint8), np.full((48, 48), 255, np.uint8)])
+    cv2.imwrite(str(tmp_path / "src" / "happy" / "rgba.png"), rgba)
+    counts = write_occluded_set(tmp_path / "src", tmp_path / "occ", Occlusion(coverage=(0.2, 0.3)), seed=1)
+    assert counts["faces"] == 2
+    out = cv2.imread(str(tmp_path / "occ" / "images" / "happiness" / "deep.png"), cv2.IMREAD_UNCHANGED)
+    mask = cv2.imread(str(tmp_path / "occ" / "masks" / "happiness" / "deep.png"), cv2.IMREAD_UNCHANGED)
+    assert out.dtype == np.uint8 and out.shape == (48, 48)
+    assert np.abs(out[mask == 0].astype(int) - (deep[mask == 0] // 257)).max() <= 1  # the same picture, 8 bits

@@ -407,3 +407,11 @@ def test_archives_that_would_unpack_far_beyond_their_size_are_refused_before_wri
         read_source(cfg(format="folder", root=str(fine)))
     monkeypatch.setattr(archives, "MAX_UNPACKED", 2**30)
     assert len(read_source(cfg(format="folder", root=str(fine))).records) == 1
+
+
+def test_a_fer2013_csv_saved_with_a_byte_order_mark_reads(tmp_path):
+    """Excel's "CSV UTF-8" starts the file with a BOM; the header used to be refused."""
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbfemotion,pixels,Usage\n3," + " ".join(["7"] * 2304).encode() + b",Training\n")
+    data = read_source(cfg(format="fer2013_csv", root=str(path)))
+    assert [r.label for r in data.records] == ["happiness"]

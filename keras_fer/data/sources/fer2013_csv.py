@@ -29,7 +29,7 @@ def read_fer2013_csv(config) -> SourceData:
     votes = _read_ferplus(config.labels_file) if config.labels_file else None
     _require_utf8(path)
     records, skipped = [], []
-    with open(path, newline="", encoding="utf-8") as handle:
+    with open(path, newline="", encoding="utf-8-sig") as handle:  # a BOM (Excel's "CSV UTF-8") is skipped
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None or [h.strip().lower() for h in header[:2]] != ["emotion", "pixels"]:
@@ -103,7 +103,7 @@ def _require_utf8(path) -> None:
 
 def _read_ferplus(path) -> list:
     out = []
-    with open(path, newline="", encoding="utf-8") as handle:
+    with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None or len(header) < 2 + len(FERPLUS_VOTES):
