@@ -15,6 +15,10 @@ from __future__ import annotations
 
 from .output_paths import safe_name
 
+# A cell starting with one of these is a formula to a spreadsheet: such a file name is written
+# with a leading apostrophe in CSV (OWASP's advice); JSON keeps the name as it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 # CSV columns, then one column per label (its probability).
 CSV_FIELDS = ("file", "frame", "time", "track", "x", "y", "w", "h", "label", "score", "detector_score")
 
@@ -50,4 +54,6 @@ def csv_values(row: dict, labels) -> list:
     """The row as CSV cells in CSV_FIELDS order, then each label's probability; absent is empty."""
     box = row["box"]
     flat = {**row, "x": box["x"], "y": box["y"], "w": box["w"], "h": box["h"]}
+    if str(flat.get("file", "")).startswith(FORMULA_STARTS):
+        flat["file"] = "'" + flat["file"]  # a spreadsheet would run "=..." as a formula (CSV injection)
     return [flat.get(name, "") for name in CSV_FIELDS] + [row["probs"].get(name, "") for name in labels]

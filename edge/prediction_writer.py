@@ -129,8 +129,10 @@ class PredictionWriter:
     @staticmethod
     def _csv_line(values) -> str:
         buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="").writerow(values)
-        return buffer.getvalue()
+        # The line ending must be "\n" for the writer to quote a field holding one (a file name
+        # with a newline); it is taken off here, _write_line adds it.
+        csv.writer(buffer, lineterminator="\n").writerow(values)
+        return buffer.getvalue()[:-1]
 
 
 def _cut_torn_line(path: Path) -> int:

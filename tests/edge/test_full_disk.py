@@ -95,3 +95,15 @@ def test_a_video_stops_before_the_disk_is_full_and_is_never_saved_truncated(tmp_
         saver.write(frame)
     saver.close()
     assert [p.name for p in tmp_path.iterdir()] == ["out.avi"]
+
+
+def test_csv_rows_survive_newlines_in_names_and_never_start_a_formula(tmp_path):
+    import csv
+
+    path = tmp_path / "rows.csv"
+    writer = PredictionWriter("csv", path, ["neutral", "happiness"])
+    for name in ("a\nb.png", "=HYPERLINK(1).png", "plain.png"):
+        writer.write(name, FACE)
+    writer.close()
+    rows = list(csv.reader(path.open(newline="")))
+    assert [row[0] for row in rows] == ["file", "a\nb.png", "'=HYPERLINK(1).png", "plain.png"]
