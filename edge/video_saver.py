@@ -20,6 +20,10 @@ class VideoSaver:
     def __init__(self, path, fps: float = 30.0):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(self.path.parent, os.W_OK):  # at the start, not after the whole video
+            raise PermissionError(
+                errno.EACCES, f"--save {self.path}: the folder {self.path.parent} is not writable; --save elsewhere"
+            )
         fourcc = "mp4v" if self.path.suffix.lower() in (".mp4", ".m4v", ".mov") else "MJPG"
         self._fourcc, self._fps = cv2.VideoWriter_fourcc(*fourcc), fps
         self._tmp = self.path.with_name(f".{self.path.stem}.part{self.path.suffix}")
