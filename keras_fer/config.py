@@ -51,6 +51,7 @@ class DataConfig:
 class AugmentConfig:
     flip: bool = True
     vflip: bool = False
+    flip_prob: float = 0.5
     rotations: list = dataclasses.field(default_factory=list)
     max_rotation: float = 0.0
     rotation_prob: float = 1.0
@@ -72,11 +73,13 @@ class ModelConfig:
 @dataclasses.dataclass
 class TrainConfig:
     epochs: int = 30
+    iterations: int | None = None
     batch_size: int = 64
     optimizer: str = "adam"
     learning_rate: float = 0.001
     momentum: float = 0.9
     weight_decay: float = 0.0
+    weight_decay_form: str = "decoupled"
     clipnorm: float | None = None
     schedule: str = "constant"
     decay_every: int = 20
@@ -158,6 +161,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "data.align": ("none", "eyes"),
     "data.detector": DATA_DETECTORS + ("mtcnn",),
     "train.optimizer": ("adam", "adamw", "sgd", "rmsprop"),
+    "train.weight_decay_form": ("decoupled", "l2"),
     "train.schedule": ("constant", "step", "piecewise", "cosine"),
     "train.target": ("label", "aus", "valence", "valence_arousal", "restore", "occlusion"),
     "train.strategy": ("auto", "default", "mirrored", "multi_worker"),
@@ -182,12 +186,14 @@ RANGES: dict[str, tuple] = {
     "data.video_fps": (0.1, None),
     "augment.max_rotation": (0.0, 180.0),
     "augment.rotation_prob": (0.0, 1.0),
+    "augment.flip_prob": (0.0, 1.0),
     "augment.shift": (0.0, 0.5),
     "augment.zoom": (0.0, 0.9),
     "augment.brightness": (0.0, 1.0),
     "augment.contrast": (0.0, 1.0),
     "augment.occlusion": (0.0, 1.0),
     "train.epochs": (1, None),
+    "train.iterations": (1, None),
     "train.batch_size": (1, None),
     "train.learning_rate": (1e-12, None),
     "train.momentum": (0.0, 1.0),

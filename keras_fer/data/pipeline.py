@@ -202,10 +202,10 @@ def augment_batch(batch, augment, key):
         )
 
     if augment.flip:
-        flip = draw(0) < 0.5
+        flip = draw(0) < augment.flip_prob
         x = tf.where(flip[:, None, None, None, None], tf.reverse(x, axis=[3]), x)
     if augment.vflip:
-        flip = draw(7) < 0.5
+        flip = draw(7) < augment.flip_prob
         x = tf.where(flip[:, None, None, None, None], tf.reverse(x, axis=[2]), x)
     angle = tf.zeros([n])
     if augment.rotations:

@@ -1,8 +1,10 @@
 """Optimizers and learning-rate schedules as the papers state them, from ``train.*`` keys.
 
-Keras 3 built-ins only (tensorflow-addons is end-of-life): weight decay is the optimizer's
-own decoupled ``weight_decay`` (``var -= lr * wd * var``), also for Adam and SGD, which is
-what tfa's ``AdamW``/``SGDW`` did. Schedules count optimizer iterations, which are saved
+Keras 3 built-ins only (tensorflow-addons is end-of-life): ``train.weight_decay_form:
+decoupled`` (the default) is the optimizer's own ``weight_decay`` (``var -= lr * wd * var``),
+also for Adam and SGD, which is what tfa's ``AdamW``/``SGDW`` did; ``l2`` is the papers' older
+form, a penalty in the loss (``weight_decay.l2_in_loss``), which momentum and Adam's scaling
+then act on. Schedules count optimizer iterations, which are saved
 with the optimizer, so a resumed run continues the schedule where it stopped.
 """
 
@@ -41,7 +43,7 @@ def make_schedule(train, steps_per_epoch: int):
     if train.schedule == "cosine":
         # Loshchilov & Hutter 2017 (SGDR), one cycle without restarts: a fixed CPU budget ends
         # at a small rate instead of wherever a step schedule happens to stand.
-        total = max(1, train.epochs * steps_per_epoch)
+        total = max(1, train.iterations or train.epochs * steps_per_epoch)
         warmup = min(max(0, train.warmup_epochs) * steps_per_epoch, total - 1)
         if warmup:
             return keras.optimizers.schedules.CosineDecay(
@@ -55,13 +57,14 @@ def make_schedule(train, steps_per_epoch: int):
 
 def make_optimizer(train, steps_per_epoch: int) -> keras.optimizers.Optimizer:
     learning_rate = make_schedule(train, steps_per_epoch)
-    common = {"learning_rate": learning_rate, "weight_decay": float(train.weight_decay) or None}
+    decoupled = float(train.weight_decay) if train.weight_decay_form == "decoupled" else 0.0  # l2: in the loss
+    common = {"learning_rate": learning_rate, "weight_decay": decoupled or None}
     if train.clipnorm:
         common["clipnorm"] = float(train.clipnorm)
     if train.optimizer == "adam":
         return keras.optimizers.Adam(**common)
     if train.optimizer == "adamw":
-        common["weight_decay"] = float(train.weight_decay)
+        common["weight_decay"] = decoupled
         return keras.optimizers.AdamW(**common)
     if train.optimizer == "sgd":
         return keras.optimizers.SGD(momentum=float(train.momentum), **common)

@@ -42,6 +42,7 @@ from keras_fer.training.optimizers import current_learning_rate, make_optimizer
 from keras_fer.training.progress import EpochProgress
 from keras_fer.training.stages import freeze, resolve_stages, transfer_weights
 from keras_fer.training.strategy import is_chief, make_strategy, resolve_precision
+from keras_fer.training.weight_decay import l2_in_loss
 
 
 class TrainingDiverged(RuntimeError):
@@ -132,11 +133,15 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
         global_batch = stage.train.batch_size * replicas
         samples = len(train_idx) * (stage.frames or 1)
         steps = samples // global_batch if replicas > 1 else math.ceil(samples / global_batch)
+        # A paper that counts iterations (Yu et al.: 300 + 200) sets train.iterations: the epochs
+        # needed to cover them, the last one cut short where the count ends.
+        epochs = math.ceil(stage.train.iterations / max(steps, 1)) if stage.train.iterations else stage.train.epochs
         if steps == 0:
             raise UsageError(
                 f"{samples} training samples do not fill one global batch of {global_batch} ({replicas} replicas); "
                 f"lower train.batch_size."
             )
+        l2_in_loss(model, stage.train)  # train.weight_decay_form: l2 (fresh or resumed: set on each stage's model)
         with strategy.scope():
             if not getattr(model, "compiled", False):
                 loss, metrics = loss_and_metrics(stage.train.target, stage.train.label_smoothing, soft is not None)
@@ -185,7 +190,7 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
         # the same either way. Not per epoch: tf.random.set_seed clears TF's kernel caches,
         # and every epoch then re-instantiated the traced steps (2-3x slower epochs measured).
         keras.utils.set_random_seed(epoch_seed(config.train.seed, s, 0) % 2**31)
-        for epoch in range(state["epoch"], stage.train.epochs):
+        for epoch in range(state["epoch"], epochs):
             data = stage_dataset(
                 prepared,
                 train_idx,
@@ -198,22 +203,22 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
                 replicas=replicas,
                 targets=soft,
             )
+            epoch_steps = steps
+            if stage.train.iterations and epoch == epochs - 1:
+                epoch_steps = stage.train.iterations - (epochs - 1) * steps
+                data = data.take(epoch_steps)
             _reseed_layers(model, epoch_seed(config.train.seed, s, epoch))
             started = time.perf_counter()
-            title = (
-                f"{stage.name} epoch {epoch + 1}/{stage.train.epochs}"
-                if len(stages) > 1
-                else f"epoch {epoch + 1}/{stage.train.epochs}"
-            )
+            title = f"{stage.name} epoch {epoch + 1}/{epochs}" if len(stages) > 1 else f"epoch {epoch + 1}/{epochs}"
             if by_hand is None and epoch == state["epoch"]:
                 with strategy.scope():
                     _build_before_tracing(model, data.element_spec)
             if by_hand is not None:
-                logs = by_hand(data, val, [EpochProgress(title, steps, progress and is_chief())])
+                logs = by_hand(data, val, [EpochProgress(title, epoch_steps, progress and is_chief())])
             else:
                 callbacks = [
                     keras.callbacks.TerminateOnNaN(),
-                    EpochProgress(title, steps, progress),
+                    EpochProgress(title, epoch_steps, progress),
                     keras.callbacks.TensorBoard(str(folder / "logs" / stage.name), write_graph=False, profile_batch=0),
                 ]
                 logs = model.fit(
@@ -268,11 +273,11 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
                     f"Early stopping: {monitor} has not improved for {patience} epochs (best "
                     f"{state['best']['value']:.4f} at epoch {state['best']['epoch']})."
                 )
-                state["epoch"] = stage.train.epochs
+                state["epoch"] = epochs
             if is_chief():
                 write_state(folder, state)
                 write_history_csv(folder, state["history"])
-            if state["epoch"] >= stage.train.epochs:
+            if state["epoch"] >= epochs:
                 break
         state["stage"], state["epoch"] = s + 1, 0
         if is_chief():
