@@ -1,4 +1,5 @@
-"""A fixed occluded copy of a face dataset (Ge et al. 2022's occluded test sets; issue #22):
+"""A fixed occluded copy of a face dataset (ours: occluded test sets for
+restore-then-recognise, the two-module idea of Ge et al. 2022's abstract):
 every face of a class-folder dataset (a folder or an archive such as the shared FER2013
 ``.tgz``), or the listed ones, with one occluder of :mod:`keras_fer.data.occlusion` drawn on it.
 

@@ -1,5 +1,5 @@
-"""Occluders pasted onto real face crops, with their masks (Ge et al. 2022's setting: faces
-partly hidden by hands, masks, glasses, scarves or anything else).
+"""Occluders pasted onto real face crops, with their masks (ours: the occlusion setting
+that Ge et al. 2022 name in their abstract; the kinds of occluder are our choice).
 
 :class:`Occlusion` draws one occluder onto an aligned face crop (FER2013 style: the face fills
 the crop, eyes about 37% down) and returns the occluded image and the mask of the pixels it

@@ -1,5 +1,5 @@
 """On-the-fly occlusion in the training pipeline (``augment.occlusion``: the share of training
-samples that get an occluder; Ge et al. 2022's occlusion augmentation baseline).
+samples that get an occluder; ours, as a baseline for restore-then-recognise).
 
 The occluders are the numpy/OpenCV drawings of :mod:`keras_fer.data.occlusion`, run inside
 tf.data through ``tf.numpy_function`` on whole batches and seeded from the batch's

@@ -21,11 +21,11 @@ layers = keras.layers
 def deep_emotion(
     input_shape=(48, 48, 1),
     num_classes: int = 7,
-    filters: int = 10,  # Minaee & Abdolrashidi, Fig. 2: 3x3 convolutions with 10 filters
+    filters: int = 10,  # the authors' released code: 3x3 convolutions with 10 filters (the text gives no width)
     fc_units: int = 50,  # ... and an FC layer of 50 before the class layer (their released code: 810 -> 50 -> 7)
-    dropout: float = 0.5,  # the paper applies dropout before the FC layers; rate not stated, we choose 0.5
-    l2: float = 0.001,  # lambda of the ||W||^2 term on the last two FC layers; value not stated, we choose 1e-3
-    init_std: float = 0.05,  # weights from N(0, 0.05) (issue text; the paper says Gaussian initialisation)
+    dropout: float = 0.5,  # sec. III: "a dropout layer" before the FC layers; the rate is ours
+    l2: float = 0.001,  # sec. III, Eq. 1: lambda ||w_fc||^2 on the last two FC layers; the value is ours
+    init_std: float = 0.05,  # sec. IV-B: "random Gaussian variables with zero mean and 0.05 standard deviation"
     attention: bool = True,  # False drops the spatial transformer (ablation)
 ):
     inputs = keras.Input(input_shape, name="image")

@@ -1,5 +1,5 @@
-"""The model we recommend for devices: a MobileNetV2 backbone (Sandler et al. 2018; Ge et al.
-2022 point at MobileNetV2/MobileFaceNets for real-time FER) with a classification head,
+"""The model we recommend for devices: a MobileNetV2 backbone (Sandler et al. 2018; our
+choice: Ge et al. 2022 only list MobileNetV2 and MobileFaceNets among their references) with a classification head,
 trained from scratch (no weights download), and a temporal variant - the same backbone per
 frame plus a small GRU - that can stream one frame at a time.
 """

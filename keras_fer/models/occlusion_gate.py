@@ -1,5 +1,5 @@
 """``occlusion_gate``: the cheap occlusion score the edge runner asks before it pays for the
-restorer (issue #22, item 5: "a tiny classifier"). A few strided convolutions and one
+restorer (ours: a tiny classifier). A few strided convolutions and one
 sigmoid unit that predicts the share of the face region an occluder hides (0 for a clean
 face); the runner restores only faces whose predicted share reaches the restorer's
 threshold, so clean faces skip the U-Net.

@@ -1,6 +1,7 @@
 """The restoration generator: a U-Net (Ronneberger et al. 2015) that fills the occluded part of
-a face, as in the image-to-image GANs (Isola et al. 2017, pix2pix) that Ge et al. 2022 survey
-for occluded expression recognition.
+a face, as in the image-to-image GANs (Isola et al. 2017, pix2pix). The architecture is ours:
+Ge et al. 2022's available text (abstract and introduction) says only that a GAN restores the
+occluded face before recognition.
 
 Input: the occluded face (H, W, C) in 0..255 with the occlusion mask as one more channel
 (1 where the occluder is). Output: the face in 0..255, the generator's pixels inside the mask

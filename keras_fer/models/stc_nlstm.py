@@ -1,11 +1,12 @@
 """STC-NLSTM (Yu et al. 2018, Neurocomputing, "Spatio-temporal convolutional features with
 nested LSTM for facial expression recognition") and the paper's baselines.
 
-Table 2: I(64,64,18)-C(3,64)-BN-P2-C(3,64)-BN-P2-C(3,64)-C(3,64)-P2-C(3,64), 3x3x3 convs,
+Sec. 4.2 and Table 2: I(64,64,18)-C(3,64)-BN-P2-C(3,64)-BN-P2-C(3,64)-C(3,64)-P2-C(3,64)-FC18, 3x3x3 convs,
 (1,2,2) pooling (here per frame, as 2D pooling, for TFLite). Every conv layer's output goes
 through MSPP ([8, 4, 2]; the L2 norm after it is ours); one T-LSTM (two stacked LSTM levels) per conv layer models
 time; a C-LSTM runs across the five T-LSTM outputs (the nested LSTM); softmax. Xavier
-(Glorot) initialisation. Baselines from the paper: ``stc`` (the 3D CNN and softmax),
+(Glorot) initialisation. Baselines from the paper (sec. 4.2): ``stc`` (the 3D CNN, its FC18 and softmax; the nested
+models tap conv1-conv5 and feed their LSTMs' output to the softmax, so FC18 appears only here),
 ``stc_lstm`` (the last conv layer into one LSTM), ``stc_slstm`` (sum fusion of all layers'
 MSPP features into one LSTM). ``multilabel=True`` gives the action-unit head (sigmoid;
 BP4D: 11 AUs). Recurrent layers are unrolled over the fixed T for builtin TFLite ops.
@@ -57,7 +58,10 @@ def _build(variant: str, input_shape, num_classes, filters, levels, t_units, c_u
     inputs = keras.Input(input_shape, name="frames")
     taps = _conv_stack(inputs, filters)
     if variant == "stc":
-        x = layers.GlobalAveragePooling3D(name="gap")(taps[-1])
+        # Sec. 4.2: "the outputs of the last convolutional layer of 3DCNN are taken as inputs to the
+        # softmax classifier", after the layer string's "-C(3,64)-FC18": conv5 -> FC18 -> softmax.
+        x = layers.Flatten(name="flatten")(taps[-1])
+        x = layers.Dense(18, activation="relu", kernel_initializer="glorot_uniform", name="fc18")(x)  # ReLU ours
         x = layers.Dropout(dropout, name="dropout")(x)
         return keras.Model(inputs, _head(x, num_classes, multilabel), name=variant)
     features = [MSPPNorm(levels, name=f"mspp{i}")(t) for i, t in enumerate(taps, start=1)]

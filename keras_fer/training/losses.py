@@ -66,6 +66,8 @@ def loss_and_metrics(target: str, label_smoothing: float = 0.0, soft_targets: bo
 def monitor_of(train, has_validation: bool) -> tuple[str, str]:
     """(metric name, 'max' or 'min') that picks the best epoch."""
     name = train.monitor
+    if name == "last":  # no best epoch: the model at the end of a fixed schedule (Yu et al.)
+        return name, "max"
     if name == "auto":
         name = {"label": "accuracy", "restore": "psnr"}.get(train.target, "loss")
         name = f"val_{name}" if has_validation else name

@@ -247,7 +247,7 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
                     f"kept the checkpoint of its last good epoch ({state['epoch']}) in {folder / 'checkpoints'}. "
                     f"Train again with a lower train.learning_rate or with train.clipnorm set."
                 )
-            value = row.get(monitor)
+            value = epoch + 1 if monitor == "last" else row.get(monitor)  # last: the schedule's end is the model
             if value is None:
                 raise UsageError(
                     f"train.monitor={monitor!r} is not a logged metric; logged: "

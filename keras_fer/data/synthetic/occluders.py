@@ -1,4 +1,4 @@
-"""Occluders in the spirit of Ge et al. 2022: hands, face masks and sunglasses, with their masks."""
+"""Occluders drawn on synthetic faces (ours): hands, face masks and sunglasses, with their masks."""
 
 from __future__ import annotations
 

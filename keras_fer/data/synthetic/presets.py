@@ -162,7 +162,7 @@ PRESETS: dict[str, Preset] = {
         occluder_prob=0.1,
         splits=(("train", 0.8), ("test", 0.2)),
     ),
-    # An easy setting for checking that a model learns at all (the models issue: >= 95% in a
+    # An easy setting for checking that a model learns at all (our target: >= 95% in a
     # few CPU minutes): strong, complete prototypes, little pose, clean images, no occluders.
     "easy": Preset(
         name="easy",
