@@ -1,8 +1,8 @@
 """``restoration_gan``: restore occluded faces before recognising them (the two-module idea of
 Ge et al. 2022's abstract; everything below is ours): a U-Net generator (occluded face +
 mask -> face) trained with a masked L1 loss, a PatchGAN adversary (least-squares loss, Mao
-et al. 2017) and, when a recogniser is given, a recognition-aware term: the frozen recogniser's prediction on the restored face
-should match its prediction on the clean one.
+et al. 2017) and, when a recogniser is given, a recognition-aware term: the frozen
+recogniser's prediction on the restored face should match its prediction on the clean one.
 
 It trains through ``keras-fer train`` with ``train.target: restore``: the pipeline occludes
 every face (``augment.occlusion_kinds`` / ``occlusion_coverage``) and yields (occluded face
