@@ -6,8 +6,8 @@ Prints images/s of the tf.data training pipeline (shuffle, augmentation with fli
 rotations, shift, brightness and contrast, batch 64, prefetch) at 48x48 and 64x64 and of
 18x64x64 sequences; as the reference from the same run, the training-step throughput of a
 Deep-Emotion-sized CNN (Minaee & Abdolrashidi's feature path: four 3x3 convs of 10
-filters, FC 50; no spatial transformer - a stand-in until the models issue registers
-deep_emotion); and `data prepare` throughput (faces/s) with BlazeFace eye alignment.
+filters, FC 50; no spatial transformer - a stand-in that keeps the benchmark free of the
+spatial transformer's cost); and `data prepare` throughput (faces/s) with BlazeFace eye alignment.
 Goal: >= 10,000 images/s at 48x48 and >= 5x what the model consumes.
 """
 

@@ -12,7 +12,7 @@ align, infer, total), peak RSS, and against the ground truth: detection recall o
 >= 80 px that are >= 90% visible, id switches per 1,000 frames and emotion accuracy
 (smoothed for ours; fer has neither tracking nor smoothing) outside transitions, on those
 faces and on every face found. The last
-column is FPS over the reference's FPS on the same clip. Goals (the edge-runner issue):
+column is FPS over the reference's FPS on the same clip. Our goals:
 >= 7x the reference, >= 150 FPS with one face, recall >= 95%, <= 1 id switch per 1,000
 frames, emotion accuracy >= 90%.
 """

@@ -1,4 +1,4 @@
-"""Which trained still-image models are worth averaging (issue #19: the 0.70 target, and
+"""Which trained still-image models are worth averaging (for the 0.70 target, and
 which teachers to distil into one student): every member alone and every combination of
 two or more, on the bundled model's held-out FER2013 faces (tests/edge/fer2013_heldout.txt),
 with the network passes a face costs.

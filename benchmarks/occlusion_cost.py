@@ -1,4 +1,4 @@
-"""What occlusion costs a recogniser trained on clean faces (Ge et al. 2022; issue #22, item 4):
+"""What occlusion costs a recogniser trained on clean faces (our setting after Ge et al. 2022):
 accuracy and mean class accuracy of an exported still-image model on the held-out FER2013
 faces, clean and with each occluder at three coverage bands, plus a flat block over the eyes
 against one over the mouth. The occluded sets are fixed (seeded per kind and band), so the

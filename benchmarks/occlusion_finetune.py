@@ -1,4 +1,4 @@
-"""Occlusion augmentation alone, at equal cost (issue #22, item 4's second row): fine-tune a
+"""Occlusion augmentation alone, at equal cost (the comparison row for restore-then-recognise): fine-tune a
 finished still-image run for a few epochs with ``augment.occlusion`` and, as the control, for
 the same epochs without it, from the same weights and with the same recipe otherwise; then
 score the start and both results (Keras, flip-averaged, as the bundled file does) on the
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def fine_tune(run: Path, occlusion: float, epochs: int, learning_rate: float, log, restorer=None):
     """``restorer``: a blind restoration_gan; every training face goes through it after the
-    occluders (Ge et al.'s restore-then-recognise trained in sequence, issue #22 item 3)."""
+    occluders (restore-then-recognise trained in sequence)."""
     import keras
 
     from keras_fer.config import load_config

@@ -1,4 +1,4 @@
-"""Restore, then recognise (Ge et al. 2022; issue #22, item 4): accuracy of a still-image
+"""Restore, then recognise (the idea of Ge et al. 2022): accuracy of a still-image
 recogniser on the held-out FER2013 faces clean, occluded, and occluded then restored, on the
 same fixed occluded sets as benchmarks/occlusion_cost.py.
 

@@ -1,5 +1,5 @@
-"""The recogniser trained on restored faces (Ge et al. 2022's restore-then-recognise in
-sequence; issue #22, item 3): fine-tune a finished still-image run for a few epochs on
+"""The recogniser trained on restored faces (restore-then-recognise trained in sequence;
+ours, after Ge et al. 2022): fine-tune a finished still-image run for a few epochs on
 training faces that get occluders (``--occlusion`` of them) and then all go through a blind
 restorer, as the runner's faces would; score it, and the run as it was, with the restorer
 in front of both, on the held-out faces clean and under every occluded set of

@@ -1,4 +1,4 @@
-"""What the edge loop costs a model on real faces (issue #19, item 6): a semi-real clip
+"""What the edge loop costs a model on real faces (real faces through the whole loop): a semi-real clip
 (held-out FER2013 faces pasted over the rendered heads) through the whole loop, against
 the same model on the very crops the clip shows, weighted by the frames each is scored on.
 The difference is what detection, cropping, compositing and smoothing cost; the crop

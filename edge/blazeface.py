@@ -3,7 +3,7 @@
 The model files are MediaPipe's ``face_detection_short_range.tflite`` (faces within about 2 m)
 and ``face_detection_full_range_sparse.tflite`` (up to about 5 m) (``keras-fer models fetch``;
 nothing downloads here). MediaPipe's own runtime is not used because its native
-library looks up ``play.googleapis.com`` for usage logging while it runs (issue #23), and
+library looks up ``play.googleapis.com`` for usage logging while it runs, and
 the edge promise is that nothing but the source touches the network. What MediaPipe's face
 detector graph does around the network is done here, with its published options:
 

@@ -1,4 +1,4 @@
-"""The tf.data streams a training stage reads: the data issue's pipeline plus what a stage
+"""The tf.data streams a training stage reads: ``data.pipeline``'s streams plus what a stage
 needs on top (still frames cut from sequences, per-frame targets, a fresh seed per epoch).
 """
 
