@@ -92,6 +92,13 @@ def _check(meta, name: str) -> None:
     if len(set(labels)) != len(labels):
         repeated = sorted({label for label in labels if labels.count(label) > 1})
         raise ModelFileError(f"{name}: metadata labels repeat {repeated}; each output needs its own name.")
+    align = meta.get("align")
+    if align is not None and (not isinstance(align, dict) or align.get("method", "none") not in ("eyes", "none")):
+        method = align.get("method") if isinstance(align, dict) else align
+        raise ModelFileError(
+            f"{name}: metadata align.method={method!r}; this keras-fer aligns faces by 'eyes' or 'none'. Export the "
+            f"model again, or update keras-fer."
+        )
     spec = meta.get("input")
     if spec is not None and not (
         isinstance(spec, dict)

