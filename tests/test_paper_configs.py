@@ -19,12 +19,12 @@ def test_there_are_paper_configs():
 
 @pytest.mark.parametrize("path", CONFIGS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_config_loads_and_fits_its_model(path):
-    from keras_fer.models.registry import _BUILDERS, available
+    from keras_fer.models.registry import MODELS, available
     from keras_fer.training.stages import resolve_stages
 
     config = load_config(path)
     assert config.model.name in available()
-    accepted = set(inspect.signature(_BUILDERS[config.model.name]).parameters)
+    accepted = set(inspect.signature(MODELS.get(config.model.name)).parameters)
     assert set(config.model.options) <= accepted, sorted(set(config.model.options) - accepted)
     assert resolve_stages(config.train)
     assert path.read_text().lstrip().startswith("#"), "each config opens with the paper, dataset and reported figure"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 import inspect
 
 from keras_fer.errors import UsageError
+from keras_fer.registry import Registry
 
-_BUILDERS: dict = {}
 _MODULES = (
     "deep_emotion",
     "hybrid_cnn_rnn",
@@ -21,27 +20,21 @@ _MODULES = (
 )
 
 
-def register_model(name: str):
-    def wrap(fn):
-        if name in _BUILDERS:
-            raise ValueError(f"model {name!r} registered twice")
-        _BUILDERS[name] = fn
-        return fn
+MODELS = Registry("model.name", "keras_fer.models", _MODULES)
 
-    return wrap
+
+def register_model(name: str):
+    """``@register_model("stc_nlstm")`` on a builder ``(input_shape, num_classes, **options) -> keras.Model``."""
+    return MODELS.register(name)
 
 
 def available() -> tuple[str, ...]:
-    _load_all()
-    return tuple(sorted(_BUILDERS))
+    return MODELS.names()
 
 
 def build(name: str, input_shape, num_classes: int, **options):
     """An uncompiled ``keras.Model`` for ``name``; ``options`` are the builder's keyword arguments."""
-    _load_all()
-    if name not in _BUILDERS:
-        raise UsageError(f"Unknown model.name={name!r}; expected one of {available()}.")
-    builder = _BUILDERS[name]
+    builder = MODELS.get(name)
     accepted = set(inspect.signature(builder).parameters) - {"input_shape", "num_classes"}
     unknown = sorted(set(options) - accepted)
     if unknown:
@@ -50,5 +43,5 @@ def build(name: str, input_shape, num_classes: int, **options):
 
 
 def _load_all() -> None:
-    for module in _MODULES:
-        importlib.import_module(f"keras_fer.models.{module}")
+    """Every model registered (custom layers included): loading a saved model needs them."""
+    MODELS.names()
