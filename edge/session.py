@@ -9,18 +9,17 @@ beyond the source itself.
 
 from __future__ import annotations
 
-import collections
 import os
 import signal
 import sys
 import threading
-import time
 from pathlib import Path
 
 from .detector_choice import make_detector
 from .errors import EdgeInputError
 from .expression_model import ExpressionModel
 from .live_source import OPEN_TIMEOUT
+from .loop_outputs import LoopOutputs
 from .media_files import IMAGE_SUFFIXES
 from .output_paths import refuse_overwriting_inputs
 from .runner import EdgeRunner
@@ -54,6 +53,9 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+# Over 60 lines for its signature (one keyword per loop option of run and bench); the body
+# only opens, runs and closes: checks, frames and outputs live in the helpers below and in
+# LoopOutputs.
 def run_session(
     model_path,
     source,
@@ -93,6 +95,62 @@ def run_session(
     ``realtime`` is False; ``realtime=True`` paces a file without a view); ``loop``: a file
     source starts again when it ends; ``stop``: an Event that ends the loop when set (from
     another thread). Returns the summary dict."""
+    _check_request(source, events, save, loop)
+    model = ExpressionModel(model_path, threads)  # metadata and input checked before any camera opens
+    restorer, gate = _restoration(restore, restore_threshold, restore_gate, threads)
+    if display:
+        check_display()
+    face_detector = (
+        make_detector(detector, detector_model, min_score=min_score) if isinstance(detector, str) else detector
+    )
+    stop = stop if stop is not None else threading.Event()
+    handlers = _stop_on_signals(stop) if handle_signals else {}
+    frame_source = outputs = None
+    try:
+        frame_source = _frames(
+            source, log, open_timeout, stop, loop, view is not None if realtime is None else realtime
+        )
+        runner = EdgeRunner(
+            model,
+            face_detector,
+            max_faces=max_faces,
+            detect_every=detect_every,
+            resample=resample,
+            carry_state=carry_state,
+            smoothing=smoothing,
+            restorer=restorer,
+            gate=gate,
+        )
+        outputs = LoopOutputs(model, runner, frame_source, stop, log, on_frame, _model_line(model, restorer, gate))
+        if events is not None:
+            outputs.rows(events, events_format, append, source)
+        if view is not None:
+            outputs.live_view(view)
+        if save:
+            outputs.video(save)
+        if display:
+            outputs.window(show_fps)
+        if progress:
+            outputs.progress(max_frames)
+        summary = runner.run(frame_source, outputs, stop, max_frames, stats_every, log if outputs.logs_stats else None)
+        summary["stopped_by_signal"] = stop.is_set()
+        summary["events"] = outputs.writer.rows if outputs.writer is not None else 0
+        return summary
+    finally:
+        try:
+            if outputs is not None:
+                outputs.close()
+        finally:
+            if frame_source is not None:
+                frame_source.close()
+            if isinstance(detector, str):
+                face_detector.close()
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
+
+
+def _check_request(source, events, save, loop) -> None:
+    """What can be refused before any model loads or camera opens."""
     if str(source).strip() and Path(str(source).strip()).suffix.lower() in IMAGE_SUFFIXES:
         raise EdgeInputError(
             f"--source {source} is a still image; the loop tracks faces over frames (a track needs two sightings). "
@@ -111,176 +169,40 @@ def run_session(
     if events not in (None, "-"):
         outputs[f"--jsonl {events}"] = events
     refuse_overwriting_inputs(outputs, [str(source)])
-    model = ExpressionModel(model_path, threads)  # metadata and input checked before any camera opens
-    restorer = None
+
+
+def _restoration(restore, threshold, restore_gate, threads):
+    """The restorer and its gate, when asked for."""
+    restorer = gate = None
     if restore is not None:
         from .face_restorer import FaceRestorer
 
-        restorer = FaceRestorer(restore, threads, restore_threshold)
-    gate = None
+        restorer = FaceRestorer(restore, threads, threshold)
     if restore_gate is not None:
         from .occlusion_gate import OcclusionGate
 
         gate = OcclusionGate(restore_gate, threads)
-    if display:
-        check_display()
-    face_detector = (
-        make_detector(detector, detector_model, min_score=min_score) if isinstance(detector, str) else detector
-    )
-    stop = stop if stop is not None else threading.Event()
-    paced = view is not None if realtime is None else realtime
+    return restorer, gate
+
+
+def _stop_on_signals(stop: threading.Event) -> dict:
+    """Ctrl-C and SIGTERM set ``stop`` (from the main thread only); returns the old handlers."""
     handlers = {}
-    if handle_signals and threading.current_thread() is threading.main_thread():
+    if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):
             handlers[sig] = signal.signal(sig, lambda *_: stop.set())
-    writer = saver = hub = server = None
-    frame_source = None
-    try:
-        if source_kind(str(source)) == "file" and (paced or loop):
-            from .file_source import FileSource
-            from .paced_source import PacedSource
-
-            spec = str(source).strip()
-            frame_source = PacedSource(lambda: FileSource(spec), loop=loop, stop=stop, paced=paced)
-        else:
-            frame_source = open_source(source, log=log, open_timeout=open_timeout)
-        runner = EdgeRunner(
-            model,
-            face_detector,
-            max_faces=max_faces,
-            detect_every=detect_every,
-            resample=resample,
-            carry_state=carry_state,
-            smoothing=smoothing,
-            restorer=restorer,
-            gate=gate,
-        )
-        if events is not None:
-            from .prediction_writer import PredictionWriter
-
-            writer = PredictionWriter(events_format, events, model.labels, append=append)
-            source_file = None if frame_source.live else str(source)
-        if view is not None:
-            from .view_hub import ViewHub
-            from .view_server import ViewServer
-
-            hub = ViewHub(view.fps, view.quality)
-            pulse = _Pulse(runner, frame_source, model)
-            hub.health = pulse.snapshot
-            server = ViewServer(hub, view).start()
-            log(
-                f"live view on {server.url}"
-                + (" (the token is printed only here; keep it private)" if view.token else "")
-                + ("" if view.loopback else "; from a laptop, open it through this device's address or an ssh tunnel")
-            )
-        if save:
-            from .video_saver import VideoSaver
-
-            saver = VideoSaver(save, getattr(frame_source, "fps", None) or 30.0)
-        if display or saver or hub:
-            from .annotate import annotate
-
-        described = []  # said with the first frame, so a source that never opens prints one line only
-        bar = None
-        if progress and not frame_source.live:  # a file: frames done, rate and ETA (the live loop has its stats line)
-            from tqdm import tqdm
-
-            total = min(frame_source.total or 0, max_frames or frame_source.total or 0) or None
-            bar = tqdm(total=total, unit="frames", leave=False, dynamic_ncols=True)
-
-        def each(frame, results):
-            if not described:
-                described.append(True)
-                log(_model_line(model, restorer, gate))
-            if writer is not None:
-                for face in results:
-                    if face.label is not None:  # a sequence model's buffer may still be filling
-                        writer.write(source_file, face)
-                writer.flush()  # whole lines, frame by frame, for a reader following the file
-            if display or saver:
-                fps = f"{runner.timer.fps():.0f} FPS" if display or show_fps else None  # not burned into a saved video
-                image = annotate(frame.image, results, fps)
-                if saver:
-                    saver.write(image)
-                if display:
-                    import cv2
-
-                    cv2.imshow("keras-fer", image)
-                    if cv2.waitKey(1) & 0xFF in (27, ord("q")):
-                        stop.set()
-            if hub is not None:
-                pulse.beat()
-                hub.offer_rows([face.to_dict() for face in results if face.label is not None])
-                if hub.wants_frame():
-                    hub.offer_frame(annotate(frame.image, results))
-            if on_frame is not None:
-                on_frame(frame, results)
-            if bar is not None:
-                bar.update()
-
-        try:
-            summary = runner.run(frame_source, each, stop, max_frames, stats_every, None if bar else log)
-        finally:
-            if bar is not None:
-                bar.close()
-        summary["stopped_by_signal"] = stop.is_set()
-        summary["events"] = writer.rows if writer is not None else 0
-        return summary
-    finally:
-        if hub is not None:
-            hub.close()
-        if server is not None:
-            server.close()
-        if frame_source is not None:
-            frame_source.close()
-        if writer is not None:
-            writer.close()
-        if saver is not None:
-            saver.close()
-        if display:
-            import cv2
-
-            cv2.destroyAllWindows()
-        if isinstance(detector, str):
-            face_detector.close()
-        for sig, handler in handlers.items():
-            signal.signal(sig, handler)
+    return handlers
 
 
-class _Pulse:
-    """The loop's stats for /health, taken by the loop's own thread (``beat`` each frame, a new
-    snapshot twice a second) so the server's threads never read the tracker mid-update."""
+def _frames(source, log, open_timeout, stop, loop: bool, paced: bool):
+    """The frame source: a file played at its own rate and/or repeated, else ``open_source``'s."""
+    if source_kind(str(source)) == "file" and (paced or loop):
+        from .file_source import FileSource
+        from .paced_source import PacedSource
 
-    def __init__(self, runner, source, model):
-        self.runner, self.source, self.model = runner, source, model
-        self._times = collections.deque(maxlen=64)
-        self._snapshot = self._take()
-        self._taken = time.monotonic()
-
-    def beat(self) -> None:
-        now = time.monotonic()
-        self._times.append(now)
-        if now - self._taken >= 0.5:
-            self._snapshot, self._taken = self._take(), now
-
-    def snapshot(self) -> dict:
-        return self._snapshot
-
-    def _take(self) -> dict:
-        times = self._times
-        span = times[-1] - times[0] if len(times) > 1 else 0.0
-        return {
-            "fps": round((len(times) - 1) / span, 2) if span > 0 else 0.0,  # frames a second on the wall clock
-            "work_fps": round(self.runner.timer.fps(), 2),  # what the loop could do (its work time only)
-            "frames": self.runner.frames,
-            "faces": len(self.runner.tracker.active()),
-            "tracks_seen": self.runner.faces_seen,
-            "dropped": getattr(self.source, "dropped", 0),
-            "corrupt": getattr(self.source, "corrupt", 0),
-            "reconnects": getattr(self.source, "reconnects", 0),
-            "model": self.model.path.name,
-            "labels": list(self.model.labels),
-        }
+        spec = str(source).strip()
+        return PacedSource(lambda: FileSource(spec), loop=loop, stop=stop, paced=paced)
+    return open_source(source, log=log, open_timeout=open_timeout)
 
 
 def _model_line(model, restorer, gate) -> str:
