@@ -113,6 +113,7 @@ def train_fold(config, prepared, fold: dict, folder: Path, progress: bool = True
 
 
 def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> RunResult:
+    """Each stage from where the run stands (``checkpoints/state.json``), epoch by epoch."""
     state = read_state(folder)
     stages = resolve_stages(config.train)
     train_idx = labelled(prepared, fold["train"], config.train.target)
@@ -122,167 +123,231 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
             "The training split has no labelled samples; check data.* and split.* (keras-fer data check shows the "
             "split)."
         )
-    replicas = strategy.num_replicas_in_sync
     best_path = None
     for s, stage in enumerate(stages):
         best_path = folder / "checkpoints" / f"{stage.name}_best.keras"
         if s < state["stage"]:
             continue
-        model, frames = _stage_model(config, prepared, stages, s, state, folder, strategy, log)
-        soft = stage_targets(stage, prepared, train_idx, frames, log)
-        global_batch = stage.train.batch_size * replicas
-        samples = len(train_idx) * (stage.frames or 1)
-        steps = samples // global_batch if replicas > 1 else math.ceil(samples / global_batch)
-        # A paper that counts iterations (Yu et al.: 300 + 200) sets train.iterations: the epochs
-        # needed to cover them, the last one cut short where the count ends.
-        epochs = math.ceil(stage.train.iterations / max(steps, 1)) if stage.train.iterations else stage.train.epochs
-        if steps == 0:
-            raise UsageError(
-                f"{samples} training samples do not fill one global batch of {global_batch} ({replicas} replicas); "
-                f"lower train.batch_size."
-            )
-        l2_in_loss(model, stage.train)  # train.weight_decay_form: l2 (fresh or resumed: set on each stage's model)
-        with strategy.scope():
-            if not getattr(model, "compiled", False):
-                loss, metrics = loss_and_metrics(stage.train.target, stage.train.label_smoothing, soft is not None)
-                model.compile(
-                    optimizer=make_optimizer(stage.train, steps),
-                    loss=loss,
-                    metrics=metrics,
-                    jit_compile=stage.train.jit_compile,
-                )
-        # With several replicas every batch must split evenly, so validation drops its last
-        # partial batch (fewer than one global batch of samples; the test split is complete).
-        val_batch = (
-            global_batch
-            if replicas == 1
-            else replicas * max(1, min(stage.train.batch_size, len(val_idx) * (stage.frames or 1) // replicas))
-        )
-        val = (
-            stage_dataset(
-                prepared,
-                val_idx,
-                stage=stage,
-                config=config,
-                training=False,
-                global_batch=val_batch,
-                frames_per_output=frames,
-                replicas=replicas,
-                targets=soft,
-            )
-            if len(val_idx) >= replicas
-            else None
-        )
-        monitor, mode = monitor_of(stage.train, val is not None)
-        weights = _class_weights(config, prepared, train_idx, stage, frames)
-        # model.fit is broken under MultiWorkerMirroredStrategy in Keras 3 (see custom_loop).
-        by_hand = (
-            make_epoch_runner(model, strategy, stage.train.target, global_batch) if _is_multi_worker(strategy) else None
-        )
-        if by_hand is not None and (weights is not None or soft is not None):
-            raise UsageError(
-                "train.class_weights and train.distill_from are not available with train.strategy=multi_worker; drop "
-                "one of them."
-            )
+        plan = _plan_stage(config, prepared, stages, s, state, folder, strategy, train_idx, val_idx, log)
         # TF pairs every op seed with the global one, so the global seed is set here, once per
         # stage and to the same value on a fresh run and after --resume; each epoch then draws
         # from its own explicit seeds (the stream's and the dropout states'), so epoch e draws
         # the same either way. Not per epoch: tf.random.set_seed clears TF's kernel caches,
         # and every epoch then re-instantiated the traced steps (2-3x slower epochs measured).
         keras.utils.set_random_seed(epoch_seed(config.train.seed, s, 0) % 2**31)
-        for epoch in range(state["epoch"], epochs):
-            data = stage_dataset(
-                prepared,
-                train_idx,
-                stage=stage,
-                config=config,
-                training=True,
-                global_batch=global_batch,
-                seed=epoch_seed(config.train.seed, s, epoch),
-                frames_per_output=frames,
-                replicas=replicas,
-                targets=soft,
-            )
-            epoch_steps = steps
-            if stage.train.iterations and epoch == epochs - 1:
-                epoch_steps = stage.train.iterations - (epochs - 1) * steps
-                data = data.take(epoch_steps)
-            _reseed_layers(model, epoch_seed(config.train.seed, s, epoch))
-            started = time.perf_counter()
-            title = f"{stage.name} epoch {epoch + 1}/{epochs}" if len(stages) > 1 else f"epoch {epoch + 1}/{epochs}"
-            if by_hand is None and epoch == state["epoch"]:
-                with strategy.scope():
-                    _build_before_tracing(model, data.element_spec)
-            if by_hand is not None:
-                logs = by_hand(data, val, [EpochProgress(title, epoch_steps, progress and is_chief())])
-            else:
-                callbacks = [
-                    keras.callbacks.TerminateOnNaN(),
-                    EpochProgress(title, epoch_steps, progress),
-                    keras.callbacks.TensorBoard(str(folder / "logs" / stage.name), write_graph=False, profile_batch=0),
-                ]
-                logs = model.fit(
-                    data,
-                    validation_data=val,
-                    epochs=epoch + 1,
-                    initial_epoch=epoch,
-                    callbacks=callbacks,
-                    verbose=0,
-                    shuffle=False,
-                    class_weight=weights,
-                ).history
-            row = {
-                "stage": stage.name,
-                "epoch": epoch + 1,
-                **{k: float(v[-1]) for k, v in logs.items()},
-                "lr": current_learning_rate(model.optimizer),
-                "seconds": round(time.perf_counter() - started, 2),
-            }
-            bad = [k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)] or (
-                [] if len(logs.get("loss", [])) else ["loss"]
-            )
-            if bad:
-                raise TrainingDiverged(
-                    f"{stage.name} epoch {epoch + 1}: {', '.join(bad)} became NaN or infinite; the run stopped and "
-                    f"kept the checkpoint of its last good epoch ({state['epoch']}) in {folder / 'checkpoints'}. "
-                    f"Train again with a lower train.learning_rate or with train.clipnorm set."
-                )
-            value = epoch + 1 if monitor == "last" else row.get(monitor)  # last: the schedule's end is the model
-            if value is None:
-                raise UsageError(
-                    f"train.monitor={monitor!r} is not a logged metric; logged: "
-                    f"{sorted(k for k in row if k not in ('stage', 'epoch'))}."
-                )
-            best = state["best"]
-            improved = (
-                best is None
-                or best.get("stage") != stage.name
-                or (value > best["value"] if mode == "max" else value < best["value"])
-            )
-            if is_chief():
-                if improved:
-                    save_model_atomic(model, best_path)
-                save_model_atomic(model, folder / "checkpoints" / f"{stage.name}.keras")
-            if improved:
-                state["best"] = {"stage": stage.name, "epoch": epoch + 1, "value": value, "monitor": monitor}
-            state["epoch"] = epoch + 1
-            state["history"].append(row)
-            patience = stage.train.early_stopping
-            if patience and epoch + 1 - state["best"]["epoch"] >= patience:
-                log(
-                    f"Early stopping: {monitor} has not improved for {patience} epochs (best "
-                    f"{state['best']['value']:.4f} at epoch {state['best']['epoch']})."
-                )
-                state["epoch"] = epochs
-            if is_chief():
-                write_state(folder, state)
-                write_history_csv(folder, state["history"])
-            if state["epoch"] >= epochs:
+        for epoch in range(state["epoch"], plan.epochs):
+            row = _fit_epoch(plan, config, prepared, train_idx, strategy, epoch, epoch == state["epoch"], progress)
+            if _record_epoch(plan, row, epoch, state, folder, best_path, log):
                 break
         state["stage"], state["epoch"] = s + 1, 0
         if is_chief():
             write_state(folder, state)
     return _finish(config, prepared, fold, folder, state, best_path, strategy)
+
+
+@dataclasses.dataclass
+class _StagePlan:
+    """What every epoch of one stage needs, worked out once when the stage starts."""
+
+    index: int
+    stage: object
+    title: str  # "" for a one-stage run, else the stage's name
+    model: object
+    soft: object  # distillation targets, or None
+    frames: object
+    steps: int  # optimizer steps in a whole epoch
+    epochs: int
+    global_batch: int
+    replicas: int
+    val: object  # the validation stream, or None
+    monitor: str
+    mode: str
+    weights: object  # class weights, or None
+    by_hand: object  # the custom epoch runner (multi-worker), or None for model.fit
+    folder: Path
+
+
+def _plan_stage(config, prepared, stages, s, state, folder, strategy, train_idx, val_idx, log) -> _StagePlan:
+    stage = stages[s]
+    replicas = strategy.num_replicas_in_sync
+    model, frames = _stage_model(config, prepared, stages, s, state, folder, strategy, log)
+    soft = stage_targets(stage, prepared, train_idx, frames, log)
+    global_batch = stage.train.batch_size * replicas
+    samples = len(train_idx) * (stage.frames or 1)
+    steps = samples // global_batch if replicas > 1 else math.ceil(samples / global_batch)
+    # A paper that counts iterations (Yu et al.: 300 + 200) sets train.iterations: the epochs
+    # needed to cover them, the last one cut short where the count ends.
+    epochs = math.ceil(stage.train.iterations / max(steps, 1)) if stage.train.iterations else stage.train.epochs
+    if steps == 0:
+        raise UsageError(
+            f"{samples} training samples do not fill one global batch of {global_batch} ({replicas} replicas); "
+            f"lower train.batch_size."
+        )
+    l2_in_loss(model, stage.train)  # train.weight_decay_form: l2 (fresh or resumed: set on each stage's model)
+    with strategy.scope():
+        if not getattr(model, "compiled", False):
+            loss, metrics = loss_and_metrics(stage.train.target, stage.train.label_smoothing, soft is not None)
+            model.compile(
+                optimizer=make_optimizer(stage.train, steps),
+                loss=loss,
+                metrics=metrics,
+                jit_compile=stage.train.jit_compile,
+            )
+    val = _validation(config, prepared, stage, val_idx, global_batch, replicas, frames, soft)
+    monitor, mode = monitor_of(stage.train, val is not None)
+    weights = _class_weights(config, prepared, train_idx, stage, frames)
+    # model.fit is broken under MultiWorkerMirroredStrategy in Keras 3 (see custom_loop).
+    by_hand = (
+        make_epoch_runner(model, strategy, stage.train.target, global_batch) if _is_multi_worker(strategy) else None
+    )
+    if by_hand is not None and (weights is not None or soft is not None):
+        raise UsageError(
+            "train.class_weights and train.distill_from are not available with train.strategy=multi_worker; drop "
+            "one of them."
+        )
+    title = stage.name if len(stages) > 1 else ""
+    return _StagePlan(
+        s,
+        stage,
+        title,
+        model,
+        soft,
+        frames,
+        steps,
+        epochs,
+        global_batch,
+        replicas,
+        val,
+        monitor,
+        mode,
+        weights,
+        by_hand,
+        folder,
+    )
+
+
+def _validation(config, prepared, stage, val_idx, global_batch, replicas, frames, soft):
+    """The validation stream of a stage, or None without enough validation samples."""
+    # With several replicas every batch must split evenly, so validation drops its last
+    # partial batch (fewer than one global batch of samples; the test split is complete).
+    val_batch = (
+        global_batch
+        if replicas == 1
+        else replicas * max(1, min(stage.train.batch_size, len(val_idx) * (stage.frames or 1) // replicas))
+    )
+    return (
+        stage_dataset(
+            prepared,
+            val_idx,
+            stage=stage,
+            config=config,
+            training=False,
+            global_batch=val_batch,
+            frames_per_output=frames,
+            replicas=replicas,
+            targets=soft,
+        )
+        if len(val_idx) >= replicas
+        else None
+    )
+
+
+def _fit_epoch(plan, config, prepared, train_idx, strategy, epoch: int, first: bool, progress) -> dict:
+    """One epoch of training and validation; the history row (logs, lr, seconds)."""
+    stage = plan.stage
+    data = stage_dataset(
+        prepared,
+        train_idx,
+        stage=stage,
+        config=config,
+        training=True,
+        global_batch=plan.global_batch,
+        seed=epoch_seed(config.train.seed, plan.index, epoch),
+        frames_per_output=plan.frames,
+        replicas=plan.replicas,
+        targets=plan.soft,
+    )
+    epoch_steps = plan.steps
+    if stage.train.iterations and epoch == plan.epochs - 1:
+        epoch_steps = stage.train.iterations - (plan.epochs - 1) * plan.steps
+        data = data.take(epoch_steps)
+    _reseed_layers(plan.model, epoch_seed(config.train.seed, plan.index, epoch))
+    started = time.perf_counter()
+    title = f"{plan.title} epoch {epoch + 1}/{plan.epochs}".lstrip()
+    if plan.by_hand is None and first:
+        with strategy.scope():
+            _build_before_tracing(plan.model, data.element_spec)
+    if plan.by_hand is not None:
+        logs = plan.by_hand(data, plan.val, [EpochProgress(title, epoch_steps, progress and is_chief())])
+    else:
+        callbacks = [
+            keras.callbacks.TerminateOnNaN(),
+            EpochProgress(title, epoch_steps, progress),
+            keras.callbacks.TensorBoard(str(plan.folder / "logs" / stage.name), write_graph=False, profile_batch=0),
+        ]
+        logs = plan.model.fit(
+            data,
+            validation_data=plan.val,
+            epochs=epoch + 1,
+            initial_epoch=epoch,
+            callbacks=callbacks,
+            verbose=0,
+            shuffle=False,
+            class_weight=plan.weights,
+        ).history
+    return {
+        "stage": stage.name,
+        "epoch": epoch + 1,
+        **{k: float(v[-1]) for k, v in logs.items()},
+        "lr": current_learning_rate(plan.model.optimizer),
+        "seconds": round(time.perf_counter() - started, 2),
+        "_steps_logged": len(logs.get("loss", [])),
+    }
+
+
+def _record_epoch(plan, row: dict, epoch: int, state: dict, folder: Path, best_path: Path, log) -> bool:
+    """Check, checkpoint and log one finished epoch; True when the stage ends here (its last
+    epoch, or early stopping)."""
+    stage = plan.stage
+    logged = row.pop("_steps_logged")
+    bad = [k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)] or ([] if logged else ["loss"])
+    if bad:
+        raise TrainingDiverged(
+            f"{stage.name} epoch {epoch + 1}: {', '.join(bad)} became NaN or infinite; the run stopped and "
+            f"kept the checkpoint of its last good epoch ({state['epoch']}) in {folder / 'checkpoints'}. "
+            f"Train again with a lower train.learning_rate or with train.clipnorm set."
+        )
+    value = epoch + 1 if plan.monitor == "last" else row.get(plan.monitor)  # last: the schedule's end is the model
+    if value is None:
+        raise UsageError(
+            f"train.monitor={plan.monitor!r} is not a logged metric; logged: "
+            f"{sorted(k for k in row if k not in ('stage', 'epoch'))}."
+        )
+    best = state["best"]
+    improved = (
+        best is None
+        or best.get("stage") != stage.name
+        or (value > best["value"] if plan.mode == "max" else value < best["value"])
+    )
+    if is_chief():
+        if improved:
+            save_model_atomic(plan.model, best_path)
+        save_model_atomic(plan.model, folder / "checkpoints" / f"{stage.name}.keras")
+    if improved:
+        state["best"] = {"stage": stage.name, "epoch": epoch + 1, "value": value, "monitor": plan.monitor}
+    state["epoch"] = epoch + 1
+    state["history"].append(row)
+    patience = stage.train.early_stopping
+    if patience and epoch + 1 - state["best"]["epoch"] >= patience:
+        log(
+            f"Early stopping: {plan.monitor} has not improved for {patience} epochs (best "
+            f"{state['best']['value']:.4f} at epoch {state['best']['epoch']})."
+        )
+        state["epoch"] = plan.epochs
+    if is_chief():
+        write_state(folder, state)
+        write_history_csv(folder, state["history"])
+    return state["epoch"] >= plan.epochs
 
 
 def _stage_model(config, prepared, stages, s, state, folder, strategy, log=print):
@@ -360,16 +425,14 @@ def _class_weights(config, prepared, train_idx, stage, frames):
 def _finish(config, prepared, fold, folder, state, best_path, strategy) -> RunResult:
     if not is_chief():
         return RunResult(folder, {}, state["history"], state["best"]["epoch"] if state["best"] else None)
+    # Only the chief gets here (other workers returned above): it keeps, plots and scores.
     model = load_model(best_path)  # one device: every test sample counts
-    target = config.train.target
     test_idx = fold.get("test", [])
-    chief = is_chief()
-    if chief:
-        with atomic_file(folder / "model.keras", suffix=".keras") as tmp:
-            shutil.copyfile(best_path, tmp)
-        plot_history(state["history"], folder / "curves.png")
+    with atomic_file(folder / "model.keras", suffix=".keras") as tmp:
+        shutil.copyfile(best_path, tmp)
+    plot_history(state["history"], folder / "curves.png")
     metrics = (
-        evaluate_model(model, prepared, test_idx, target, out_dir=folder if chief else None, augment=config.augment)
+        evaluate_model(model, prepared, test_idx, config.train.target, out_dir=folder, augment=config.augment)
         if len(test_idx)
         else {"num_samples": 0}
     )
@@ -378,8 +441,7 @@ def _finish(config, prepared, fold, folder, state, best_path, strategy) -> RunRe
     metrics["model"] = config.model.name
     metrics["parameters"] = int(model.count_params())
     metrics["train_seconds"] = round(float(np.sum([row["seconds"] for row in state["history"]])), 1)
-    if chief:
-        import json
+    import json
 
-        atomic_write_text(folder / "metrics.json", json.dumps(metrics, indent=1) + "\n")
+    atomic_write_text(folder / "metrics.json", json.dumps(metrics, indent=1) + "\n")
     return RunResult(folder, metrics, state["history"], state["best"]["epoch"] if state["best"] else None)
