@@ -67,9 +67,7 @@ def test_a_video_stops_before_the_disk_is_full_and_is_never_saved_truncated(tmp_
     assert list(tmp_path.iterdir()) == []
     monkeypatch.undo()
 
-    saver = VideoSaver(tmp_path / "out.avi", 10)
-    for _ in range(5):
-        saver.write(frame)
+    saver = _saver_with_five_frames(tmp_path, frame)
 
     class Short:  # what a file cut short by a full disk reports
         def __init__(self, path):
@@ -90,11 +88,15 @@ def test_a_video_stops_before_the_disk_is_full_and_is_never_saved_truncated(tmp_
     assert list(tmp_path.iterdir()) == []
     monkeypatch.undo()
 
-    saver = VideoSaver(tmp_path / "out.avi", 10)
+    _saver_with_five_frames(tmp_path, frame).close()
+    assert [p.name for p in tmp_path.iterdir()] == ["out.avi"]
+
+
+def _saver_with_five_frames(folder, frame) -> VideoSaver:
+    saver = VideoSaver(folder / "out.avi", 10)
     for _ in range(5):
         saver.write(frame)
-    saver.close()
-    assert [p.name for p in tmp_path.iterdir()] == ["out.avi"]
+    return saver
 
 
 def test_csv_rows_survive_newlines_in_names_and_never_start_a_formula(tmp_path):
