@@ -20,7 +20,7 @@ def _tiny(dropout: float = 0.5):
 
 
 def test_symbolic_build_creates_the_optimizer_variables_before_fit():
-    from keras_fer.training.trainer import _build_before_tracing
+    from keras_fer.training.stage_epochs import _build_before_tracing
 
     model = _tiny()
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -57,7 +57,7 @@ def test_frame_batched_calls_the_wrapped_layer_once_on_the_folded_batch():
 
 
 def test_dropout_seed_states_are_found_by_path_and_reseeded():
-    from keras_fer.training.trainer import _reseed_layers
+    from keras_fer.training.stage_epochs import _reseed_layers
 
     model = _tiny()
     states = [v for v in model.non_trainable_variables if "seed_generator_state" in v.path]
