@@ -18,7 +18,7 @@ from pathlib import Path
 from .detector_choice import make_detector
 from .errors import EdgeInputError
 from .expression_model import ExpressionModel
-from .live_source import OPEN_TIMEOUT
+from .loop_options import LoopOptions
 from .loop_outputs import LoopOutputs
 from .media_files import IMAGE_SUFFIXES
 from .output_paths import refuse_overwriting_inputs
@@ -53,33 +53,19 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-# Over 60 lines for its signature (one keyword per loop option of run and bench); the body
-# only opens, runs and closes: checks, frames and outputs live in the helpers below and in
-# LoopOutputs.
+# Over 60 lines for its signature and its Args docstring; the body only opens, runs and
+# closes: checks, frames and outputs live in the helpers below and in LoopOutputs.
 def run_session(
     model_path,
     source,
-    detector: str = "auto",
-    threads: int = 1,
-    max_faces: int = 3,
-    detect_every: int = 3,
+    options: LoopOptions | None = None,
     events=None,
     display: bool = False,
     save=None,
-    max_frames: int | None = None,
     stats_every: float = 5.0,
-    resample: bool = True,
-    carry_state: bool = False,
-    smoothing: dict | None = None,
     log=_stderr,
     handle_signals: bool = True,
-    detector_model=None,
     on_frame=None,
-    restore=None,
-    restore_threshold: float | None = None,
-    restore_gate=None,
-    min_score: float | None = None,
-    open_timeout: float = OPEN_TIMEOUT,
     show_fps: bool = False,
     append: bool = False,
     progress: bool = False,
@@ -88,36 +74,60 @@ def run_session(
     loop: bool = False,
     realtime: bool | None = None,
     stop: threading.Event | None = None,
+    **settings,
 ) -> dict:
-    """Run the loop; ``events``: a path for the rows (``events_format`` json: JSON Lines, or csv),
-    ``"-"`` for stdout, or None for no rows. ``view``: a :class:`ViewOptions` to serve the live
-    view while the loop runs (a file source is then played at its own frame rate, unless
-    ``realtime`` is False; ``realtime=True`` paces a file without a view); ``loop``: a file
-    source starts again when it ends; ``stop``: an Event that ends the loop when set (from
-    another thread). Returns the summary dict."""
+    """Run the loop on ``source`` with the model at ``model_path``.
+
+    Args:
+        options: how faces are found, followed and classified (:class:`LoopOptions`);
+            ``settings`` (``detector="haar", max_frames=40``, ...) change single fields of it.
+        events: a path for the rows (``events_format`` json: JSON Lines, or csv), ``"-"`` for
+            stdout, or None for no rows; ``append`` adds to the file instead of replacing it.
+        display, save, show_fps: the annotated stream in a window, to a video file, with the
+            FPS counter burned in.
+        view: a :class:`ViewOptions` to serve the live view while the loop runs (a file source
+            is then played at its own frame rate, unless ``realtime`` is False;
+            ``realtime=True`` paces a file without a view).
+        loop: a file source starts again when it ends.
+        stop: an Event that ends the loop when set (from another thread); Ctrl-C and SIGTERM
+            set it too when ``handle_signals``.
+        on_frame: called with (frame, faces) after every frame.
+
+    Returns:
+        The summary dict (frames, FPS, per-stage ms, tracks, rows, dropped/corrupt/reconnects).
+
+    Raises:
+        EdgeInputError: a source, output or option that cannot be used (the CLI's exit 2).
+        ModelFileError: a model file without usable metadata.
+        SourceUnavailable: a live source that never delivered a frame.
+    """
+    options = (options or LoopOptions()).with_changes(**settings)
+    detector, threads = options.detector, options.threads
     _check_request(source, events, save, loop)
     model = ExpressionModel(model_path, threads)  # metadata and input checked before any camera opens
-    restorer, gate = _restoration(restore, restore_threshold, restore_gate, threads)
+    restorer, gate = _restoration(options.restore, options.restore_threshold, options.restore_gate, threads)
     if display:
         check_display()
     face_detector = (
-        make_detector(detector, detector_model, min_score=min_score) if isinstance(detector, str) else detector
+        make_detector(detector, options.detector_model, min_score=options.min_score)
+        if isinstance(detector, str)
+        else detector
     )
     stop = stop if stop is not None else threading.Event()
     handlers = _stop_on_signals(stop) if handle_signals else {}
     frame_source = outputs = None
     try:
         frame_source = _frames(
-            source, log, open_timeout, stop, loop, view is not None if realtime is None else realtime
+            source, log, options.open_timeout, stop, loop, view is not None if realtime is None else realtime
         )
         runner = EdgeRunner(
             model,
             face_detector,
-            max_faces=max_faces,
-            detect_every=detect_every,
-            resample=resample,
-            carry_state=carry_state,
-            smoothing=smoothing,
+            max_faces=options.max_faces,
+            detect_every=options.detect_every,
+            resample=options.resample,
+            carry_state=options.carry_state,
+            smoothing=options.smoothing,
             restorer=restorer,
             gate=gate,
         )
@@ -131,8 +141,10 @@ def run_session(
         if display:
             outputs.window(show_fps)
         if progress:
-            outputs.progress(max_frames)
-        summary = runner.run(frame_source, outputs, stop, max_frames, stats_every, log if outputs.logs_stats else None)
+            outputs.progress(options.max_frames)
+        summary = runner.run(
+            frame_source, outputs, stop, options.max_frames, stats_every, log if outputs.logs_stats else None
+        )
         summary["stopped_by_signal"] = stop.is_set()
         summary["events"] = outputs.writer.rows if outputs.writer is not None else 0
         return summary

@@ -186,9 +186,10 @@ def _edge(args: argparse.Namespace) -> int:
     import json
     import tempfile
 
+    from keras_fer.edge.loop_options import LoopOptions
     from keras_fer.edge.session import run_session, summary_text
 
-    options = dict(
+    options = LoopOptions(
         **shared_options(args),
         detect_every=args.detect_every,
         resample=not args.no_resample,
@@ -230,7 +231,7 @@ def _edge(args: argparse.Namespace) -> int:
                 progress=progress_wanted(args) and view is None,
                 view=view,
                 loop=args.loop,
-                **options,
+                options=options,
             )
         else:
             with tempfile.TemporaryDirectory() as folder:
@@ -256,7 +257,7 @@ def _edge(args: argparse.Namespace) -> int:
                     events=None,
                     stats_every=1e9,
                     on_frame=(lambda f, r: scorer.add(f.index, r)) if scorer else None,
-                    **options,
+                    options=options,
                 )
                 if scorer:
                     summary["accuracy"] = scorer.scores()
