@@ -99,3 +99,41 @@ def test_models_evaluation_and_export_do_not_import_training():
         )
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+# What the edge runtime may take from the rest of keras_fer: the atomic writes and the
+# detector file's cache. Anything more would drag the training world onto a device.
+EDGE_MAY_IMPORT = {"keras_fer.io.atomic", "keras_fer.detector_file"}
+
+
+def test_edge_imports_nothing_of_keras_fer_beyond_what_it_may():
+    graph = _graph()
+    reached = {
+        target
+        for name, targets in graph.items()
+        if name.startswith("keras_fer.edge")
+        for target in targets
+        if target.startswith("keras_fer") and not target.startswith("keras_fer.edge")
+    }
+    assert reached <= EDGE_MAY_IMPORT, sorted(reached - EDGE_MAY_IMPORT)
+
+
+def test_the_cli_parses_every_command_without_tensorflow():
+    """`keras-fer --help` and argument errors answer at once on a device without TensorFlow."""
+    from tests.conftest import run_python
+
+    result = run_python(
+        """
+        import sys
+        from keras_fer.cli import build_parser
+        parser = build_parser()
+        for argv in (["run", "--source", "0"], ["predict", "--source", "x.png"], ["bench"], ["train"],
+                     ["export", "--run", "r"], ["evaluate", "--run", "r"], ["explain", "--run", "r", "--image", "a"],
+                     ["data", "synth", "--out", "o"], ["doctor"], ["models", "fetch"]):
+            parser.parse_args(argv)
+        heavy = sorted(m for m in ("tensorflow", "keras") if m in sys.modules)
+        print("heavy:", heavy)
+        """
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "heavy: []" in result.stdout
