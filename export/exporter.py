@@ -38,11 +38,27 @@ def export_run(
     card_notes: str | None = None,
     flip_average: bool | None = None,
 ) -> dict:
-    """Convert, verify and report; ``card_notes`` (a Markdown file) leads RUN/export/MODEL_CARD.md.
+    """Convert a finished run's model to TFLite (and other ``formats``), verify each file
+    through the device interpreter on the test split, and write the report and model card.
 
-    ``flip_average`` (default: the run's ``export.flip_average``) exports the model averaged
-    with its mirror image; the test metrics in the metadata and the card are then measured
-    again on the whole test split with the averaged model (metrics.json keeps training's)."""
+    Args:
+        run: a finished run folder (or one of its fold-NN folders).
+        quants: ``float32``, ``float16``, ``dynamic``, ``int8``; ``io_type`` the int8 file's
+            input/output type; ``calibration_steps`` (default ``export.calibration_steps``)
+            validation samples calibrate int8.
+        formats: ``tflite``, ``saved_model``, ``onnx``.
+        card_notes: a Markdown file that leads RUN/export/MODEL_CARD.md.
+        flip_average: (default: the run's ``export.flip_average``) export the model averaged
+            with its mirror image; the test metrics in the metadata and the card are then
+            measured again on the whole test split (metrics.json keeps training's).
+
+    Returns:
+        The report (also RUN/export/report.json): per file its agreement with Keras, accuracy,
+        size, latency and the targets it misses.
+
+    Raises:
+        UsageError: not a finished run, an unknown quantization or format, a missing card file.
+    """
     from keras_fer.config import load_config
     from keras_fer.data.pipeline import representative_dataset
     from keras_fer.data.prepare import prepare, recipe_of

@@ -66,8 +66,25 @@ def make_dataset(
     drop_remainder: bool = False,
     targets=None,
 ) -> tf.data.Dataset:
-    """``targets`` (one row per prepared sample) replaces the prepared targets, e.g. the soft
-    targets of distillation; rows are picked by ``indices`` as the images are."""
+    """A tf.data stream of (image, target) batches of ``prepared`` samples at ``indices``.
+
+    Args:
+        prepared: a :class:`Prepared` set (``data.prepare.prepare``).
+        indices: the samples to stream (unlabelled ones are left out for ``target="label"``).
+        training: shuffle, augment (``augment``: an AugmentConfig) and allow reordering.
+        batch_size, drop_remainder, repeat: batching as tf.data does it.
+        target: ``label``, ``aus``, ``valence``, ``valence_arousal``, ``restore`` or ``occlusion``.
+        seed: the shuffle and augmentation seed; ``deterministic`` keeps tf.data's order.
+        targets: one row per prepared sample, replacing the prepared targets (e.g. the soft
+            targets of distillation); rows are picked by ``indices`` as the images are.
+
+    Returns:
+        A ``tf.data.Dataset`` of float32 images (N, H, W, C) or sequences (N, T, H, W, C)
+        in 0..255 and their targets.
+
+    Raises:
+        UsageError: no labelled sample among ``indices``.
+    """
     indices = np.asarray(indices, int)
     y = targets_of(prepared, target)
     if target == "label":

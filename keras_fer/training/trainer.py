@@ -45,7 +45,21 @@ class RunResult:
 
 
 def train(config=None, resume: str | Path | None = None, progress: bool = True, log=print) -> RunResult:
-    """Train ``config`` in a new run directory, or continue the run at ``resume``."""
+    """Train ``config`` in a new run directory, or continue the run at ``resume``.
+
+    Args:
+        config: a :class:`~keras_fer.config.Config` (``load_config``); ignored with ``resume``.
+        resume: a run folder to continue at its first unfinished epoch (or fold).
+        progress: per-epoch progress bars; ``log`` receives the text lines.
+
+    Returns:
+        A :class:`RunResult`: the run folder, the test metrics, the history, the best epoch.
+
+    Raises:
+        UsageError: a bad config, dataset, split or run folder (the CLI's exit 2), or a run
+            another process is training.
+        TrainingDiverged: a non-finite loss; the last good epoch's checkpoint stays.
+    """
     new = resume is None and is_chief()
     if resume is not None:
         folder = open_run_dir(resume)
