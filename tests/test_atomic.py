@@ -55,10 +55,10 @@ def test_stale_temporaries_of_a_killed_write_are_removed_and_umask_is_never_chan
 
     dead = subprocess.Popen(["true"])
     dead.wait()  # a pid that no longer runs
-    stale = tmp_path / f".out.{dead.pid}.abc123.tmp"
+    stale = tmp_path / f".out.{dead.pid}.abc12345.tmp"  # as mkdtemp names them: 8 random characters
     stale.mkdir()
     (stale / "half.bin").write_bytes(b"x" * 1000)
-    live = tmp_path / f".out.{os.getpid()}.zzz.tmp"  # another write of this process still going
+    live = tmp_path / f".out.{os.getpid()}.zzzzzzzz.tmp"  # another write of this process still going
     live.mkdir()
     with atomic_directory(tmp_path / "out") as tmp:
         (tmp / "a.txt").write_text("a")

@@ -128,10 +128,9 @@ def _link_or_copy(source: str, target: str) -> None:
 
 
 def _remove_stale_temporaries(path: Path) -> None:
-    """Temporary folders of earlier writes of ``path`` whose process is gone (killed with -9,
-    which no ``finally`` survives): they would otherwise stay, hidden, as large as the output.
-    A write killed between its two renames left ``path`` moved aside and not yet replaced: the
-    old folder is put back first."""
+    """Before a folder write of ``path``: a write killed between its two renames left ``path``
+    moved aside and not yet replaced, so the old folder is put back first; then the temporary
+    folders of killed writes go (``remove_stale_temporaries``)."""
     for old in sorted(path.parent.glob(f".{path.name}.old-*")):
         pid = old.name.rpartition("-")[2]
         if pid.isdigit() and not _alive(int(pid)):
@@ -139,12 +138,7 @@ def _remove_stale_temporaries(path: Path) -> None:
                 os.replace(old, path)
             else:
                 shutil.rmtree(old, ignore_errors=True)
-    for candidate in path.parent.glob(f".{path.name}.*.tmp"):
-        parts = candidate.name[len(path.name) + 2 :].split(".")
-        if not candidate.is_dir() or not parts or not parts[0].isdigit():
-            continue
-        if not _alive(int(parts[0])):
-            shutil.rmtree(candidate, ignore_errors=True)
+    remove_stale_temporaries(path.parent, path.name)
 
 
 def _alive(pid: int) -> bool:
