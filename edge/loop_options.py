@@ -26,12 +26,3 @@ class LoopOptions:
     restore: str | None = None  # a blind restorer .tflite for occluded faces
     restore_threshold: float | None = None  # the occlusion score from which a face is restored
     restore_gate: str | None = None  # an occlusion gate .tflite asked before the restorer
-
-    def with_changes(self, **changes) -> LoopOptions:
-        """A copy with ``changes``; an unknown name is a TypeError naming it."""
-        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
-        if unknown:
-            raise TypeError(
-                f"unknown loop option(s) {unknown}; LoopOptions has {[f.name for f in dataclasses.fields(self)]}"
-            )
-        return dataclasses.replace(self, **changes)

@@ -9,6 +9,7 @@ beyond the source itself.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import sys
@@ -101,7 +102,7 @@ def run_session(
         ModelFileError: a model file without usable metadata.
         SourceUnavailable: a live source that never delivered a frame.
     """
-    options = (options or LoopOptions()).with_changes(**settings)
+    options = dataclasses.replace(options or LoopOptions(), **settings)  # an unknown name: TypeError naming it
     detector, threads = options.detector, options.threads
     _check_request(source, events, save, loop)
     model = ExpressionModel(model_path, threads)  # metadata and input checked before any camera opens
