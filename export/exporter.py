@@ -17,6 +17,7 @@ from keras_fer import __version__
 from keras_fer.errors import UsageError
 from keras_fer.evaluation.frame_aggregation import per_frame_outputs
 from keras_fer.io import atomic_directory, atomic_write_bytes, atomic_write_text
+from keras_fer.io.atomic import staged_paths_renamed
 
 from .convert import QUANTS, convert, float_islands
 from .embed import embed_metadata
@@ -161,7 +162,7 @@ def export_run(
                 report["onnx"] = str(export_onnx(model, out_dir / f"{config.model.name}.onnx", meta))
             else:
                 raise UsageError(f"Unknown --format {fmt!r}; expected tflite, saved_model or onnx.")
-        report = _final_paths(report, out_dir, folder / "export")
+        report = staged_paths_renamed(report, out_dir, folder / "export")
         atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1) + "\n")
         atomic_write_text(out_dir / "report.md", report_markdown(report))
         if report["quants"]:
@@ -169,17 +170,6 @@ def export_run(
             atomic_write_text(out_dir / "MODEL_CARD.md", model_card(folder, report, quant, card_text, metrics))
             report["model_card"] = str(folder / "export" / "MODEL_CARD.md")
     return report
-
-
-def _final_paths(value, staged: Path, final: Path):
-    """``value`` with paths inside the staging folder named where they will be after the swap."""
-    if isinstance(value, dict):
-        return {k: _final_paths(v, staged, final) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_final_paths(v, staged, final) for v in value]
-    if isinstance(value, str) and value.startswith(str(staged)):
-        return str(final) + value[len(str(staged)) :]
-    return value
 
 
 def _read_notes(path) -> str | None:

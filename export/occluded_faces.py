@@ -11,12 +11,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
-from pathlib import Path
 
 import numpy as np
 
 from keras_fer import __version__
 from keras_fer.io import atomic_directory, atomic_write_bytes, atomic_write_text
+from keras_fer.io.atomic import staged_paths_renamed
 
 from .convert import convert, float_islands
 from .embed import embed_metadata
@@ -102,7 +102,6 @@ class OccludedFaces:
                 result["seconds"] = round(time.perf_counter() - started, 1)
                 report["quants"][quant] = result
                 log(f"{quant}: {path.name}, {line}, p50 {result['latency_ms_1_thread']['p50']:.3f} ms at 1 thread")
-            for result in report["quants"].values():
-                result["file"] = str(folder / "export" / Path(result["file"]).name)  # where it is after the swap
+            report = staged_paths_renamed(report, out_dir, folder / "export")
             atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1) + "\n")
         return report

@@ -120,6 +120,18 @@ def remove_stale_temporaries(folder: str | os.PathLike, name: str | None = None)
     return removed
 
 
+def staged_paths_renamed(value, staged: Path, final: Path):
+    """``value`` (a report: dicts, lists, strings) with paths inside ``atomic_directory``'s
+    staging folder ``staged`` named where they will be after the swap, under ``final``."""
+    if isinstance(value, dict):
+        return {k: staged_paths_renamed(v, staged, final) for k, v in value.items()}
+    if isinstance(value, list):
+        return [staged_paths_renamed(v, staged, final) for v in value]
+    if isinstance(value, str) and value.startswith(str(staged)):
+        return str(final) + value[len(str(staged)) :]
+    return value
+
+
 def _link_or_copy(source: str, target: str) -> None:
     try:
         os.link(source, target)
