@@ -6,6 +6,8 @@ import dataclasses
 
 import numpy as np
 
+MIN_SIDE = 8  # px: a frame or a face crop smaller than this on a side holds nothing to read
+
 
 @dataclasses.dataclass(frozen=True)
 class Frame:
@@ -21,6 +23,6 @@ def usable(image) -> bool:
         and image.dtype == np.uint8
         and image.ndim in (2, 3)
         and image.size > 0
-        and min(image.shape[:2]) >= 8
+        and min(image.shape[:2]) >= MIN_SIDE
         and (image.ndim == 2 or image.shape[2] in (1, 3))
     )

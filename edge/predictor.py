@@ -27,14 +27,13 @@ from .errors import EdgeInputError
 from .expression_model import ExpressionModel
 from .face_crop import face_crop, model_recipe
 from .face_prediction import FacePrediction
+from .frame import MIN_SIDE
 from .image_size import MAX_PIXELS, header_size
 from .live_source import OPEN_TIMEOUT
 from .output_paths import safe_name
 from .results import Result
 from .runner import EdgeRunner
 from .source_spec import open_source
-
-MIN_CROP = 8  # px a side: below this a "face" has no features to read
 
 
 class Predictor:
@@ -93,10 +92,10 @@ class Predictor:
                     f"image of shape {pixels.shape} and type {pixels.dtype}; expected a path, or (H, W) grey or "
                     "(H, W, 3) BGR uint8 pixels."
                 )
-            if not self.detect and min(pixels.shape[:2]) < MIN_CROP:
+            if not self.detect and min(pixels.shape[:2]) < MIN_SIDE:
                 raise EdgeInputError(
                     f"the image is {pixels.shape[1]}x{pixels.shape[0]} px, too small to be a face crop (at least "
-                    f"{MIN_CROP} px a side); --no-detect takes images that are faces."
+                    f"{MIN_SIDE} px a side); --no-detect takes images that are faces."
                 )
             boxes = self._find(pixels)
             if self.detect:
