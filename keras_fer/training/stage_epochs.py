@@ -48,8 +48,8 @@ def train_stage(config, prepared, stages, s: int, state: dict, folder: Path, str
     # and every epoch then re-instantiated the traced steps (2-3x slower epochs measured).
     keras.utils.set_random_seed(epoch_seed(config.train.seed, s, 0) % 2**31)
     for epoch in range(state["epoch"], plan.epochs):
-        row = _fit_epoch(plan, config, prepared, train_idx, strategy, epoch, epoch == state["epoch"], progress)
-        if _record_epoch(plan, row, epoch, state, folder, best_path, log):
+        row, logged = _fit_epoch(plan, config, prepared, train_idx, strategy, epoch, epoch == state["epoch"], progress)
+        if _record_epoch(plan, row, logged, epoch, state, folder, best_path, log):
             break
 
 
@@ -160,8 +160,9 @@ def _validation(config, prepared, stage, val_idx, global_batch, replicas, frames
     )
 
 
-def _fit_epoch(plan, config, prepared, train_idx, strategy, epoch: int, first: bool, progress) -> dict:
-    """One epoch of training and validation; the history row (logs, lr, seconds)."""
+def _fit_epoch(plan, config, prepared, train_idx, strategy, epoch: int, first: bool, progress) -> tuple[dict, bool]:
+    """One epoch of training and validation: the history row (logs, lr, seconds), and whether
+    any loss was logged (an empty epoch logs none)."""
     stage = plan.stage
     data = stage_dataset(
         prepared,
@@ -203,21 +204,20 @@ def _fit_epoch(plan, config, prepared, train_idx, strategy, epoch: int, first: b
             shuffle=False,
             class_weight=plan.weights,
         ).history
-    return {
+    row = {
         "stage": stage.name,
         "epoch": epoch + 1,
         **{k: float(v[-1]) for k, v in logs.items()},
         "lr": current_learning_rate(plan.model.optimizer),
         "seconds": round(time.perf_counter() - started, 2),
-        "_steps_logged": len(logs.get("loss", [])),
     }
+    return row, bool(len(logs.get("loss", [])))
 
 
-def _record_epoch(plan, row: dict, epoch: int, state: dict, folder: Path, best_path: Path, log) -> bool:
+def _record_epoch(plan, row: dict, logged: bool, epoch: int, state: dict, folder: Path, best_path: Path, log) -> bool:
     """Check, checkpoint and log one finished epoch; True when the stage ends here (its last
     epoch, or early stopping)."""
     stage = plan.stage
-    logged = row.pop("_steps_logged")
     bad = [k for k, v in row.items() if isinstance(v, float) and not math.isfinite(v)] or ([] if logged else ["loss"])
     if bad:
         raise TrainingDiverged(
