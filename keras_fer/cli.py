@@ -7,7 +7,7 @@ import os
 import sys
 import traceback
 
-from keras_fer import __version__
+from keras_fer import __version__, tasks
 from keras_fer.cli_data import add_data_parsers, run_data_command
 from keras_fer.cli_edge import add_edge_parsers, run_edge_command
 from keras_fer.cli_ranges import in_range
@@ -214,9 +214,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         from keras_fer.export.exporter import export_run
         from keras_fer.io.run_dir import open_run_dir
 
-        quants = (
-            QUANTS if args.all else (args.quant or load_config(open_run_dir(args.run) / "config.yaml").export.quant,)
-        )
+        run_config = load_config(open_run_dir(args.run) / "config.yaml")
+        quants = QUANTS if args.all else (args.quant or run_config.export.quant,)
         report = export_run(
             args.run,
             quants,
@@ -226,16 +225,10 @@ def _dispatch(args: argparse.Namespace) -> int:
             card_notes=args.card_notes,
             flip_average=args.flip_average,
         )
+        task = tasks.get(run_config.train.target)
         for quant, r in report["quants"].items():
             verdict = "MISSED " + "; ".join(r["misses"]) if r["misses"] else "targets met"
-            figures = (
-                f"agreement {r['agreement']:.3f}  acc {r['keras_accuracy']:.3f} -> {r['tflite_accuracy']:.3f}"
-                if "agreement" in r
-                else f"masked PSNR {r['keras_psnr']:.2f} -> {r['tflite_psnr']:.2f} dB"  # a restorer
-                if "keras_psnr" in r
-                else f"routing agreement {r['route_agreement']:.3f}  share MAE {r['keras_mae']:.3f} -> "
-                f"{r['tflite_mae']:.3f}"  # an occlusion gate
-            )
+            figures = task.export_figures(r)
             print(
                 f"{quant:8s} {r['size_bytes'] / 1024:8.0f} KB  {figures}  "
                 f"p50 {r['latency_ms_1_thread']['p50']:.2f} ms  {verdict}  -> {r['file']}"
@@ -294,11 +287,12 @@ def _train(args: argparse.Namespace) -> int:
         )
     config = None if args.resume else load_config(args.config, args.overrides)
     result = train(config, resume=args.resume, progress=not args.quiet)
-    print(_summary(result.metrics, result.best_epoch, result.folder))
+    print(result.summary())
     return 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:
+    from keras_fer.evaluation.metrics_summary import metrics_summary
     from keras_fer.evaluation.run_evaluation import evaluate_run
 
     metrics = evaluate_run(args.run, overrides=args.overrides, config_path=args.config)
@@ -308,33 +302,5 @@ def _evaluate(args: argparse.Namespace) -> int:
             f"label mapping (dataset -> model): {pairs}; left out (class unknown to the model): "
             f"{metrics['left_out_unknown_class']}"
         )
-    print(_summary(metrics, None, metrics["out"]))
+    print(metrics_summary(metrics, None, metrics["out"]))
     return 0
-
-
-def _summary(metrics: dict, best_epoch, folder) -> str:
-    if not metrics:
-        return (
-            "this worker's share of the training is done; the chief worker (index 0) writes the run folder and its "
-            "metrics"
-        )
-    lines = []
-    if best_epoch is not None:
-        best = metrics.get("best") or {}
-        lines.append(
-            f"best epoch {best_epoch} ({best.get('stage')}): {best.get('monitor')} "
-            f"{best.get('value', float('nan')):.4f}"
-        )
-    shown = []
-    keys = ("accuracy", "mean_class_accuracy", "macro_f1", "frame_accuracy", "mean_f1", "mse", "rmse", "ccc")
-    for key in keys + ("psnr", "ssim", "psnr_occluded", "ssim_occluded", "mae", "occluded_caught", "clean_sent"):
-        value = metrics.get(key)
-        if isinstance(value, dict):
-            shown.append(f"{key} {value['mean']:.4f} +- {value['std']:.4f}")
-        elif isinstance(value, (int, float)):
-            shown.append(f"{key} {value:.4f}")
-    samples = metrics.get("num_samples")
-    count = samples.get("total") if isinstance(samples, dict) else samples
-    lines.append(f"test ({count} samples): " + (", ".join(shown) or "no test samples"))
-    lines.append(f"results -> {os.path.abspath(folder)}")
-    return "\n".join(lines)

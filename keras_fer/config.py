@@ -11,11 +11,13 @@ import difflib
 import math
 import types
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from keras_fer import tasks
 from keras_fer.data import sources
 from keras_fer.edge.detector_names import DATA_DETECTORS, DETECTORS
 from keras_fer.errors import UsageError
@@ -153,24 +155,45 @@ class Config:
         return yaml.safe_dump(self.to_dict(), sort_keys=False)
 
 
+class _Vocabularies(Mapping):
+    """Config key -> its allowed values. The registry-backed ones (readers, tasks) are read when
+    asked, so whatever registered itself is accepted, and reading the config does not import
+    every reader and task."""
+
+    def __init__(self, entries: dict):
+        self._entries = entries
+
+    def __getitem__(self, key: str) -> tuple:
+        values = self._entries[key]
+        return values() if callable(values) else values
+
+    def __iter__(self):
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 # Closed vocabularies: a value outside them is an error at load time, not deep in training.
-# Each comes from what defines it (the reader registry, the export modes, the detectors), so a
-# new reader or mode is accepted here without a second list to keep in step.
-CHOICES: dict[str, tuple[str, ...]] = {
-    "data.format": sources.available(),
-    "data.align": ("none", "eyes"),
-    "data.detector": DATA_DETECTORS + ("mtcnn",),
-    "train.optimizer": ("adam", "adamw", "sgd", "rmsprop"),
-    "train.weight_decay_form": ("decoupled", "l2"),
-    "train.schedule": ("constant", "step", "piecewise", "cosine"),
-    "train.target": ("label", "aus", "valence", "valence_arousal", "restore", "occlusion"),
-    "train.strategy": ("auto", "default", "mirrored", "multi_worker"),
-    "train.precision": ("auto", "float32", "mixed_float16"),
-    "split.kind": ("fixed", "ratio", "group_ratio", "kfold", "group_kfold", "per_class"),
-    "export.quant": QUANTS,
-    "edge.detector": DETECTORS,
-    "data.channels": (1, 3),  # grey or colour
-}
+# Each comes from what defines it (the reader and task registries, the export modes, the
+# detectors), so a new reader, task or mode is accepted here without a second list to keep in step.
+CHOICES = _Vocabularies(
+    {
+        "data.format": sources.available,
+        "data.align": ("none", "eyes"),
+        "data.detector": DATA_DETECTORS + ("mtcnn",),
+        "train.optimizer": ("adam", "adamw", "sgd", "rmsprop"),
+        "train.weight_decay_form": ("decoupled", "l2"),
+        "train.schedule": ("constant", "step", "piecewise", "cosine"),
+        "train.target": tasks.available,
+        "train.strategy": ("auto", "default", "mirrored", "multi_worker"),
+        "train.precision": ("auto", "float32", "mixed_float16"),
+        "split.kind": ("fixed", "ratio", "group_ratio", "kfold", "group_kfold", "per_class"),
+        "export.quant": QUANTS,
+        "edge.detector": DETECTORS,
+        "data.channels": (1, 3),  # grey or colour
+    }
+)
 
 
 # Numeric ranges, checked at load time so that a bad value fails with its name instead of

@@ -32,6 +32,7 @@ def test_the_wheel_installs_and_runs_outside_the_checkout(tmp_path, detector_mod
         "keras_fer/data/sources/class_folders.py",
         "keras_fer/data/synthetic/writers/fer2013_csv.py",
         "keras_fer/export/exporter.py",
+        "keras_fer/tasks/label.py",
         "keras_fer/edge/runner.py",
         "keras_fer/edge/models/fer2013_compact_cnn_int8.tflite",
         "keras_fer/edge/view_page.html",

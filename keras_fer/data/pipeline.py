@@ -9,32 +9,13 @@ sequence gets one transform for all its frames.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import numpy as np
 import tensorflow as tf
 
+from keras_fer import tasks
 from keras_fer.errors import UsageError
-
-TARGETS = ("label", "aus", "valence", "valence_arousal", "restore", "occlusion")
-
-
-def targets_of(prepared, kind: str = "label") -> np.ndarray:
-    """The training targets: class index, AU occurrences (-1 unknown), or valence/arousal."""
-    if kind in ("label", "restore", "occlusion"):  # restore/occlusion: made in the pipeline (clean face, share)
-        return prepared.labels.astype(np.int32)
-    if kind == "aus":
-        values = np.asarray(prepared.aus, np.float32)
-        binary = np.isin(values[np.isfinite(values)], (-1.0, 0.0, 1.0)).all()
-        # Real AU tables hold 0/1 (-1 unknown); intensities (synthetic) count from FACS trace level.
-        out = values if binary else (values >= 0.2).astype(np.float32)
-        return np.where(np.isfinite(values), out, -1.0).astype(np.float32)
-    if kind == "valence":
-        return np.asarray(prepared.valence, np.float32)[:, None]
-    if kind == "valence_arousal":
-        return np.stack([prepared.valence, prepared.arousal], 1).astype(np.float32)
-    raise UsageError(f"Unknown target {kind!r}; expected one of {TARGETS}.")
 
 
 def class_weights(labels: np.ndarray, num_classes: int, power: float = 1.0) -> dict:
@@ -73,7 +54,7 @@ def make_dataset(
         indices: the samples to stream (unlabelled ones are left out for ``target="label"``).
         training: shuffle, augment (``augment``: an AugmentConfig) and allow reordering.
         batch_size, drop_remainder, repeat: batching as tf.data does it.
-        target: ``label``, ``aus``, ``valence``, ``valence_arousal``, ``restore`` or ``occlusion``.
+        target: the task (``train.target``, keras_fer.tasks) whose targets are streamed.
         seed: the shuffle and augmentation seed; ``deterministic`` keeps tf.data's order.
         targets: one row per prepared sample, replacing the prepared targets (e.g. the soft
             targets of distillation); rows are picked by ``indices`` as the images are.
@@ -85,12 +66,11 @@ def make_dataset(
     Raises:
         UsageError: no labelled sample among ``indices``.
     """
-    indices = np.asarray(indices, int)
-    y = targets_of(prepared, target)
-    if target == "label":
-        indices = indices[y[indices] >= 0]
-        if len(indices) == 0:
-            raise UsageError("This split has no labelled samples.")
+    task = tasks.get(target)
+    y = task.targets(prepared)
+    indices = task.labelled(prepared, indices)
+    if len(indices) == 0 and task.classifies:
+        raise UsageError("This split has no labelled samples.")
     images = np.asarray(prepared.images[np.sort(indices)])
     targets = (y if targets is None else np.asarray(targets))[np.sort(indices)]
     if images.shape[1] == 1:
@@ -111,8 +91,7 @@ def make_dataset(
     # Augmenting whole batches (one op per batch, per-sample parameters) keeps the
     # per-element overhead of tf.data out of the way.
     if training and augment is not None and _active(augment):
-        # The gate's occluders are drawn with its target (below), not as augmentation.
-        transform = dataclasses.replace(augment, occlusion=0.0) if target == "occlusion" else augment
+        transform = task.augmentation(augment)
         randomness = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
         ds = tf.data.Dataset.zip((ds, randomness)).map(
             lambda pair, key: (augment_batch(pair[0], transform, key), pair[1]),
@@ -123,52 +102,8 @@ def make_dataset(
         ds = ds.map(
             lambda x, t: (tf.cast(x, tf.float32), t), num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic
         )
-    if target == "restore":
-        ds = _restoration_pairs(ds, augment, training, seed, deterministic)
-    if target == "occlusion":
-        ds = _gate_pairs(ds, augment, training, seed, deterministic)
+    ds = task.pairs(ds, augment, training=training, seed=seed, deterministic=deterministic)
     return ds.prefetch(tf.data.AUTOTUNE)
-
-
-def _gate_pairs(ds, augment, training: bool, seed: int, deterministic: bool):
-    """(faces, about ``augment.occlusion`` of them occluded; the occluded share of each) batches:
-    fresh occluders every epoch in training, one fixed set elsewhere."""
-    from keras_fer.data.occlusion_augment import occlusion_shares
-
-    if len(ds.element_spec[0].shape) != 4:
-        raise UsageError("train.target=occlusion scores still faces; this data holds sequences.")
-    if augment is None or not 0.0 < augment.occlusion < 1.0:
-        raise UsageError(
-            f"train.target=occlusion needs augment.occlusion in (0, 1), the share of faces given an occluder (e.g. "
-            f"0.5); it is {None if augment is None else augment.occlusion}."
-        )
-    keys = tf.data.Dataset.random(seed=seed if training else 104743, rerandomize_each_iteration=training).batch(2)
-    return tf.data.Dataset.zip((ds, keys)).map(
-        lambda pair, key: occlusion_shares(pair[0], key, augment),
-        num_parallel_calls=tf.data.AUTOTUNE,
-        deterministic=deterministic,
-    )
-
-
-def _restoration_pairs(ds, augment, training: bool, seed: int, deterministic: bool):
-    """(occluded face + mask, clean face) batches: fresh occluders every epoch in training, the
-    same ones every time elsewhere (validation is scored on one fixed occluded set)."""
-    from keras_fer.config import AugmentConfig
-    from keras_fer.data.occlusion_augment import occlusion_pairs
-
-    if len(ds.element_spec[0].shape) != 4:
-        raise UsageError("train.target=restore restores still faces; this data holds sequences.")
-    if augment is not None and augment.occlusion:
-        raise UsageError(
-            "train.target=restore occludes every face itself; drop augment.occlusion (the clean face is the target)."
-        )
-    augment = augment or AugmentConfig()
-    keys = tf.data.Dataset.random(seed=seed if training else 104729, rerandomize_each_iteration=training).batch(2)
-    return tf.data.Dataset.zip((ds, keys)).map(
-        lambda pair, key: occlusion_pairs(pair[0], key, augment),
-        num_parallel_calls=tf.data.AUTOTUNE,
-        deterministic=deterministic,
-    )
 
 
 def representative_dataset(prepared, indices, steps: int):

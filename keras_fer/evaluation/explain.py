@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from keras_fer import tasks
 from keras_fer.data.images import load_image
 from keras_fer.edge.align import AlignRecipe, align_face
 
@@ -205,7 +206,7 @@ def explain_run(run, images, out=None, patch: int = 8, stride: int = 4, restore=
     if not (folder / "model.keras").is_file():
         raise UsageError(f"{folder} has no model.keras yet; explain a finished run (or one of its fold-NN folders).")
     config = load_config(folder / "config.yaml")
-    if config.train.target != "label":
+    if not tasks.get(config.train.target).classifies:
         raise UsageError(f"explain works on classifiers; this run's train.target is {config.train.target!r}.")
     model = load_model(folder / "model.keras")
     classes = json.loads((folder / "metrics.json").read_text())["classes"]

@@ -10,19 +10,11 @@ and resume are shared with the single-process path.
 
 from __future__ import annotations
 
-import keras
 import tensorflow as tf
 
-from keras_fer.training.losses import masked_binary_crossentropy
 
-
-def _per_example_loss(target: str):
-    if target == "label":
-        base = keras.losses.SparseCategoricalCrossentropy(reduction=None)
-    elif target == "aus":
-        base = masked_binary_crossentropy
-    else:
-        base = keras.losses.MeanSquaredError(reduction=None)
+def _per_example_loss(task):
+    base = task.per_example_loss()
 
     def loss(y, pred):
         value = tf.cast(base(y, pred), tf.float32)
@@ -31,19 +23,17 @@ def _per_example_loss(target: str):
     return loss
 
 
-def _score(target: str, y, pred):
-    """Per-example accuracy (labels) or absolute error (regression), averaged over frames."""
-    if target == "label":
-        hit = tf.cast(tf.equal(tf.cast(y, tf.int64), tf.argmax(pred, axis=-1)), tf.float32)
-    else:
-        hit = tf.abs(tf.cast(y, tf.float32) - tf.cast(pred, tf.float32))
+def _score(task, y, pred):
+    """The task's per-example figure (accuracy, absolute error), averaged over frames."""
+    hit = task.per_example_score(y, pred)
     return tf.reduce_mean(tf.reshape(hit, [tf.shape(hit)[0], -1]), axis=1)
 
 
-def make_epoch_runner(model, strategy, target: str, global_batch: int):
-    """A function (train_dataset, val_dataset or None, callbacks) -> logs, for one epoch."""
-    loss_fn = _per_example_loss(target)
-    metric = "accuracy" if target == "label" else ("mae" if target != "aus" else None)
+def make_epoch_runner(model, strategy, task, global_batch: int):
+    """A function (train_dataset, val_dataset or None, callbacks) -> logs, for one epoch of the
+    task's (keras_fer.tasks) loss, logging its ``loop_metric``."""
+    loss_fn = _per_example_loss(task)
+    metric = task.loop_metric
 
     def replica_step(x, y):
         with tf.GradientTape() as tape:
@@ -57,7 +47,7 @@ def make_epoch_runner(model, strategy, target: str, global_batch: int):
         model.optimizer.apply_gradients(zip(grads, model.trainable_variables))
         return (
             tf.reduce_sum(per_example),
-            tf.reduce_sum(_score(target, y, pred)),
+            tf.reduce_sum(_score(task, y, pred)),
             tf.cast(tf.shape(per_example)[0], tf.float32),
         )
 
@@ -71,7 +61,7 @@ def make_epoch_runner(model, strategy, target: str, global_batch: int):
         pred = model(x, training=False)
         return (
             tf.reduce_sum(loss_fn(y, pred)),
-            tf.reduce_sum(_score(target, y, pred)),
+            tf.reduce_sum(_score(task, y, pred)),
             tf.cast(tf.shape(y)[0], tf.float32),
         )
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from keras_fer import tasks
 from keras_fer.errors import UsageError
 from keras_fer.io.run_dir import run_classes
 
@@ -123,7 +124,7 @@ def stage_targets(stage, prepared, train_idx, frames: int, log=print):
     train = stage.train
     if not train.distill_from:
         return None
-    if train.target != "label" or stage.frames or frames or prepared.images.shape[1] != 1:
+    if not tasks.get(train.target).classifies or stage.frames or frames or prepared.images.shape[1] != 1:
         raise UsageError(
             "train.distill_from distils image classifiers: it needs train.target=label, still images and one output "
             "per image; drop it for this stage."

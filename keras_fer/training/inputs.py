@@ -9,7 +9,8 @@ import dataclasses
 import numpy as np
 import tensorflow as tf
 
-from keras_fer.data.pipeline import make_dataset, targets_of
+from keras_fer import tasks
+from keras_fer.data.pipeline import make_dataset
 
 
 def epoch_seed(seed: int, stage: int, epoch: int) -> int:
@@ -68,7 +69,7 @@ def stage_dataset(
         training=training,
         batch_size=global_batch,
         # A restorer's and a gate's occluders follow augment.occlusion* on every split.
-        augment=config.augment if training or stage.train.target in ("restore", "occlusion") else None,
+        augment=config.augment if training or tasks.get(stage.train.target).occludes_every_split else None,
         target=stage.train.target,
         seed=seed,
         deterministic=config.data.deterministic,
@@ -85,20 +86,3 @@ def stage_input_shape(prepared, stage) -> tuple:
     if stage.frames or shape[0] == 1:
         return shape[1:]
     return shape
-
-
-def num_outputs(prepared, target: str) -> int:
-    if target == "label":
-        return len(prepared.classes)
-    if target == "restore":
-        return int(prepared.images.shape[-1])  # a restorer outputs a face
-    if target == "occlusion":
-        return 1  # the occluded share of the face
-    return int(targets_of(prepared, target).shape[1])
-
-
-def labelled(prepared, indices, target: str) -> np.ndarray:
-    indices = np.asarray(indices, int)
-    if target == "label":
-        return indices[prepared.labels[indices] >= 0]
-    return indices

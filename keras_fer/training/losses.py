@@ -1,4 +1,5 @@
-"""Losses and metrics per training target."""
+"""The losses and metrics of our own making that the tasks (keras_fer.tasks) compile with, and
+the choice of the epoch to keep."""
 
 from __future__ import annotations
 
@@ -45,31 +46,13 @@ def gate_accuracy(y_true, y_pred):
     return ops.mean(ops.cast((y_true >= t) == (y_pred >= t), y_pred.dtype), axis=-1)
 
 
-def loss_and_metrics(target: str, label_smoothing: float = 0.0, soft_targets: bool = False):
-    """``soft_targets``: the labels come as class distributions (distillation), with any
-    smoothing already in them."""
-    if target == "label" and soft_targets:
-        return "categorical_crossentropy", ["accuracy"]
-    if target == "label":
-        if label_smoothing:
-            return SmoothedSparseCrossentropy(label_smoothing), ["accuracy"]
-        return "sparse_categorical_crossentropy", ["accuracy"]
-    if target == "aus":
-        return masked_binary_crossentropy, []
-    if target == "restore":  # restoration_gan computes its own losses and metrics
-        return None, []
-    if target == "occlusion":  # the occluded share, a soft binary target
-        return "binary_crossentropy", ["mae", gate_accuracy]
-    return "mse", ["mae"]
-
-
-def monitor_of(train, has_validation: bool) -> tuple[str, str]:
-    """(metric name, 'max' or 'min') that picks the best epoch."""
+def monitor_of(train, task, has_validation: bool) -> tuple[str, str]:
+    """(metric name, 'max' or 'min') that picks the best epoch; ``auto`` asks the task."""
     name = train.monitor
     if name == "last":  # no best epoch: the model at the end of a fixed schedule (Yu et al.)
         return name, "max"
     if name == "auto":
-        name = {"label": "accuracy", "restore": "psnr"}.get(train.target, "loss")
+        name = task.monitor
         name = f"val_{name}" if has_validation else name
     mode = "min" if name.endswith("loss") or "mse" in name or "mae" in name else "max"
     return name, mode

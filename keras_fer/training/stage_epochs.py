@@ -15,6 +15,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from keras_fer import tasks
 from keras_fer.data.pipeline import class_weights
 from keras_fer.errors import UsageError
 from keras_fer.models import build, load_model
@@ -22,8 +23,8 @@ from keras_fer.training.checkpoints import save_model_atomic, write_history_csv,
 from keras_fer.training.custom_loop import make_epoch_runner
 from keras_fer.training.distillation import stage_targets
 from keras_fer.training.initial_weights import start_from
-from keras_fer.training.inputs import epoch_seed, num_outputs, stage_dataset, stage_input_shape
-from keras_fer.training.losses import loss_and_metrics, monitor_of
+from keras_fer.training.inputs import epoch_seed, stage_dataset, stage_input_shape
+from keras_fer.training.losses import monitor_of
 from keras_fer.training.optimizers import current_learning_rate, make_optimizer
 from keras_fer.training.progress import EpochProgress
 from keras_fer.training.stages import freeze, transfer_weights
@@ -77,6 +78,7 @@ class _StagePlan:
 
 def _plan_stage(config, prepared, stages, s, state, folder, strategy, train_idx, val_idx, log) -> _StagePlan:
     stage = stages[s]
+    task = tasks.get(stage.train.target)
     replicas = strategy.num_replicas_in_sync
     model, frames = _stage_model(config, prepared, stages, s, state, folder, strategy, log)
     soft = stage_targets(stage, prepared, train_idx, frames, log)
@@ -94,7 +96,7 @@ def _plan_stage(config, prepared, stages, s, state, folder, strategy, train_idx,
     l2_in_loss(model, stage.train)  # train.weight_decay_form: l2 (fresh or resumed: set on each stage's model)
     with strategy.scope():
         if not getattr(model, "compiled", False):
-            loss, metrics = loss_and_metrics(stage.train.target, stage.train.label_smoothing, soft is not None)
+            loss, metrics = task.loss_and_metrics(stage.train.label_smoothing, soft is not None)
             model.compile(
                 optimizer=make_optimizer(stage.train, steps),
                 loss=loss,
@@ -102,12 +104,10 @@ def _plan_stage(config, prepared, stages, s, state, folder, strategy, train_idx,
                 jit_compile=stage.train.jit_compile,
             )
     val = _validation(config, prepared, stage, val_idx, global_batch, replicas, frames, soft)
-    monitor, mode = monitor_of(stage.train, val is not None)
+    monitor, mode = monitor_of(stage.train, task, val is not None)
     weights = _class_weights(config, prepared, train_idx, stage, frames)
     # model.fit is broken under MultiWorkerMirroredStrategy in Keras 3 (see custom_loop).
-    by_hand = (
-        make_epoch_runner(model, strategy, stage.train.target, global_batch) if _is_multi_worker(strategy) else None
-    )
+    by_hand = make_epoch_runner(model, strategy, task, global_batch) if _is_multi_worker(strategy) else None
     if by_hand is not None and (weights is not None or soft is not None):
         raise UsageError(
             "train.class_weights and train.distill_from are not available with train.strategy=multi_worker; drop "
@@ -271,7 +271,7 @@ def _stage_model(config, prepared, stages, s, state, folder, strategy, log=print
             model = build(
                 config.model.name,
                 stage_input_shape(prepared, stage),
-                num_outputs(prepared, stage.train.target),
+                tasks.get(stage.train.target).num_outputs(prepared),
                 **config.model.options,
             )
             if s == 0 and stage.train.init_from:
@@ -289,7 +289,8 @@ def _stage_model(config, prepared, stages, s, state, folder, strategy, log=print
                         f"and shape; nothing to carry over."
                     )
             freeze(model, stage.freeze)
-    frames = int(model.outputs[0].shape[1]) if stage.train.target == "label" and len(model.outputs[0].shape) == 3 else 0
+    classifies = tasks.get(stage.train.target).classifies
+    frames = int(model.outputs[0].shape[1]) if classifies and len(model.outputs[0].shape) == 3 else 0
     return model, frames
 
 
@@ -322,7 +323,7 @@ def _reseed_layers(model, seed: int) -> None:
 def _class_weights(config, prepared, train_idx, stage, frames):
     if not stage.train.class_weights:
         return None
-    if stage.train.target != "label" or frames:
+    if not tasks.get(stage.train.target).classifies or frames:
         raise UsageError(
             "train.class_weights applies to one label per sample; it is not available for per-frame outputs or "
             "non-label targets."

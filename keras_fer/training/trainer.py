@@ -17,11 +17,13 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from keras_fer import tasks
 from keras_fer.config import load_config
 from keras_fer.data.prepare import prepare
 from keras_fer.data.splits import load_split, resolve_split, save_split
 from keras_fer.errors import UsageError
 from keras_fer.evaluation.evaluate import evaluate_model
+from keras_fer.evaluation.metrics_summary import metrics_summary
 from keras_fer.evaluation.plots import plot_history
 from keras_fer.io import atomic_file, atomic_write_text
 from keras_fer.io.atomic import remove_stale_temporaries
@@ -30,7 +32,6 @@ from keras_fer.io.run_lock import run_lock
 from keras_fer.models import load_model
 from keras_fer.training.checkpoints import write_state
 from keras_fer.training.cross_validation import run_folds
-from keras_fer.training.inputs import labelled
 from keras_fer.training.stage_epochs import train_stage
 from keras_fer.training.stages import resolve_stages
 from keras_fer.training.strategy import is_chief, make_strategy, resolve_precision
@@ -42,6 +43,10 @@ class RunResult:
     metrics: dict
     history: list
     best_epoch: int | None
+
+    def summary(self) -> str:
+        """The best epoch, the test figures, where the results are (what ``keras-fer train`` prints)."""
+        return metrics_summary(self.metrics, self.best_epoch, self.folder)
 
 
 def train(config=None, resume: str | Path | None = None, progress: bool = True, log=print) -> RunResult:
@@ -117,8 +122,9 @@ def _train_stages(config, prepared, fold, folder, strategy, progress, log) -> Ru
     """Each stage from where the run stands (``checkpoints/state.json``), epoch by epoch."""
     state = read_state(folder)
     stages = resolve_stages(config.train)
-    train_idx = labelled(prepared, fold["train"], config.train.target)
-    val_idx = labelled(prepared, fold.get("val", []), config.train.target)
+    task = tasks.get(config.train.target)
+    train_idx = task.labelled(prepared, fold["train"])
+    val_idx = task.labelled(prepared, fold.get("val", []))
     if len(train_idx) == 0:
         raise UsageError(
             "The training split has no labelled samples; check data.* and split.* (keras-fer data check shows the "

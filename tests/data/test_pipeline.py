@@ -5,8 +5,9 @@ import dataclasses
 import numpy as np
 import pytest
 
+from keras_fer import tasks
 from keras_fer.config import AugmentConfig
-from keras_fer.data.pipeline import augment_frames, class_weights, make_dataset, targets_of
+from keras_fer.data.pipeline import augment_frames, class_weights, make_dataset
 from keras_fer.data.prepared import Prepared
 
 
@@ -96,9 +97,9 @@ def test_seeded_training_pipeline_is_reproducible_and_epochs_differ():
 
 def test_targets_and_class_weights():
     prepared = _prepared()
-    aus = targets_of(prepared, "aus")
+    aus = tasks.get("aus").targets(prepared)
     assert aus[0, :3].tolist() == [0.0, 1.0, -1.0]
-    assert targets_of(prepared, "valence_arousal").shape == (24, 2)
+    assert tasks.get("valence_arousal").targets(prepared).shape == (24, 2)
     labels = np.array([0, 0, 0, 0, 1, 2, 2])
     full = class_weights(labels, 4)
     # balanced: every present class carries the same total weight; the absent one none

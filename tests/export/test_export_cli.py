@@ -93,14 +93,14 @@ def test_export_all_quants_of_a_run(tmp_path, monkeypatch):
     # beside the old report (the export is written to a copy of export/ that replaces it).
     import pytest
 
-    from keras_fer.export import exporter
+    from keras_fer.export import classifier_export, exporter
 
     before = {p.name: p.read_bytes() for p in (tmp_path / "r" / "export").iterdir() if p.is_file()}
 
     def killed(report):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(exporter, "report_markdown", killed)
+    monkeypatch.setattr(classifier_export, "report_markdown", killed)
     with pytest.raises(KeyboardInterrupt):
         exporter.export_run(tmp_path / "r", quants=("int8",), calibration_steps=20, io_type="uint8", log=lambda m: None)
     after = {p.name: p.read_bytes() for p in (tmp_path / "r" / "export").iterdir() if p.is_file()}

@@ -62,7 +62,8 @@ def test_cosine_warms_up_then_decays_to_zero_at_the_last_epoch():
 def test_label_smoothing_loss_matches_its_formula_and_reloads(tmp_path):
     import keras
 
-    from keras_fer.training.losses import SmoothedSparseCrossentropy, loss_and_metrics
+    from keras_fer import tasks
+    from keras_fer.training.losses import SmoothedSparseCrossentropy
 
     probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]], np.float32)
     labels = np.array([0, 1])
@@ -70,9 +71,9 @@ def test_label_smoothing_loss_matches_its_formula_and_reloads(tmp_path):
     target = np.eye(3)[labels] * 0.7 + 0.1
     expected = -(target * np.log(probs)).sum(1).mean()
     assert float(loss(labels, probs)) == pytest.approx(expected, rel=1e-5)
-    assert loss_and_metrics("label")[0] == "sparse_categorical_crossentropy"
+    assert tasks.get("label").loss_and_metrics()[0] == "sparse_categorical_crossentropy"
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="softmax")])
-    model.compile(optimizer="adam", loss=loss_and_metrics("label", 0.3)[0], metrics=["accuracy"])
+    model.compile(optimizer="adam", loss=tasks.get("label").loss_and_metrics(0.3)[0], metrics=["accuracy"])
     model.optimizer.build(model.trainable_variables)  # saved with its slots, as a trained model is
     model.save(tmp_path / "m.keras")
     assert keras.models.load_model(tmp_path / "m.keras").loss.smoothing == pytest.approx(0.3)

@@ -1,0 +1,99 @@
+"""The base of every output kind: what the trainer, the evaluator and the exporter ask of one."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from keras_fer.errors import UsageError
+
+
+class Task:
+    """One output kind. Subclasses set the attributes and override what differs; the base is a
+    regression onto the rows :meth:`targets` returns (mean squared error, MAE in the logs).
+
+    Attributes:
+        name: the ``train.target`` value.
+        classifies: one class per sample (per frame for frame-level models): class weights,
+            distillation, ``explain``, per-frame outputs and label-filtered splits apply.
+        occludes_every_split: the pipeline occludes faces on every split, not only in training
+            (a restorer's and a gate's inputs are made that way).
+        monitor: the logged figure that picks the best epoch under ``train.monitor: auto``.
+        summary_keys: the test figures a run's summary prints, in order.
+    """
+
+    name: str = ""
+    classifies: bool = False
+    occludes_every_split: bool = False
+    monitor: str = "loss"
+    summary_keys: tuple[str, ...] = ()
+
+    def targets(self, prepared) -> np.ndarray:
+        """One target row per prepared sample."""
+        raise NotImplementedError
+
+    def labelled(self, prepared, indices) -> np.ndarray:
+        """The samples of ``indices`` that have a target (all, unless a subclass knows better)."""
+        return np.asarray(indices, int)
+
+    def num_outputs(self, prepared) -> int:
+        """The model's output width for ``prepared``."""
+        return int(self.targets(prepared).shape[1])
+
+    def augmentation(self, augment):
+        """The augmentation the training stream applies (the task may take part of it over)."""
+        return augment
+
+    def pairs(self, ds, augment, *, training: bool, seed: int, deterministic: bool):
+        """The batched (input, target) stream, after augmentation; tasks whose inputs or targets
+        are made in the pipeline (occluded faces) replace it."""
+        return ds
+
+    def loss_and_metrics(self, label_smoothing: float = 0.0, soft_targets: bool = False):
+        """(loss, metrics) for ``model.compile``; ``soft_targets``: labels come as distributions."""
+        return "mse", ["mae"]
+
+    # The hand-written multi-worker loop (training/custom_loop.py) uses the three below.
+    loop_metric: str | None = "mae"
+
+    def per_example_loss(self):
+        """A callable (y, pred) -> per-example loss tensor, for the multi-worker loop."""
+        import keras
+
+        return keras.losses.MeanSquaredError(reduction=None)
+
+    def per_example_score(self, y, pred):
+        """Per-example ``loop_metric`` (absolute error here), averaged over frames by the caller."""
+        import tensorflow as tf
+
+        return tf.abs(tf.cast(y, tf.float32) - tf.cast(pred, tf.float32))
+
+    def score(self, y_true, outputs, classes, *, action_units=(), per_frame: bool = False) -> dict:
+        """Test figures from targets and model outputs (both in sample order)."""
+        raise NotImplementedError
+
+    def evaluate(self, model, prepared, indices, *, out_dir=None, classes=None, batch_size=64, augment=None) -> dict:
+        """Test figures for ``model`` on the samples ``indices`` (and figures in ``out_dir``)."""
+        from keras_fer.evaluation.evaluate import predict
+        from keras_fer.evaluation.frame_aggregation import per_frame_outputs
+        from keras_fer.labels import AU_IDS
+
+        y_true, outputs = predict(model, prepared, indices, self.name, batch_size)
+        if len(y_true) == 0:
+            return {"num_samples": 0}
+        return self.score(
+            y_true,
+            outputs,
+            list(classes or prepared.classes),
+            action_units=prepared.meta.get("action_units", AU_IDS),
+            per_frame=per_frame_outputs(model),
+        )
+
+    def export(self, folder, config, *, quants, calibration_steps, io_type, max_test, log, **options) -> dict:
+        """Convert and verify the run's model; the base kind has no device form."""
+        raise UsageError(
+            f"export verifies classifiers, restorers and occlusion gates; this run's train.target is {self.name!r}."
+        )
+
+    def export_figures(self, result: dict) -> str:
+        """One quantization's verification figures, as the export summary prints them."""
+        return ""
