@@ -8,6 +8,7 @@ keras-fer metadata (see ``keras_fer.edge.read_metadata``).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 
@@ -28,6 +29,21 @@ from .verify import compare, flag, latency_figures, tflite_outputs
 SEQUENCE_MODELS_WINDOWED = "windowed"
 
 
+@dataclasses.dataclass
+class _Evidence:
+    """What the files are made from and checked against: the model (flip-averaged if asked), the
+    prepared set, the metrics the metadata carries, the calibration inputs, and the test inputs
+    with Keras's outputs and their labels."""
+
+    model: object
+    prepared: object
+    metrics: dict
+    calibration: list
+    inputs: np.ndarray
+    keras_out: np.ndarray
+    labels: np.ndarray
+
+
 def export_classifier(
     folder,
     config,
@@ -43,16 +59,44 @@ def export_classifier(
 ) -> dict:
     """The classifier form of :func:`keras_fer.export.exporter.export_run` (its arguments, the run's
     folder and config resolved; ``card_text`` the notes that lead the model card)."""
+    if calibration_steps < 100:
+        log(f"warning: export.calibration_steps={calibration_steps} is below 100; int8 ranges may be poorly estimated.")
+    evidence = _evidence(folder, config, calibration_steps, max_test, flip_average)
+    # Every file of the export is written into a copy of export/ that replaces it at the end:
+    # a killed re-export leaves the old set (files, report, card) whole, never a new model beside
+    # the old report.
+    with atomic_directory(folder / "export", keep=True) as out_dir:
+        report = {
+            "run": str(folder),
+            "model": config.model.name,
+            "keras_fer": __version__,
+            "calibration_samples": len(evidence.calibration),
+            "flip_average": bool(flip_average),
+            "quants": _tflite_files(evidence, config, quants, io_type, out_dir) if "tflite" in formats else {},
+        }
+        if "tflite" in formats and evidence.prepared.images.shape[1] > 1:
+            report["streaming"] = _export_streaming(evidence, config, quants, out_dir, log)
+        report.update(_other_formats(evidence, config, formats, out_dir))
+        report = staged_paths_renamed(report, out_dir, folder / "export")
+        atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1) + "\n")
+        atomic_write_text(out_dir / "report.md", report_markdown(report))
+        if report["quants"]:
+            quant = "int8" if "int8" in report["quants"] else next(iter(report["quants"]))
+            atomic_write_text(out_dir / "MODEL_CARD.md", model_card(folder, report, quant, card_text, evidence.metrics))
+            report["model_card"] = str(folder / "export" / "MODEL_CARD.md")
+    return report
+
+
+def _evidence(folder, config, steps: int, max_test: int, flip_average: bool) -> _Evidence:
+    """Calibration from the validation split (the training split if there is none), verification
+    on at most ``max_test`` test samples, both stratified by class."""
     from keras_fer.data.pipeline import representative_dataset
-    from keras_fer.data.prepare import prepare, recipe_of
+    from keras_fer.data.prepare import prepare
     from keras_fer.data.splits import load_split, stratified_subset
     from keras_fer.evaluation.evaluate import classification_scores, predict
     from keras_fer.models import load_model
     from keras_fer.models.flip_average import with_flip_average
 
-    steps = calibration_steps
-    if steps < 100:
-        log(f"warning: export.calibration_steps={steps} is below 100; int8 ranges may be poorly estimated.")
     model = load_model(folder / "model.keras")
     if flip_average:
         model = with_flip_average(model)
@@ -68,7 +112,7 @@ def export_classifier(
     inputs = np.asarray(prepared.images[test_idx[prepared.labels[test_idx] >= 0]], np.float32)
     inputs = inputs[:, 0] if prepared.images.shape[1] == 1 else inputs
     metrics = json.loads((folder / "metrics.json").read_text())
-    if flip_average:
+    if flip_average:  # the metadata and the card carry the figures of what is exported
         classes = list(metrics.get("classes") or prepared.classes)
         metrics = dict(
             metrics,
@@ -76,59 +120,53 @@ def export_classifier(
             flip_average=True,
             without_flip_average=metrics,
         )
-    # Every file of the export is written into a copy of export/ that replaces it at the end:
-    # a killed re-export leaves the old set (files, report, card) whole, never a new model beside
-    # the old report.
-    with atomic_directory(folder / "export", keep=True) as out_dir:
-        report = {
-            "run": str(folder),
-            "model": config.model.name,
-            "keras_fer": __version__,
-            "calibration_samples": len(calibration),
-            "flip_average": bool(flip_average),
-            "quants": {},
-        }
-        sizes = {}
-        for quant in (("float32",) + tuple(q for q in quants if q != "float32")) if "tflite" in formats else ():
-            started = time.perf_counter()
-            data, notes = convert(model, quant, calibration, io_type)
-            meta = _metadata(model, config, prepared, metrics, quant, _tflite_input(data), recipe_of(config.data))
-            data = embed_metadata(data, meta)
-            sizes[quant] = len(data)
-            if quant not in quants:
-                continue  # float32 converted only as the size reference
-            path = atomic_write_bytes(out_dir / f"{config.model.name}_{quant}.tflite", data)
-            result = compare(keras_out, tflite_outputs(path, inputs, threads=1), labels)
-            result["size_bytes"] = len(data)
-            result.update(latency_figures(path, inputs[0]))
-            result["float_islands"] = float_islands(data) if quant == "int8" else []
-            result["notes"] = notes
-            result["misses"] = flag(quant, result, sizes.get("float32"))
-            result["file"] = str(path)
-            result["seconds"] = round(time.perf_counter() - started, 1)
-            report["quants"][quant] = result
-        if "tflite" in formats and prepared.images.shape[1] > 1:
-            report["streaming"] = _export_streaming(
-                model, config, prepared, metrics, quants, calibration, inputs, keras_out, labels, out_dir, log
-            )
-        for fmt in formats:
-            if fmt == "tflite":
-                continue
-            meta = _metadata(model, config, prepared, metrics, "float32", _keras_input(model), recipe_of(config.data))
-            if fmt == "saved_model":
-                report["saved_model"] = str(export_saved_model(model, out_dir / "saved_model", meta))
-            elif fmt == "onnx":
-                report["onnx"] = str(export_onnx(model, out_dir / f"{config.model.name}.onnx", meta))
-            else:
-                raise UsageError(f"Unknown --format {fmt!r}; expected tflite, saved_model or onnx.")
-        report = staged_paths_renamed(report, out_dir, folder / "export")
-        atomic_write_text(out_dir / "report.json", json.dumps(report, indent=1) + "\n")
-        atomic_write_text(out_dir / "report.md", report_markdown(report))
-        if report["quants"]:
-            quant = "int8" if "int8" in report["quants"] else next(iter(report["quants"]))
-            atomic_write_text(out_dir / "MODEL_CARD.md", model_card(folder, report, quant, card_text, metrics))
-            report["model_card"] = str(folder / "export" / "MODEL_CARD.md")
-    return report
+    return _Evidence(model, prepared, metrics, calibration, inputs, keras_out, labels)
+
+
+def _tflite_files(e: _Evidence, config, quants, io_type: str, out_dir) -> dict:
+    """One verified .tflite per quantization (float32 converted anyway, as the size reference)."""
+    from keras_fer.data.prepare import recipe_of
+
+    results, sizes = {}, {}
+    for quant in ("float32",) + tuple(q for q in quants if q != "float32"):
+        started = time.perf_counter()
+        data, notes = convert(e.model, quant, e.calibration, io_type)
+        meta = _metadata(e.model, config, e.prepared, e.metrics, quant, _tflite_input(data), recipe_of(config.data))
+        data = embed_metadata(data, meta)
+        sizes[quant] = len(data)
+        if quant not in quants:
+            continue
+        path = atomic_write_bytes(out_dir / f"{config.model.name}_{quant}.tflite", data)
+        result = compare(e.keras_out, tflite_outputs(path, e.inputs, threads=1), e.labels)
+        result["size_bytes"] = len(data)
+        result.update(latency_figures(path, e.inputs[0]))
+        result["float_islands"] = float_islands(data) if quant == "int8" else []
+        result["notes"] = notes
+        result["misses"] = flag(quant, result, sizes.get("float32"))
+        result["file"] = str(path)
+        result["seconds"] = round(time.perf_counter() - started, 1)
+        results[quant] = result
+    return results
+
+
+def _other_formats(e: _Evidence, config, formats, out_dir) -> dict:
+    """SavedModel and ONNX forms, with the same metadata (float32)."""
+    from keras_fer.data.prepare import recipe_of
+
+    written = {}
+    for fmt in formats:
+        if fmt == "tflite":
+            continue
+        meta = _metadata(
+            e.model, config, e.prepared, e.metrics, "float32", _keras_input(e.model), recipe_of(config.data)
+        )
+        if fmt == "saved_model":
+            written["saved_model"] = str(export_saved_model(e.model, out_dir / "saved_model", meta))
+        elif fmt == "onnx":
+            written["onnx"] = str(export_onnx(e.model, out_dir / f"{config.model.name}.onnx", meta))
+        else:
+            raise UsageError(f"Unknown --format {fmt!r}; expected tflite, saved_model or onnx.")
+    return written
 
 
 def _tflite_input(data) -> dict:
@@ -233,9 +271,7 @@ def report_markdown(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _export_streaming(
-    model, config, prepared, metrics, quants, calibration, inputs, keras_out, labels, out_dir, log
-) -> dict:
+def _export_streaming(e: _Evidence, config, quants, out_dir, log) -> dict:
     """``<model>_<quant>_stream.tflite`` for causal recurrent models, checked frame by frame
     against the windowed Keras model; windowed-only models get the reason in the report."""
     from keras_fer.data.prepare import recipe_of
@@ -251,24 +287,29 @@ def _export_streaming(
     )
 
     try:
-        streaming_parts(model)
+        streaming_parts(e.model)
     except NotStreamable as exc:
         return {"available": False, "reason": str(exc)}
     results = {"available": True}
-    sequences = [x[0] for x in calibration]
+    sequences = [x[0] for x in e.calibration]
     for quant in quants:
-        data, spec = convert_streaming(model, quant, sequences)
-        detail = {"name": "frame", "shape": [1] + list(inputs.shape[1:]), "dtype": np.float32, "quantization": (0.0, 0)}
-        meta = _metadata(model, config, prepared, metrics, quant, detail, recipe_of(config.data))
+        data, spec = convert_streaming(e.model, quant, sequences)
+        detail = {
+            "name": "frame",
+            "shape": [1] + list(e.inputs.shape[1:]),
+            "dtype": np.float32,
+            "quantization": (0.0, 0),
+        }
+        meta = _metadata(e.model, config, e.prepared, e.metrics, quant, detail, recipe_of(config.data))
         meta.update(mode="streaming", streaming={"signatures": list(SIGNATURES), **spec})
         path = atomic_write_bytes(out_dir / f"{config.model.name}_{quant}_stream.tflite", embed_metadata(data, meta))
-        sample = inputs[:50]
+        sample = e.inputs[:50]
         streamed = np.stack([run_streaming(path, seq) for seq in sample])
-        streamed = streamed if keras_out.ndim == 3 else streamed[:, -1]
-        results[quant] = dict(compare(keras_out[:50], streamed, labels[:50]), file=str(path), size_bytes=len(data))
+        streamed = streamed if e.keras_out.ndim == 3 else streamed[:, -1]
+        results[quant] = dict(compare(e.keras_out[:50], streamed, e.labels[:50]), file=str(path), size_bytes=len(data))
         # the runner's path: encode each frame, then one replay call over the window
         results[quant]["replay"] = compare(
-            keras_out[:50], np.stack([run_replay(path, seq) for seq in sample]), labels[:50]
+            e.keras_out[:50], np.stack([run_replay(path, seq) for seq in sample]), e.labels[:50]
         )
         p50, p99 = streaming_latency_ms(path, sample[0])
         results[quant]["latency_ms_per_frame_1_thread"] = {"p50": round(p50, 3), "p99": round(p99, 3)}
