@@ -2,6 +2,6 @@
 uncompiled ``keras.Model``. Each model registers itself where it is defined."""
 
 from keras_fer.models.loading import load_model
-from keras_fer.models.registry import available, build, register_model
+from keras_fer.models.registry import Tiny, available, build, register_model, tiny_models
 
-__all__ = ["available", "build", "load_model", "register_model"]
+__all__ = ["Tiny", "available", "build", "load_model", "register_model", "tiny_models"]

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import keras
 
-from keras_fer.models.registry import register_model
+from keras_fer.models.registry import Tiny, register_model
 
 layers = keras.layers
 
 
-@register_model("compact_cnn")
+@register_model("compact_cnn", tiny=Tiny((48, 48, 1), {"filters": (8, 8, 16, 16), "fc_units": 16}))
 def compact_cnn(
     input_shape=(48, 48, 1),
     num_classes: int = 7,

@@ -11,13 +11,13 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from keras_fer.models.registry import register_model
+from keras_fer.models.registry import Tiny, register_model
 from keras_fer.models.spatial_transformer import AffineSampler
 
 layers = keras.layers
 
 
-@register_model("deep_emotion")
+@register_model("deep_emotion", tiny=Tiny((48, 48, 1)))
 def deep_emotion(
     input_shape=(48, 48, 1),
     num_classes: int = 7,

@@ -14,12 +14,12 @@ import keras
 
 from keras_fer.models.frame_batched import FrameBatched
 from keras_fer.models.jain_cnn import jain_frame_cnn
-from keras_fer.models.registry import register_model
+from keras_fer.models.registry import Tiny, register_model
 
 layers = keras.layers
 
 
-@register_model("hybrid_cnn_rnn")
+@register_model("hybrid_cnn_rnn", tiny=Tiny((4, 32, 32, 1), {"rnn_layers": 2}))
 def hybrid_cnn_rnn(
     input_shape=(8, 64, 64, 1),
     num_classes: int = 7,

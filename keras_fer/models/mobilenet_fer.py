@@ -9,7 +9,7 @@ from __future__ import annotations
 import keras
 
 from keras_fer.models.frame_batched import FrameBatched
-from keras_fer.models.registry import register_model
+from keras_fer.models.registry import Tiny, register_model
 
 layers = keras.layers
 
@@ -29,14 +29,14 @@ def _backbone(frame_shape, alpha: float, bn_momentum: float = 0.9, name: str = "
     return keras.Model(inputs, base(x), name=name)
 
 
-@register_model("mobilenet_fer")
+@register_model("mobilenet_fer", tiny=Tiny((48, 48, 1), {"alpha": 0.35}))
 def mobilenet_fer(input_shape=(96, 96, 1), num_classes: int = 7, alpha: float = 0.35, dropout: float = 0.2):
     inputs = keras.Input(input_shape, name="image")
     x = layers.Dropout(dropout)(_backbone(tuple(input_shape), alpha)(inputs))
     return keras.Model(inputs, layers.Dense(num_classes, activation="softmax", name="classes")(x), name="mobilenet_fer")
 
 
-@register_model("mobilenet_fer_temporal")
+@register_model("mobilenet_fer_temporal", tiny=Tiny((4, 48, 48, 1), {"alpha": 0.35, "gru_units": 8}))
 def mobilenet_fer_temporal(
     input_shape=(8, 96, 96, 1), num_classes: int = 7, alpha: float = 0.35, gru_units: int = 64, dropout: float = 0.2
 ):

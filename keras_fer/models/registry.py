@@ -1,7 +1,9 @@
-"""Models register where they are defined (``@register_model("stc_nlstm")``), not in an if/elif chain."""
+"""Models register where they are defined (``@register_model("stc_nlstm", tiny=Tiny(...))``), not in an
+if/elif chain; the ``Tiny`` size enrols them in the shared model tests."""
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 
 from keras_fer.errors import UsageError
@@ -23,9 +25,40 @@ _MODULES = (
 MODELS = Registry("model.name", "keras_fer.models", _MODULES)
 
 
-def register_model(name: str):
-    """``@register_model("stc_nlstm")`` on a builder ``(input_shape, num_classes, **options) -> keras.Model``."""
+@dataclasses.dataclass(frozen=True)
+class Tiny:
+    """A model at test size, given where it registers: what the shared model tests build, save,
+    reload, convert and train for one epoch.
+
+    Attributes:
+        input_shape: one sample, e.g. (48, 48, 1) or (4, 32, 32, 1) for 4 frames.
+        options: builder options that shrink it (fewer filters, units).
+        target: the task it is trained on (``train.target``).
+        per_frame: it outputs one prediction per frame (N, T, K).
+    """
+
+    input_shape: tuple
+    options: dict = dataclasses.field(default_factory=dict)
+    target: str = "label"
+    per_frame: bool = False
+
+
+_TINY: dict[str, Tiny] = {}
+
+
+def register_model(name: str, tiny: Tiny | None = None):
+    """``@register_model("stc_nlstm", tiny=Tiny(...))`` on a builder ``(input_shape, num_classes,
+    **options) -> keras.Model``. ``tiny`` enrols it in the shared model tests; a model without one
+    (the restorer, the gate) has tests of its own."""
+    if tiny is not None:
+        _TINY[name] = tiny
     return MODELS.register(name)
+
+
+def tiny_models() -> dict[str, Tiny]:
+    """Every registered model's test size, by name (models registered without one left out)."""
+    MODELS.names()
+    return dict(sorted(_TINY.items()))
 
 
 def available() -> tuple[str, ...]:

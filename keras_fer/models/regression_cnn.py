@@ -7,10 +7,10 @@ from __future__ import annotations
 import keras
 
 from keras_fer.models.jain_cnn import jain_frame_cnn
-from keras_fer.models.registry import register_model
+from keras_fer.models.registry import Tiny, register_model
 
 
-@register_model("regression_cnn")
+@register_model("regression_cnn", tiny=Tiny((32, 32, 1), target="valence"))
 def regression_cnn(
     input_shape=(64, 64, 1),
     num_classes: int = 1,

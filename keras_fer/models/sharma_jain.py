@@ -13,7 +13,7 @@ from __future__ import annotations
 import keras
 
 from keras_fer.models.frame_batched import FrameBatched
-from keras_fer.models.registry import register_model
+from keras_fer.models.registry import Tiny, register_model
 
 layers = keras.layers
 
@@ -43,14 +43,14 @@ def _recurrent(name, input_shape, num_classes, make_layer):
     return keras.Model(inputs, outputs, name=name)
 
 
-@register_model("frame_cnn")
+@register_model("frame_cnn", tiny=Tiny((32, 32, 3)))
 def frame_cnn(input_shape=(48, 48, 1), num_classes: int = 7, dropout: float = 0.5):
     inputs = keras.Input(input_shape, name="image")
     x = layers.Dropout(dropout)(_frame_encoder(tuple(input_shape))(inputs))
     return keras.Model(inputs, layers.Dense(num_classes, activation="softmax", name="classes")(x), name="frame_cnn")
 
 
-@register_model("rnn")
+@register_model("rnn", tiny=Tiny((5, 30), per_frame=True))
 def rnn(input_shape=(10, 30), num_classes: int = 7, units: int = 120):  # width: ours, as the LSTM's
     return _recurrent(
         "rnn",
@@ -60,7 +60,7 @@ def rnn(input_shape=(10, 30), num_classes: int = 7, units: int = 120):  # width:
     )
 
 
-@register_model("lstm")
+@register_model("lstm", tiny=Tiny((5, 30), per_frame=True))
 def lstm(input_shape=(10, 30), num_classes: int = 7, units: int = 120):  # Sharma & Jain: 120 cells
     return _recurrent(
         "lstm",
@@ -70,7 +70,7 @@ def lstm(input_shape=(10, 30), num_classes: int = 7, units: int = 120):  # Sharm
     )
 
 
-@register_model("bilstm")
+@register_model("bilstm", tiny=Tiny((5, 32, 32, 1), per_frame=True))
 def bilstm(input_shape=(10, 30), num_classes: int = 7, units: int = 80):  # Sharma & Jain: 80 cells each way
     return _recurrent(
         "bilstm",
@@ -80,7 +80,7 @@ def bilstm(input_shape=(10, 30), num_classes: int = 7, units: int = 80):  # Shar
     )
 
 
-@register_model("cnn_lstm")
+@register_model("cnn_lstm", tiny=Tiny((4, 32, 32, 1), per_frame=True))
 def cnn_lstm(input_shape=(10, 48, 48, 1), num_classes: int = 7, units: int = 120, bidirectional: bool = False):
     """The frame CNN's features into an LSTM; ``bidirectional`` runs ``units`` cells each way
     (the BiLSTM of the paper, fed with CNN features instead of its 30 per-frame inputs)."""

@@ -19,7 +19,7 @@ import keras
 from keras_fer.models.frame_batched import FrameBatched
 from keras_fer.models.mspp import MSPPNorm
 from keras_fer.models.offset_sum_conv3d import OffsetSumConv3D
-from keras_fer.models.registry import register_model
+from keras_fer.models.registry import Tiny, register_model
 
 layers = keras.layers
 # (batch norm after it, pool after it) for the five conv layers of Table 2.
@@ -88,7 +88,9 @@ def _build(variant: str, input_shape, num_classes, filters, levels, t_units, c_u
 # and for the C-LSTM are our choice. Dropout 0.5 before the classifier is ours too.
 
 
-@register_model("stc_nlstm")
+@register_model(
+    "stc_nlstm", tiny=Tiny((4, 32, 32, 1), {"filters": 8, "levels": (4, 2, 1), "t_units": 16, "c_units": 16})
+)
 def stc_nlstm(
     input_shape=(18, 64, 64, 1),
     num_classes: int = 7,
@@ -102,14 +104,14 @@ def stc_nlstm(
     return _build("stc_nlstm", input_shape, num_classes, filters, tuple(levels), t_units, c_units, multilabel, dropout)
 
 
-@register_model("stc")
+@register_model("stc", tiny=Tiny((4, 32, 32, 1), {"filters": 8}))
 def stc(
     input_shape=(18, 64, 64, 1), num_classes: int = 7, filters: int = 64, multilabel: bool = False, dropout: float = 0.5
 ):
     return _build("stc", input_shape, num_classes, filters, (8, 4, 2), 128, 128, multilabel, dropout)
 
 
-@register_model("stc_lstm")
+@register_model("stc_lstm", tiny=Tiny((4, 32, 32, 1), {"filters": 8, "t_units": 16}))
 def stc_lstm(
     input_shape=(18, 64, 64, 1),
     num_classes: int = 7,
@@ -122,7 +124,7 @@ def stc_lstm(
     return _build("stc_lstm", input_shape, num_classes, filters, tuple(levels), t_units, t_units, multilabel, dropout)
 
 
-@register_model("stc_slstm")
+@register_model("stc_slstm", tiny=Tiny((4, 32, 32, 1), {"filters": 8, "t_units": 16}))
 def stc_slstm(
     input_shape=(18, 64, 64, 1),
     num_classes: int = 7,

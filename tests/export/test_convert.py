@@ -11,8 +11,7 @@ from tests.models.test_models import TINY
 def _tiny(name):
     from keras_fer.models import build
 
-    shape, options = TINY[name]
-    return build(name, shape, 3, **options)
+    return build(name, TINY[name].input_shape, 3, **TINY[name].options)
 
 
 @pytest.mark.slow

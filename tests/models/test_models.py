@@ -3,27 +3,12 @@
 import numpy as np
 import pytest
 
+from keras_fer import tasks
 from keras_fer.errors import UsageError
-from keras_fer.models import available, build
+from keras_fer.models import available, build, tiny_models
 
-TINY = {
-    "deep_emotion": ((48, 48, 1), {}),
-    "hybrid_cnn_rnn": ((4, 32, 32, 1), {"rnn_layers": 2}),
-    "regression_cnn": ((32, 32, 1), {}),
-    "stc_nlstm": ((4, 32, 32, 1), {"filters": 8, "levels": (4, 2, 1), "t_units": 16, "c_units": 16}),
-    "stc": ((4, 32, 32, 1), {"filters": 8}),
-    "stc_lstm": ((4, 32, 32, 1), {"filters": 8, "t_units": 16}),
-    "stc_slstm": ((4, 32, 32, 1), {"filters": 8, "t_units": 16}),
-    "frame_cnn": ((32, 32, 3), {}),
-    "rnn": ((5, 30), {}),
-    "lstm": ((5, 30), {}),
-    "bilstm": ((5, 32, 32, 1), {}),
-    "cnn_lstm": ((4, 32, 32, 1), {}),
-    "mobilenet_fer": ((48, 48, 1), {"alpha": 0.35}),
-    "compact_cnn": ((48, 48, 1), {"filters": (8, 8, 16, 16), "fc_units": 16}),
-    "mobilenet_fer_temporal": ((4, 48, 48, 1), {"alpha": 0.35, "gru_units": 8}),
-}
-PER_FRAME = {"rnn", "lstm", "bilstm", "cnn_lstm"}
+# Each model's test size is given where it registers (``register_model(name, tiny=Tiny(...))``).
+TINY = tiny_models()
 # Registered models that are not classifiers, each with its own tests.
 OTHERS = {
     "restoration_gan": "tests/models/test_restoration_gan.py",
@@ -39,14 +24,15 @@ def test_every_registered_model_is_covered():
 def test_tiny_model_shapes_and_round_trip(name, tmp_path):
     import keras
 
-    shape, options = TINY[name]
-    classes = 1 if name == "regression_cnn" else 3
-    model = build(name, shape, classes, **options)
+    tiny = TINY[name]
+    shape, classifies = tiny.input_shape, tasks.get(tiny.target).classifies
+    classes = 3 if classifies else 1
+    model = build(name, shape, classes, **tiny.options)
     x = np.random.default_rng(0).uniform(0, 255, (2,) + shape).astype("float32")
     y = model(x, training=False).numpy()
-    expected = (2, shape[0], classes) if name in PER_FRAME else (2, classes)
+    expected = (2, shape[0], classes) if tiny.per_frame else (2, classes)
     assert y.shape == expected and y.dtype == np.float32
-    if name != "regression_cnn":
+    if classifies:
         assert np.allclose(y.sum(axis=-1), 1.0, atol=1e-4)
     print(f"{name}: {model.count_params():,} parameters at {shape}")
     path = tmp_path / f"{name}.keras"
