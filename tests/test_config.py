@@ -146,7 +146,7 @@ def test_vocabularies_come_from_what_defines_them():
 
 def test_run_and_bench_take_edge_settings_from_a_config(tmp_path):
     from keras_fer.cli import build_parser
-    from keras_fer.cli_edge_options import resolve_edge_settings as _resolve_edge_settings
+    from keras_fer.cli.edge_options import resolve_edge_settings as _resolve_edge_settings
 
     config = tmp_path / "edge.yaml"
     config.write_text("edge: {detector: haar, threads: 3, max_faces: 5}\n")

@@ -137,3 +137,23 @@ def test_the_cli_parses_every_command_without_tensorflow():
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "heavy: []" in result.stdout
+
+
+def test_the_cli_is_one_module_per_command_and_never_imports_tensorflow():
+    """Each command registers its parser and runs through the library; TensorFlow and Keras stay
+    in the library (a command that needs them reaches them through a library call)."""
+    from keras_fer.cli import app
+
+    for command in app.COMMANDS:
+        assert callable(command.register) and callable(command.run), command.__name__
+    folder = ROOT / "keras_fer" / "cli"
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            assert not [n for n in names if n.split(".")[0] in ("tensorflow", "keras")], (path.name, names)

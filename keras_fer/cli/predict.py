@@ -1,5 +1,5 @@
-"""`keras-fer predict`: its parser and the call into ``keras_fer.edge.predict_job``; the
-options it shares with run and bench are in ``cli_edge_options``."""
+"""``keras-fer predict``: its parser and the call into ``keras_fer.edge.predict_job``; the
+options it shares with run and bench are in ``keras_fer.cli.edge_options``."""
 
 from __future__ import annotations
 
@@ -7,26 +7,25 @@ import argparse
 import os
 import sys
 
-from keras_fer.cli_edge_options import (
+from keras_fer.cli.edge_options import (
     INPUT_ERRORS,
     check_counts,
     edge_settings_arguments,
     progress_wanted,
+    resolve_edge_settings,
     shared_options,
 )
 from keras_fer.errors import UsageError
 
 
-def add_predict_parser(sub) -> None:
+def register(sub, epilog: str) -> None:
     predict = sub.add_parser(
         "predict",
         help="the expression of every face in images, a folder, a glob, a video or a camera",
         description="One row per face: file, frame, time, track, box, label, score, probs, detector_score (the row "
-        "schema of run too). A single image is answered at once (no tracking); "
-        "videos and cameras run the edge loop, so their faces carry track ids and smoothed labels. Without --model "
-        "the bundled "
-        "FER2013 model is used. Unreadable files in a folder or glob are skipped and counted; images with no face are "
-        "listed.",
+        "schema of run too). A single image is answered at once (no tracking); videos and cameras run the edge loop, "
+        "so their faces carry track ids and smoothed labels. Without --model the bundled FER2013 model is used. "
+        "Unreadable files in a folder or glob are skipped and counted; images with no face are listed.",
     )
     predict.add_argument(
         "--source",
@@ -65,11 +64,13 @@ def add_predict_parser(sub) -> None:
         metavar="FILE",
         help="one video or stream: draw each track's emotions over time to FILE (.png, .pdf, .svg; needs matplotlib)",
     )
+    predict.set_defaults(handler=run)
 
 
-def run_predict_command(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from keras_fer.edge.predict_job import run_predict
 
+    resolve_edge_settings(args)
     check_counts(args)
     fmt, out = ("json", args.json) if args.json else (("csv", args.csv) if args.csv else ("text", None))
     try:

@@ -1,4 +1,4 @@
-"""The dataset subcommands of ``keras-fer data``: ``synth``, ``occlude``, ``prepare`` and
+"""``keras-fer data``: its actions: ``synth``, ``occlude``, ``prepare`` and
 ``check``. They parse arguments and call the library."""
 
 from __future__ import annotations
@@ -6,15 +6,28 @@ from __future__ import annotations
 import argparse
 import os
 
-from keras_fer.cli_ranges import in_range
+from keras_fer.cli.ranges import in_range
 from keras_fer.data.occluder_names import KINDS as OCCLUDER_KINDS
 from keras_fer.data.occluder_names import POSITIONS as OCCLUDER_POSITIONS
 from keras_fer.errors import UsageError
 
 
-def add_data_parsers(sub, epilog: str) -> None:
+def register(sub, epilog: str) -> None:
     data = sub.add_parser("data", help="render, prepare and inspect datasets")
     data_sub = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+    for action in (_synth_parser(data_sub, epilog), _occlude_parser(data_sub, epilog)):
+        action.set_defaults(handler=run)
+    for action in _prepare_and_check_parsers(data_sub, epilog):
+        action.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """The action ``args.data_command`` (synth, occlude, prepare or check)."""
+    actions = {"synth": _synth, "occlude": _occlude, "prepare": _prepare_or_check, "check": _prepare_or_check}
+    return actions[args.data_command](args)
+
+
+def _synth_parser(data_sub, epilog: str):
     synth = data_sub.add_parser(
         "synth",
         help="render the synthetic expression dataset in a real dataset's format",
@@ -45,7 +58,10 @@ def add_data_parsers(sub, epilog: str) -> None:
     synth.add_argument("--overwrite", action="store_true", help="replace a non-empty output folder")
     synth.add_argument("--quiet", action="store_true", help="no progress bar")
     synth.add_argument("overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, e.g. data.seed=3")
+    return synth
 
+
+def _occlude_parser(data_sub, epilog: str):
     occlude = data_sub.add_parser(
         "occlude",
         help="write a fixed occluded copy of a class-folder face dataset (images, masks, a table)",
@@ -66,7 +82,11 @@ def add_data_parsers(sub, epilog: str) -> None:
         "--seed", type=in_range(0, 2**32 - 1), default=0, help="the same seed gives the same occluders"
     )
     occlude.add_argument("--overwrite", action="store_true", help="replace a non-empty output folder")
+    return occlude
 
+
+def _prepare_and_check_parsers(data_sub, epilog: str) -> list:
+    actions = []
     for name, help_text in (
         ("prepare", "detect, align and cache a dataset's faces (once; later runs read the cache)"),
         ("check", "print counts per split and class, subjects and skipped files; write a sample grid PNG"),
@@ -92,14 +112,8 @@ def add_data_parsers(sub, epilog: str) -> None:
         action.add_argument(
             "overrides", nargs="*", metavar="KEY=VALUE", help="config overrides, e.g. data.root=/data/ckplus"
         )
-
-
-def run_data_command(args: argparse.Namespace) -> int:
-    if args.data_command == "synth":
-        return _synth(args)
-    if args.data_command == "occlude":
-        return _occlude(args)
-    return _prepare_or_check(args)
+        actions.append(action)
+    return actions
 
 
 def real_faces_arguments(parser, when: str) -> None:
