@@ -14,7 +14,7 @@ def _model_and_sequences(name, n=4):
 
     from keras_fer.models import build
 
-    shape, options = TINY[name]
+    shape, options = TINY[name].input_shape, TINY[name].options
     keras.utils.set_random_seed(0)
     model = build(name, shape, 3, **options)
     rng = np.random.default_rng(1)
