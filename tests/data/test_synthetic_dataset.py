@@ -216,3 +216,16 @@ def test_apex_hold_sequences_reach_the_apex_by_half_way_and_hold_it():
         assert np.all(np.diff(levels) >= 0) and np.allclose(levels[len(levels) // 2 + 1 :], 1.0)
     onsets = [int(np.argmax(levels >= 1.0)) / len(levels) for levels in profiles]
     assert min(onsets) < 0.15 and max(onsets) > 0.35  # from almost static windows to half-ramp ones
+
+
+def test_every_preset_is_written_for_a_reader_and_read_back_by_it():
+    # One fact, one place: a preset names the data.format it imitates; the writer registered
+    # under that format says where its reader looks and with which options.
+    from keras_fer.data.sources import available
+    from keras_fer.data.synthetic.writers import WRITERS
+
+    assert set(WRITERS.names()) <= set(available())
+    for name, preset in PRESETS.items():
+        assert preset.format in WRITERS, (name, preset.format)
+    with pytest.raises(UsageError, match="a synthetic preset's format='nope'"):
+        WRITERS.get("nope")

@@ -14,19 +14,6 @@ from keras_fer.data.sources import register_source
 from keras_fer.io.paths import prepared_dir
 from keras_fer.labels import AU_IDS
 
-# The reader for each preset's on-disk format, with the options that format needs.
-_READS_AS = {
-    "fer2013": ("fer2013_csv", "fer2013.csv", {}),
-    "ckplus": ("ckplus", "", {}),
-    "mmi": ("mmi", "", {}),
-    "jaffe": ("jaffe", "", {}),
-    "folder": ("folder", "", {"subject_pattern": r"^(S\d+)_"}),
-    "easy": ("folder", "", {"subject_pattern": r"^(S\d+)_"}),
-    "easy_sequences": ("mmi", "", {}),
-    "clip_sequences": ("mmi", "", {}),
-    "bp4d": ("au_table", "aus.csv", {}),
-}
-
 
 def synthetic_root(config) -> Path:
     """The render's cache folder; the preset's own definition is part of the name, so editing
@@ -43,14 +30,21 @@ def synthetic_root(config) -> Path:
 def read_synthetic(config):
     from keras_fer.data.sources import read_source
     from keras_fer.data.synthetic import get_preset, render_dataset
+    from keras_fer.data.synthetic.writers import WRITERS
 
     get_preset(config.preset)  # a clear error for an unknown preset before anything renders
     root = synthetic_root(config)
     if not (root / "synthetic.json").is_file():
         root.parent.mkdir(parents=True, exist_ok=True)
         render_dataset(config.preset, root, num=config.num_samples, seed=config.seed, overwrite=True, progress=False)
-    fmt, file_name, options = _READS_AS[config.preset]
-    inner = dataclasses.replace(config, format=fmt, root=str(root / file_name if file_name else root), **options)
+    fmt = get_preset(config.preset).format
+    writer = WRITERS.get(fmt)  # what it wrote tells the reader where to look and how names read
+    inner = dataclasses.replace(
+        config,
+        format=fmt,
+        root=str(root / writer.read_from if writer.read_from else root),
+        **writer.reader_options,
+    )
     data = read_source(inner)
     _attach_truth(data.records, root, keep_aus=fmt == "au_table")
     data.name = f"synthetic:{config.preset}"

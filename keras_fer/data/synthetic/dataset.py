@@ -46,7 +46,7 @@ def render_dataset(
         raise UsageError(f"size={size} is too small; use 16 pixels or more.")
     if channels not in (None, 1, 3):
         raise UsageError(f"channels={channels}; expected 1 (grey) or 3 (colour).")
-    if channels == 3 and spec.writer == "fer2013_csv":
+    if channels == 3 and spec.format == "fer2013_csv":
         raise UsageError("The fer2013 CSV format is greyscale only; drop channels=3 or use preset=folder.")
     shape = (size, size) if size else spec.size
     jobs = [
@@ -55,7 +55,7 @@ def render_dataset(
     ]
     started = time.perf_counter()
     with atomic_directory(out, overwrite=overwrite) as tmp:
-        writer = WRITERS[spec.writer](Path(tmp), spec, num)
+        writer = WRITERS.get(spec.format)(Path(tmp), spec, num)
         counts, subjects, unlabelled, occluded, frames = collections.Counter(), set(), 0, 0, 0
         for sample in tqdm(
             _render_all(jobs, workers),
@@ -74,7 +74,7 @@ def render_dataset(
         manifest = {
             "generator": f"keras-fer {__version__} synthetic",
             "preset": preset,
-            "format": spec.writer,
+            "format": spec.format,
             "seed": seed,
             "num": num,
             "frames": frames,
@@ -97,7 +97,7 @@ def _render_one(job):
     preset, index, emotion, subject, seed, shape, channels = job
     spec = get_preset(preset)
     sample = render_sample(spec, index, emotion, subject, seed, shape, channels)
-    return pack(sample, WRITERS[spec.writer].encode_frame)
+    return pack(sample, WRITERS.get(spec.format).encode_frame)
 
 
 def _render_all(jobs, workers):

@@ -11,7 +11,7 @@ from keras_fer.errors import UsageError
 @dataclasses.dataclass(frozen=True)
 class Preset:
     name: str
-    writer: str  # on-disk format, see writers.py
+    format: str  # the data.format it is written in (writers/ registers a writer for it)
     size: tuple  # output (height, width)
     channels: int
     class_counts: dict  # relative class frequencies of the imitated dataset
@@ -53,7 +53,7 @@ PRESETS: dict[str, Preset] = {
     # FER2013 (Goodfellow et al. 2013): 48x48 grey, 35,887 images, the published class counts.
     "fer2013": Preset(
         name="fer2013",
-        writer="fer2013_csv",
+        format="fer2013_csv",
         size=(48, 48),
         channels=1,
         class_counts={
@@ -76,7 +76,7 @@ PRESETS: dict[str, Preset] = {
     # 327 of 593 sequences labelled; counts are the labelled ones.
     "ckplus": Preset(
         name="ckplus",
-        writer="ckplus_tree",
+        format="ckplus",
         size=(245, 320),
         channels=1,
         class_counts={
@@ -105,7 +105,7 @@ PRESETS: dict[str, Preset] = {
     # MMI (Pantic et al. 2005): colour video, onset-apex-offset with the apex in the middle.
     "mmi": Preset(
         name="mmi",
-        writer="frame_folders",
+        format="mmi",
         size=(192, 256),
         channels=3,
         class_counts={"anger": 1, "disgust": 1, "fear": 1, "happiness": 1, "sadness": 1, "surprise": 1},
@@ -126,7 +126,7 @@ PRESETS: dict[str, Preset] = {
     # JAFFE (Lyons et al. 1998): 10 subjects x 7 expressions x ~3 images, 256x256 grey TIFF.
     "jaffe": Preset(
         name="jaffe",
-        writer="jaffe_files",
+        format="jaffe",
         size=(256, 256),
         channels=1,
         class_counts={name: 1 for name in ("neutral", "anger", "disgust", "fear", "happiness", "sadness", "surprise")},
@@ -143,7 +143,7 @@ PRESETS: dict[str, Preset] = {
     # RAF-DB basic (Li et al. 2017) style class folders: 100x100 colour aligned crops.
     "folder": Preset(
         name="folder",
-        writer="class_folders",
+        format="folder",
         size=(100, 100),
         channels=3,
         class_counts={
@@ -166,7 +166,7 @@ PRESETS: dict[str, Preset] = {
     # few CPU minutes): strong, complete prototypes, little pose, clean images, no occluders.
     "easy": Preset(
         name="easy",
-        writer="class_folders",
+        format="folder",
         class_counts={name: 1 for name in ("neutral", "anger", "disgust", "fear", "happiness", "sadness", "surprise")},
         num=1400,
         images_per_subject=10,
@@ -176,7 +176,7 @@ PRESETS: dict[str, Preset] = {
     # The same as neutral-to-apex sequences of aligned crops, one take per subject and expression.
     "easy_sequences": Preset(
         name="easy_sequences",
-        writer="frame_folders",
+        format="mmi",
         class_counts={name: 1 for name in ("anger", "disgust", "fear", "happiness", "sadness", "surprise")},
         num=360,
         images_per_subject=6,
@@ -192,7 +192,7 @@ PRESETS: dict[str, Preset] = {
     # sees it in its last-T-frames window. `make demo` trains its temporal model on these.
     "clip_sequences": Preset(
         name="clip_sequences",
-        writer="frame_folders",
+        format="mmi",
         class_counts={name: 1 for name in ("neutral", "anger", "disgust", "fear", "happiness", "sadness", "surprise")},
         num=700,
         images_per_subject=7,
@@ -217,7 +217,7 @@ PRESETS: dict[str, Preset] = {
     # 1040x1392, the face filling more of them.
     "bp4d": Preset(
         name="bp4d",
-        writer="au_frames",
+        format="au_table",
         size=(128, 96),
         channels=3,
         class_counts={"anger": 1, "disgust": 1, "fear": 1, "happiness": 1, "sadness": 1, "surprise": 1},

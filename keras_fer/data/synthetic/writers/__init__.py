@@ -1,19 +1,10 @@
-"""On-disk formats of the real datasets; each writer takes rendered samples in index order."""
+"""Writers of the real datasets' on-disk formats, each registered under the ``data.format`` of the
+reader that reads what it writes (a preset names that format; the reader reads the render)."""
 
-from keras_fer.data.synthetic.writers.au_frames import AuFramesWriter
-from keras_fer.data.synthetic.writers.ckplus_tree import CKPlusTreeWriter
-from keras_fer.data.synthetic.writers.class_folders import ClassFoldersWriter
-from keras_fer.data.synthetic.writers.fer2013_csv import Fer2013CsvWriter
-from keras_fer.data.synthetic.writers.frame_folders import FrameFoldersWriter
-from keras_fer.data.synthetic.writers.jaffe_files import JaffeFilesWriter
+from keras_fer.registry import Registry
 
-WRITERS = {
-    "fer2013_csv": Fer2013CsvWriter,
-    "ckplus_tree": CKPlusTreeWriter,
-    "class_folders": ClassFoldersWriter,
-    "frame_folders": FrameFoldersWriter,
-    "jaffe_files": JaffeFilesWriter,
-    "au_frames": AuFramesWriter,
-}
+_MODULES = ("au_frames", "ckplus_tree", "class_folders", "fer2013_csv", "frame_folders", "jaffe_files")
+
+WRITERS = Registry("a synthetic preset's format", "keras_fer.data.synthetic.writers", _MODULES)
 
 __all__ = ["WRITERS"]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from keras_fer.data.synthetic.packed import Packed, encode_png
 from keras_fer.data.synthetic.presets import Preset
+from keras_fer.data.synthetic.writers import WRITERS
 from keras_fer.data.synthetic.writers.annotations import Annotations
 from keras_fer.labels import AU_IDS
 
@@ -17,7 +18,12 @@ from keras_fer.labels import AU_IDS
 PARTITION = (("train", 0.5), ("development", 0.25), ("test", 0.25))
 
 
+@WRITERS.register("au_table")
 class AuFramesWriter:
+    # What the reader of data.format=au_table is given: the file under the root ("" the root
+    # itself), and the options it needs for files named as written here.
+    read_from = "aus.csv"
+    reader_options = {}
     encode_frame = staticmethod(encode_png)
 
     def __init__(self, root: Path, preset: Preset, num: int):

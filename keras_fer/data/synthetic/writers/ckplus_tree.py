@@ -12,6 +12,7 @@ from pathlib import Path
 
 from keras_fer.data.synthetic.packed import Packed, encode_png
 from keras_fer.data.synthetic.presets import Preset
+from keras_fer.data.synthetic.writers import WRITERS
 from keras_fer.data.synthetic.writers.annotations import Annotations
 from keras_fer.labels import AU_IDS, CKPLUS_CODES
 
@@ -21,7 +22,12 @@ def _number(value: float) -> str:
     return f"   {value:.7e}"
 
 
+@WRITERS.register("ckplus")
 class CKPlusTreeWriter:
+    # What the reader of data.format=ckplus is given: the file under the root ("" the root
+    # itself), and the options it needs for files named as written here.
+    read_from = ""
+    reader_options = {}
     encode_frame = staticmethod(encode_png)
 
     def __init__(self, root: Path, preset: Preset, num: int):

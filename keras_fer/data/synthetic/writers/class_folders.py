@@ -9,6 +9,7 @@ from pathlib import Path
 
 from keras_fer.data.synthetic.packed import Packed, encode_png
 from keras_fer.data.synthetic.presets import Preset
+from keras_fer.data.synthetic.writers import WRITERS
 from keras_fer.data.synthetic.writers.annotations import Annotations, split_of
 
 # The folder names of the FER2013 image export, the most common layout in the wild.
@@ -24,7 +25,12 @@ FOLDER_NAMES = {
 }
 
 
+@WRITERS.register("folder")
 class ClassFoldersWriter:
+    # What the reader of data.format=folder is given: the file under the root ("" the root
+    # itself), and the options it needs for files named as written here.
+    read_from = ""
+    reader_options = {"subject_pattern": r"^(S\d+)_"}
     encode_frame = staticmethod(encode_png)
 
     def __init__(self, root: Path, preset: Preset, num: int):

@@ -9,11 +9,18 @@ import numpy as np
 
 from keras_fer.data.synthetic.packed import Packed
 from keras_fer.data.synthetic.presets import Preset
+from keras_fer.data.synthetic.writers import WRITERS
 from keras_fer.data.synthetic.writers.annotations import Annotations, split_of
 from keras_fer.labels import FER2013_CODES
 
 
+@WRITERS.register("fer2013_csv")
 class Fer2013CsvWriter:
+    # What the reader of data.format=fer2013_csv is given: the file under the root ("" the root
+    # itself), and the options it needs for files named as written here.
+    read_from = "fer2013.csv"
+    reader_options = {}
+
     def __init__(self, root: Path, preset: Preset, num: int):
         self.root, self.preset, self.num = root, preset, num
         self._csv = open(root / "fer2013.csv", "w", encoding="ascii", newline="")

@@ -7,10 +7,16 @@ from pathlib import Path
 
 from keras_fer.data.synthetic.packed import Packed, encode_png
 from keras_fer.data.synthetic.presets import Preset
+from keras_fer.data.synthetic.writers import WRITERS
 from keras_fer.data.synthetic.writers.annotations import Annotations
 
 
+@WRITERS.register("mmi")
 class FrameFoldersWriter:
+    # What the reader of data.format=mmi is given: the file under the root ("" the root
+    # itself), and the options it needs for files named as written here.
+    read_from = ""
+    reader_options = {}
     encode_frame = staticmethod(encode_png)
 
     def __init__(self, root: Path, preset: Preset, num: int):

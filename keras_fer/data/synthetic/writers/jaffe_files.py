@@ -9,6 +9,7 @@ import cv2
 
 from keras_fer.data.synthetic.packed import Packed
 from keras_fer.data.synthetic.presets import Preset
+from keras_fer.data.synthetic.writers import WRITERS
 from keras_fer.data.synthetic.writers.annotations import Annotations
 from keras_fer.labels import JAFFE_CODES
 
@@ -27,7 +28,12 @@ def encode_tiff(image) -> bytes:
     return buf.tobytes()
 
 
+@WRITERS.register("jaffe")
 class JaffeFilesWriter:
+    # What the reader of data.format=jaffe is given: the file under the root ("" the root
+    # itself), and the options it needs for files named as written here.
+    read_from = ""
+    reader_options = {}
     encode_frame = staticmethod(encode_tiff)
 
     def __init__(self, root: Path, preset: Preset, num: int):
