@@ -8,6 +8,7 @@ cannot be read is an error.
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import os
 import time
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from .annotate import annotate
 from .errors import EdgeInputError
+from .loop_options import LoopOptions
 from .media_files import IMAGE_SUFFIXES, VIDEO_SUFFIXES
 from .output_paths import annotated_targets, refuse_overwriting_inputs, safe_name, write_image
 from .prediction_writer import PredictionWriter
@@ -84,19 +86,19 @@ def run_predict(
     out=None,
     save_dir=None,
     detect: bool = True,
-    detector: str = "auto",
-    threads: int = 1,
-    max_faces: int = 10,
-    max_frames: int | None = None,
-    smoothing: dict | None = None,
+    options: LoopOptions | None = None,
     log=print,
-    min_score: float | None = None,
-    open_timeout: float | None = None,
     append: bool = False,
     progress: bool = False,
     plot=None,
+    **settings,
 ) -> dict:
-    """Classify every face in ``source``; rows go to ``out`` (a file, or stdout) in ``fmt``. Returns the summary."""
+    """Classify every face in ``source``; rows go to ``out`` (a file, or stdout) in ``fmt``. Returns the summary.
+
+    ``options`` (a :class:`~keras_fer.edge.loop_options.LoopOptions`) says how faces are found
+    and, in videos and streams, followed; ``settings`` change single fields of it (``threads=2``).
+    """
+    options = dataclasses.replace(options or LoopOptions(), **settings)  # an unknown name: TypeError naming it
     inputs = expand_source(source)
     if plot is not None and (len(inputs) != 1 or inputs[0][0] == "image"):
         raise EdgeInputError(
@@ -116,7 +118,13 @@ def run_predict(
         "image_faces": 0,
     }
     with Predictor(
-        model, detector=detector, threads=threads, max_faces=max_faces, detect=detect, min_score=min_score
+        model,
+        detector=options.detector,
+        threads=options.threads,
+        max_faces=options.max_faces,
+        detect=detect,
+        detector_model=options.detector_model,
+        min_score=options.min_score,
     ) as predictor:
         writer = PredictionWriter(fmt, out, predictor.labels, append=append)
         files = _bar(progress and len(inputs) > 1, len(inputs), "files")
@@ -127,11 +135,9 @@ def run_predict(
                     files.update()
                     continue
                 show = progress and kind == "video"
-                frames = _bar(show, _frame_count(item, max_frames) if show else None, "frames", item)
+                frames = _bar(show, _frame_count(item, options.max_frames) if show else None, "frames", item)
                 try:
-                    timeline = _stream(
-                        predictor, item, writer, summary, targets.get(item), max_frames, smoothing, open_timeout, frames
-                    )
+                    timeline = _stream(predictor, item, writer, summary, targets.get(item), options, frames)
                     summary["tracks"][item] = timeline.summary_lines()
                     if plot is not None:
                         _write_plot(timeline, plot, item)
@@ -254,20 +260,14 @@ def _write_plot(timeline, plot, item) -> None:
         part.unlink(missing_ok=True)
 
 
-def _stream(predictor, item, writer, summary, target, max_frames, smoothing, open_timeout, bar=None):
+def _stream(predictor, item, writer, summary, target, options, bar=None):
     """Rows of one video or stream; returns its Timeline."""
     from .timeline import Timeline
 
     timeline = Timeline(predictor.labels)
     saver = None
     try:
-        for frame, faces in predictor.stream(
-            item,
-            max_frames=max_frames,
-            smoothing=smoothing,
-            with_frames=True,
-            **({"open_timeout": open_timeout} if open_timeout is not None else {}),
-        ):
+        for frame, faces in predictor.stream(item, options, with_frames=True):
             summary["frames"] += 1
             timeline.add_result(faces)
             if bar is not None:

@@ -29,7 +29,7 @@ from .face_crop import face_crop, model_recipe
 from .face_prediction import FacePrediction
 from .frame import MIN_SIDE
 from .image_size import MAX_PIXELS, header_size
-from .live_source import OPEN_TIMEOUT
+from .loop_options import LoopOptions
 from .output_paths import safe_name
 from .results import Result
 from .runner import EdgeRunner
@@ -56,6 +56,10 @@ class Predictor:
         self.labels = self.model.labels
         self.detector_name, self.detector_model, self.min_score = detector, detector_model, min_score
         self.max_faces, self.detect = max_faces, detect
+        # What stream() starts from: this predictor's detector and faces, the loop's defaults.
+        self.options = LoopOptions(
+            detector=detector, detector_model=detector_model, min_score=min_score, threads=threads, max_faces=max_faces
+        )
         self._image_detector = None
 
     def predict(self, images):
@@ -123,36 +127,41 @@ class Predictor:
         found = sorted(self._image_detector.detect(_bgr(pixels)), key=lambda d: -d.score)[: self.max_faces]
         return [(d.box, d.keypoints, d.score) for d in found]
 
-    def stream(
-        self,
-        source,
-        max_frames: int | None = None,
-        detect_every: int = 3,
-        smoothing: dict | None = None,
-        with_frames: bool = False,
-        open_timeout: float = OPEN_TIMEOUT,
-        **runner_options,
-    ):
-        """Yield one :class:`~keras_fer.edge.results.Result` per processed frame of ``source``
-        (camera index, device, URL, GStreamer pipeline or video file), with its ``frame`` index
-        and ``time``; faces carry track ids, and a face whose label is not decided yet (a new
-        track, a filling buffer) is left out. ``with_frames=True`` yields ``(frame, result)``
-        pairs instead and keeps the pixels in ``result.image`` (``result.plot()`` draws on them). A
-        camera or stream that delivers no frame within ``open_timeout`` seconds raises
-        :class:`~keras_fer.edge.live_source.SourceUnavailable`."""
-        detector = make_detector(self.detector_name, self.detector_model, video=True, min_score=self.min_score)
+    def stream(self, source, options: LoopOptions | None = None, *, with_frames: bool = False, **settings):
+        """Yield one :class:`~keras_fer.edge.results.Result` per processed frame of a video or stream;
+        faces carry track ids, and a face whose label is not decided yet (a new track, a filling
+        buffer) is left out.
+
+        Args:
+            source: a camera index, device, URL, GStreamer pipeline or video file.
+            options: how the loop finds, follows and classifies faces (a
+                :class:`~keras_fer.edge.loop_options.LoopOptions`); default: this predictor's
+                detector, threads, faces and score with the loop's own defaults.
+            with_frames: yield ``(frame, result)`` pairs and keep the pixels in ``result.image``
+                (``result.plot()`` draws on them).
+            **settings: single LoopOptions fields over ``options``, e.g. ``max_frames=300``,
+                ``detect_every=2``, ``smoothing={"method": "majority"}``, ``open_timeout=5``.
+
+        Yields:
+            A Result per frame (``frame`` index and ``time`` set), or ``(frame, result)`` pairs.
+
+        Raises:
+            TypeError: a setting LoopOptions does not have.
+            EdgeInputError: an option or source that cannot be used.
+            SourceUnavailable: a camera or stream that delivered no frame within ``open_timeout``.
+        """
+        options = dataclasses.replace(options or self.options, **settings)
+        named = isinstance(options.detector, str)
+        detector = (
+            make_detector(options.detector, options.detector_model, video=True, min_score=options.min_score)
+            if named
+            else options.detector
+        )
         frames = None
         try:
-            runner = EdgeRunner(
-                self.model,
-                detector,
-                max_faces=self.max_faces,
-                detect_every=detect_every,
-                smoothing=smoothing,
-                **runner_options,
-            )
-            frames = open_source(str(source), log=lambda message: None, open_timeout=open_timeout)
-            for frame, results in runner.stream(frames, max_frames=max_frames):
+            runner = EdgeRunner.from_options(self.model, detector, options)
+            frames = open_source(str(source), log=lambda message: None, open_timeout=options.open_timeout)
+            for frame, results in runner.stream(frames, max_frames=options.max_frames):
                 faces = Result(
                     [face for face in results if face.label is not None],
                     source=None if getattr(frames, "live", True) else str(source),
@@ -164,7 +173,8 @@ class Predictor:
         finally:
             if frames is not None:
                 frames.close()
-            detector.close()
+            if named:
+                detector.close()
 
     def close(self) -> None:
         if self._image_detector is not None:

@@ -26,6 +26,32 @@ from .tracker import FaceTracker
 
 
 class EdgeRunner:
+    @classmethod
+    def from_options(cls, model, detector, options) -> EdgeRunner:
+        """A runner for ``model`` and ``detector`` as a :class:`~keras_fer.edge.loop_options.LoopOptions`
+        says (faces, detection rate, resampling, state, smoothing), with its restorer and gate
+        opened from their files when the options name them."""
+        restorer = gate = None
+        if options.restore is not None:
+            from .face_restorer import FaceRestorer
+
+            restorer = FaceRestorer(options.restore, options.threads, options.restore_threshold)
+        if options.restore_gate is not None:
+            from .occlusion_gate import OcclusionGate
+
+            gate = OcclusionGate(options.restore_gate, options.threads)
+        return cls(
+            model,
+            detector,
+            max_faces=options.max_faces,
+            detect_every=options.detect_every,
+            resample=options.resample,
+            carry_state=options.carry_state,
+            smoothing=options.smoothing,
+            restorer=restorer,
+            gate=gate,
+        )
+
     def __init__(
         self,
         model,

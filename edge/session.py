@@ -103,10 +103,9 @@ def run_session(
         SourceUnavailable: a live source that never delivered a frame.
     """
     options = dataclasses.replace(options or LoopOptions(), **settings)  # an unknown name: TypeError naming it
-    detector, threads = options.detector, options.threads
+    detector = options.detector
     _check_request(source, events, save, loop)
-    model = ExpressionModel(model_path, threads)  # metadata and input checked before any camera opens
-    restorer, gate = _restoration(options.restore, options.restore_threshold, options.restore_gate, threads)
+    model = ExpressionModel(model_path, options.threads)  # metadata and input checked before any camera opens
     if display:
         check_display()
     face_detector = (
@@ -118,21 +117,13 @@ def run_session(
     handlers = _stop_on_signals(stop) if handle_signals else {}
     frame_source = outputs = None
     try:
+        runner = EdgeRunner.from_options(model, face_detector, options)  # restorer and gate files: before the camera
         frame_source = _frames(
             source, log, options.open_timeout, stop, loop, view is not None if realtime is None else realtime
         )
-        runner = EdgeRunner(
-            model,
-            face_detector,
-            max_faces=options.max_faces,
-            detect_every=options.detect_every,
-            resample=options.resample,
-            carry_state=options.carry_state,
-            smoothing=options.smoothing,
-            restorer=restorer,
-            gate=gate,
+        outputs = LoopOutputs(
+            model, runner, frame_source, stop, log, on_frame, _model_line(model, runner.restorer, runner.gate)
         )
-        outputs = LoopOutputs(model, runner, frame_source, stop, log, on_frame, _model_line(model, restorer, gate))
         if events is not None:
             outputs.rows(events, events_format, append, source)
         if view is not None:
@@ -182,20 +173,6 @@ def _check_request(source, events, save, loop) -> None:
     if events not in (None, "-"):
         outputs[f"--jsonl {events}"] = events
     refuse_overwriting_inputs(outputs, [str(source)])
-
-
-def _restoration(restore, threshold, restore_gate, threads):
-    """The restorer and its gate, when asked for."""
-    restorer = gate = None
-    if restore is not None:
-        from .face_restorer import FaceRestorer
-
-        restorer = FaceRestorer(restore, threads, threshold)
-    if restore_gate is not None:
-        from .occlusion_gate import OcclusionGate
-
-        gate = OcclusionGate(restore_gate, threads)
-    return restorer, gate
 
 
 def _stop_on_signals(stop: threading.Event) -> dict:

@@ -68,6 +68,7 @@ def register(sub, epilog: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from keras_fer.edge.loop_options import LoopOptions
     from keras_fer.edge.predict_job import run_predict
 
     resolve_edge_settings(args)
@@ -84,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             append=args.append,
             progress=progress_wanted(args),
             plot=args.plot,
-            **shared_options(args),
+            options=LoopOptions(**shared_options(args)),
         )
     except INPUT_ERRORS as exc:
         raise UsageError(str(exc)) from exc
