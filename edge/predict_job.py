@@ -127,36 +127,43 @@ def run_predict(
         min_score=options.min_score,
     ) as predictor:
         writer = PredictionWriter(fmt, out, predictor.labels, append=append)
-        files = _bar(progress and len(inputs) > 1, len(inputs), "files")
         try:
-            for kind, item in inputs:
-                if kind == "image":
-                    _image(predictor, item, writer, summary, targets.get(item), single=len(inputs) == 1)
-                    files.update()
-                    continue
-                show = progress and kind == "video"
-                frames = _bar(show, _frame_count(item, options.max_frames) if show else None, "frames", item)
-                try:
-                    timeline = _stream(predictor, item, writer, summary, targets.get(item), options, frames)
-                    summary["tracks"][item] = timeline.summary_lines()
-                    if plot is not None:
-                        _write_plot(timeline, plot, item)
-                    files.update()
-                except (EdgeInputError, FileNotFoundError) as exc:
-                    if len(inputs) == 1:
-                        raise
-                    summary["unreadable"].append(str(exc))
-                finally:
-                    frames.close()
+            _each_input(predictor, inputs, writer, summary, targets, options, plot, progress)
         except BaseException:
             writer.discard()
             raise
-        finally:
-            files.close()
         writer.close()
     summary["seconds"] = round(time.perf_counter() - started, 3)
     summary["rows"] = writer.rows
     return summary
+
+
+def _each_input(predictor, inputs, writer, summary, targets, options, plot, progress: bool) -> None:
+    """Rows of every image, video and stream of ``inputs`` (counted in ``summary``); an unreadable
+    one among several is skipped and counted, a single one raises."""
+    files = _bar(progress and len(inputs) > 1, len(inputs), "files")
+    try:
+        for kind, item in inputs:
+            if kind == "image":
+                _image(predictor, item, writer, summary, targets.get(item), single=len(inputs) == 1)
+                files.update()
+                continue
+            show = progress and kind == "video"
+            frames = _bar(show, _frame_count(item, options.max_frames) if show else None, "frames", item)
+            try:
+                timeline = _stream(predictor, item, writer, summary, targets.get(item), options, frames)
+                summary["tracks"][item] = timeline.summary_lines()
+                if plot is not None:
+                    _write_plot(timeline, plot, item)
+                files.update()
+            except (EdgeInputError, FileNotFoundError) as exc:
+                if len(inputs) == 1:
+                    raise
+                summary["unreadable"].append(str(exc))
+            finally:
+                frames.close()
+    finally:
+        files.close()
 
 
 def _save_targets(inputs, source, save_dir, named: dict) -> dict:

@@ -88,27 +88,7 @@ class EdgeRunner:
         }
         self.tracker = tracker or FaceTracker(max_faces=max_faces, max_missed=max(2, 2 * detect_every))
         self.restorer = restorer
-        if restorer is not None and not restorer.blind:
-            raise EdgeInputError(
-                f"{restorer.path.name} restores faces given their occlusion masks, which a camera does not have; "
-                f"export a blind restorer (model.options.blind: true) for --restore."
-            )
-        if restorer is not None and (restorer.height, restorer.width, restorer.channels) != (
-            model.height,
-            model.width,
-            model.channels,
-        ):
-            raise EdgeInputError(
-                f"the restorer takes {restorer.height}x{restorer.width}x{restorer.channels} faces, the model "
-                f"{model.height}x{model.width}x{model.channels}; export both for the same face size."
-            )
-        if gate is not None and restorer is None:
-            raise EdgeInputError("an occlusion gate decides which faces go to the restorer; give --restore as well.")
-        if gate is not None and (gate.height, gate.width, gate.channels) != (model.height, model.width, model.channels):
-            raise EdgeInputError(
-                f"the occlusion gate takes {gate.height}x{gate.width}x{gate.channels} faces, the model "
-                f"{model.height}x{model.width}x{model.channels}; export both for the same face size."
-            )
+        _check_restoration(model, restorer, gate)
         self.gate = gate
         self.restored = 0
         self.gated = 0  # crops the gate sent on to the restorer
@@ -284,3 +264,28 @@ class EdgeRunner:
             **({"restored_crops": self.restored} if self.restorer is not None else {}),
             **({"gated_crops": self.gated} if self.gate is not None else {}),
         }
+
+
+def _check_restoration(model, restorer, gate) -> None:
+    """A restorer the camera can feed (blind, the model's face size), a gate only with one."""
+    if restorer is not None and not restorer.blind:
+        raise EdgeInputError(
+            f"{restorer.path.name} restores faces given their occlusion masks, which a camera does not have; "
+            f"export a blind restorer (model.options.blind: true) for --restore."
+        )
+    if restorer is not None and (restorer.height, restorer.width, restorer.channels) != (
+        model.height,
+        model.width,
+        model.channels,
+    ):
+        raise EdgeInputError(
+            f"the restorer takes {restorer.height}x{restorer.width}x{restorer.channels} faces, the model "
+            f"{model.height}x{model.width}x{model.channels}; export both for the same face size."
+        )
+    if gate is not None and restorer is None:
+        raise EdgeInputError("an occlusion gate decides which faces go to the restorer; give --restore as well.")
+    if gate is not None and (gate.height, gate.width, gate.channels) != (model.height, model.width, model.channels):
+        raise EdgeInputError(
+            f"the occlusion gate takes {gate.height}x{gate.width}x{gate.channels} faces, the model "
+            f"{model.height}x{model.width}x{model.channels}; export both for the same face size."
+        )

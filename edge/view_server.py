@@ -74,10 +74,10 @@ class ViewServer:
         server_class = type(
             "Server",
             (http.server.ThreadingHTTPServer,),
-            {"address_family": family, "daemon_threads": True, "handle_error": _drop_quietly},
+            {"address_family": family, "daemon_threads": True, "handle_error": _drop_quietly, "view": self},
         )
         try:
-            self._server = server_class((options.host, options.port), self._handler_class())
+            self._server = server_class((options.host, options.port), _ViewHandler)
         except OSError as exc:
             raise EdgeInputError(
                 f"--serve {options.host}:{options.port}: cannot listen there ({exc.strerror or exc}); choose another "
@@ -113,108 +113,110 @@ class ViewServer:
             given = header[len("Bearer ") :].strip()
         return hmac.compare_digest(given.encode("utf-8", "replace"), expected.encode("utf-8"))
 
-    def _handler_class(self):
-        view = self
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            server_version = "keras-fer"
-            sys_version = ""
-            protocol_version = "HTTP/1.1"
+class _ViewHandler(http.server.BaseHTTPRequestHandler):
+    """One request of the live view; its :class:`ViewServer` is ``self.server.view``."""
 
-            def log_message(self, *args) -> None:  # no access log on stderr: the loop's own lines stay readable
-                pass
+    server_version = "keras-fer"
+    sys_version = ""
+    protocol_version = "HTTP/1.1"
 
-            def _headers(self, status: int, content_type: str, length: int | None = None, extra=()) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                if length is not None:
-                    self.send_header("Content-Length", str(length))
-                self.send_header("Cache-Control", "no-store")
-                self.send_header("Content-Security-Policy", view._policy)
-                self.send_header("X-Content-Type-Options", "nosniff")
-                self.send_header("Referrer-Policy", "no-referrer")
-                self.send_header("X-Frame-Options", "DENY")
-                for name, value in extra:
-                    self.send_header(name, value)
-                self.end_headers()
+    def log_message(self, *args) -> None:  # no access log on stderr: the loop's own lines stay readable
+        pass
 
-            def _small(self, status: int, body: bytes, content_type: str = "text/plain; charset=utf-8", extra=()):
-                self._headers(status, content_type, len(body), extra)
-                if self.command != "HEAD":
-                    self.wfile.write(body)
+    def _headers(self, status: int, content_type: str, length: int | None = None, extra=()) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        if length is not None:
+            self.send_header("Content-Length", str(length))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Security-Policy", self.server.view._policy)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("X-Frame-Options", "DENY")
+        for name, value in extra:
+            self.send_header(name, value)
+        self.end_headers()
 
-            def do_HEAD(self) -> None:
-                self.do_GET()
+    def _small(self, status: int, body: bytes, content_type: str = "text/plain; charset=utf-8", extra=()):
+        self._headers(status, content_type, len(body), extra)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
-            def do_GET(self) -> None:
-                path = urlsplit(self.path).path
-                if not view._authorised(self):
-                    view.rejected["token"] += 1
-                    self._small(
-                        401,
-                        b"This live view needs its token: open the URL keras-fer run printed (.../?token=...).\n",
-                        extra=[("WWW-Authenticate", 'Bearer realm="keras-fer"')],
-                    )
-                    return
-                if path in ("/", "/index.html"):
-                    self._small(200, view._page, "text/html; charset=utf-8")
-                elif path == "/health":
-                    body = json.dumps({**view.hub.health(), "viewers": view.hub.viewers}).encode()
-                    self._small(200, body, "application/json")
-                elif path in ("/stream.mjpg", "/events"):
-                    kind = "video" if path == "/stream.mjpg" else "events"
-                    slot = view._slots[kind]
-                    if not slot.acquire(blocking=False):
-                        view.rejected["busy"] += 1
-                        self._small(
-                            503,
-                            f"At most {view.options.max_clients} viewers of {path}; try again later.\n".encode(),
-                            extra=[("Retry-After", "5")],
-                        )
-                        return
-                    try:
-                        self.connection.settimeout(view.send_timeout)
-                        if self.command != "HEAD":
-                            (self._video if kind == "video" else self._events)()
-                        else:
-                            self._headers(200, "text/event-stream" if kind == "events" else "image/jpeg")
-                    except OSError:  # the viewer went away or stopped reading: its stream ends, the loop goes on
-                        pass
-                    finally:
-                        slot.release()
-                        self.close_connection = True
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        if not self.server.view._authorised(self):
+            self.server.view.rejected["token"] += 1
+            self._small(
+                401,
+                b"This live view needs its token: open the URL keras-fer run printed (.../?token=...).\n",
+                extra=[("WWW-Authenticate", 'Bearer realm="keras-fer"')],
+            )
+            return
+        if path in ("/", "/index.html"):
+            self._small(200, self.server.view._page, "text/html; charset=utf-8")
+        elif path == "/health":
+            body = json.dumps({**self.server.view.hub.health(), "viewers": self.server.view.hub.viewers}).encode()
+            self._small(200, body, "application/json")
+        elif path in ("/stream.mjpg", "/events"):
+            self._stream("video" if path == "/stream.mjpg" else "events", path)
+        else:
+            self._small(404, b"Not found: this server has /, /stream.mjpg, /events and /health.\n")
+
+    def _stream(self, kind: str, path: str) -> None:
+        """A long-lived response (video or events) in one of its kind's viewer slots, or 503."""
+        view = self.server.view
+        slot = view._slots[kind]
+        if not slot.acquire(blocking=False):
+            view.rejected["busy"] += 1
+            self._small(
+                503,
+                f"At most {view.options.max_clients} viewers of {path}; try again later.\n".encode(),
+                extra=[("Retry-After", "5")],
+            )
+            return
+        try:
+            self.connection.settimeout(view.send_timeout)
+            if self.command != "HEAD":
+                (self._video if kind == "video" else self._events)()
+            else:
+                self._headers(200, "text/event-stream" if kind == "events" else "image/jpeg")
+        except OSError:  # the viewer went away or stopped reading: its stream ends, the loop goes on
+            pass
+        finally:
+            slot.release()
+            self.close_connection = True
+
+    def _video(self) -> None:
+        self._headers(200, f"multipart/x-mixed-replace; boundary={_BOUNDARY}")
+        with self.server.view.hub.video_viewer() as next_jpeg:
+            while not self.server.view.hub.closed:
+                jpeg = next_jpeg(1.0)
+                if jpeg is None:
+                    continue
+                self.wfile.write(
+                    f"--{_BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: {len(jpeg)}\r\n\r\n".encode()
+                    + jpeg
+                    + b"\r\n"
+                )
+                self.wfile.flush()
+
+    def _events(self) -> None:
+        self._headers(200, "text/event-stream", extra=[("X-Accel-Buffering", "no")])
+        self.wfile.write(b"retry: 2000\n\n")
+        self.wfile.flush()
+        quiet_since = time.monotonic()
+        with self.server.view.hub.event_viewer() as next_rows:
+            while not self.server.view.hub.closed:
+                rows = next_rows(1.0)
+                if rows:
+                    self.wfile.write(b"".join(b"data: " + json.dumps(r).encode() + b"\n\n" for r in rows))
+                elif time.monotonic() - quiet_since > 15:
+                    self.wfile.write(b": still here\n\n")  # keeps proxies and the browser's connection alive
                 else:
-                    self._small(404, b"Not found: this server has /, /stream.mjpg, /events and /health.\n")
-
-            def _video(self) -> None:
-                self._headers(200, f"multipart/x-mixed-replace; boundary={_BOUNDARY}")
-                with view.hub.video_viewer() as next_jpeg:
-                    while not view.hub.closed:
-                        jpeg = next_jpeg(1.0)
-                        if jpeg is None:
-                            continue
-                        self.wfile.write(
-                            f"--{_BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: {len(jpeg)}\r\n\r\n".encode()
-                            + jpeg
-                            + b"\r\n"
-                        )
-                        self.wfile.flush()
-
-            def _events(self) -> None:
-                self._headers(200, "text/event-stream", extra=[("X-Accel-Buffering", "no")])
-                self.wfile.write(b"retry: 2000\n\n")
+                    continue
                 self.wfile.flush()
                 quiet_since = time.monotonic()
-                with view.hub.event_viewer() as next_rows:
-                    while not view.hub.closed:
-                        rows = next_rows(1.0)
-                        if rows:
-                            self.wfile.write(b"".join(b"data: " + json.dumps(r).encode() + b"\n\n" for r in rows))
-                        elif time.monotonic() - quiet_since > 15:
-                            self.wfile.write(b": still here\n\n")  # keeps proxies and the browser's connection alive
-                        else:
-                            continue
-                        self.wfile.flush()
-                        quiet_since = time.monotonic()
-
-        return Handler

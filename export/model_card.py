@@ -13,6 +13,8 @@ import subprocess
 from pathlib import Path
 
 
+# Over 60 lines because it is the card's Markdown, section by section, in the order a reader
+# meets it; the figures come from the report and metrics already computed.
 def model_card(folder: Path, report: dict, quant: str, notes: str | None = None, metrics: dict | None = None) -> str:
     """``metrics``: the test metrics of the exported model (default: the run's metrics.json)."""
     folder = Path(folder)

@@ -43,6 +43,18 @@ def register(sub, epilog: str) -> None:
     action.add_argument("--no-events", action="store_true", help="write no events at all")
     action.add_argument("--display", action="store_true", help="show the annotated stream in a window (q or Esc stops)")
     action.add_argument("--save", help="write the annotated stream to this video file (.avi MJPG or .mp4)")
+    _serve_arguments(action)
+    action.add_argument("--loop", action="store_true", help="a video file source starts again when it ends (demos)")
+    action.add_argument(
+        "--show-fps",
+        action="store_true",
+        help="draw the FPS counter into --save's video too (--display always shows it)",
+    )
+    loop_arguments(action)
+    action.set_defaults(handler=run)
+
+
+def _serve_arguments(action) -> None:
     action.add_argument(
         "--serve",
         metavar="[HOST:]PORT",
@@ -66,14 +78,6 @@ def register(sub, epilog: str) -> None:
         help="--serve: the token every request must carry (?token= or Authorization: Bearer); default: "
         "generated for a non-loopback host, none on 127.0.0.1",
     )
-    action.add_argument("--loop", action="store_true", help="a video file source starts again when it ends (demos)")
-    action.add_argument(
-        "--show-fps",
-        action="store_true",
-        help="draw the FPS counter into --save's video too (--display always shows it)",
-    )
-    loop_arguments(action)
-    action.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:

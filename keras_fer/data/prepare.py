@@ -44,6 +44,8 @@ def recipe_of(data_config) -> AlignRecipe:
     )
 
 
+# Over 60 lines for the Prepared record built field by field (arrays, then its meta); the
+# work is in _jobs and _run.
 def prepare(data_config, workers: int | None = None, progress: bool = True, refresh: bool = False) -> Prepared:
     """The prepared arrays for ``data_config``, from the cache when it holds them."""
     source = read_source(data_config)

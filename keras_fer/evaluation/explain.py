@@ -116,6 +116,8 @@ def attended_region(model, x: np.ndarray):
     return pixels, np.asarray(warped)[0]
 
 
+# Over 60 lines because it lays out one figure panel by panel (input, restored face, occlusion
+# map, Grad-CAM, attended region); the maps are computed by the functions above.
 def explain_image(model, x: np.ndarray, classes, out_path, patch: int = 8, stride: int = 4, before=None) -> dict:
     """``before``: (the occluded input, the restorer's mask) when ``x`` is a restored face;
     the figure then starts with the input as given, then the restored face and its maps."""
