@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .input_spec import InputSpec
 from .interpreter import make_interpreter
 from .metadata import ModelFileError, read_metadata
 from .quantization import dequantize, quantize
@@ -47,8 +48,8 @@ class BatchedCall:
             call = cls(make_interpreter(path, threads))
         except (ValueError, RuntimeError) as exc:
             raise ModelFileError(f"{path}: the TFLite runtime cannot load this model ({exc}).") from exc
-        spec = meta["input"]
-        expected = [int(spec["height"]), int(spec["width"]), int(spec["channels"]) + extra_channels(meta)]
+        height, width, channels = InputSpec.of(meta).face
+        expected = [height, width, channels + extra_channels(meta)]
         if [int(v) for v in call.input["shape"][1:]] != expected:
             raise ModelFileError(
                 f"{path}: input {list(call.input['shape'])} does not match its metadata "

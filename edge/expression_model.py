@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .batched_call import BatchedCall
+from .input_spec import InputSpec
 from .interpreter import make_interpreter
 from .metadata import ModelFileError, read_metadata
 from .quantization import dequantize, quantize
@@ -41,8 +42,9 @@ class ExpressionModel:
                 f"{self.path}: metadata has mode={self.mode!r}, {len(self.labels)} labels and input={spec!r}; "
                 f"expected a mode in {MODES}, labels and an input spec. Export the run again with this keras-fer."
             )
-        self.height, self.width, self.channels = int(spec["height"]), int(spec["width"]), int(spec["channels"])
-        self.sequence_length = int(spec.get("sequence_length") or 1)
+        self.input_spec = InputSpec.of(self.meta)
+        self.height, self.width, self.channels = self.input_spec.face
+        self.sequence_length = self.input_spec.sequence_length
         self.fps = self.meta.get("fps")
         try:
             self.interpreter = make_interpreter(self.path, threads)
@@ -51,7 +53,7 @@ class ExpressionModel:
         if self.mode == "streaming":
             self._setup_streaming()
         else:
-            self._setup_plain(spec)
+            self._setup_plain()
 
     # -- set-up and checks -----------------------------------------------------------------
     def _mismatch(self, found, expected) -> ModelFileError:
@@ -61,7 +63,7 @@ class ExpressionModel:
             "the file was altered or mixed up; export the run again."
         )
 
-    def _setup_plain(self, spec) -> None:
+    def _setup_plain(self) -> None:
         inputs, outputs = self.interpreter.get_input_details(), self.interpreter.get_output_details()
         if len(inputs) != 1:
             raise ModelFileError(f"{self.path}: {len(inputs)} inputs; keras-fer models take one image or one sequence.")

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .batched_call import BatchedCall
+from .input_spec import InputSpec
 from .metadata import ModelFileError
 
 DEFAULT_THRESHOLD = 0.1  # ours: a tenth of the face hidden, the smallest occlusion the benchmarks score
@@ -27,8 +28,7 @@ class FaceRestorer:
             self.path, "restorer", "--restore", "a restoration_gan", threads, lambda meta: 0 if meta.get("blind") else 1
         )
         self.blind = bool(self.meta.get("blind"))
-        spec = self.meta["input"]
-        self.height, self.width, self.channels = int(spec["height"]), int(spec["width"]), int(spec["channels"])
+        self.height, self.width, self.channels = InputSpec.of(self.meta).face
         self.threshold = float(self.meta.get("threshold", DEFAULT_THRESHOLD) if threshold is None else threshold)
         if not 0.0 <= self.threshold <= 1.0:
             raise ModelFileError(f"restore threshold {self.threshold}; expected a share of the face in [0, 1].")

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .batched_call import BatchedCall
+from .input_spec import InputSpec
 
 
 class OcclusionGate:
@@ -18,8 +19,7 @@ class OcclusionGate:
         self._call, self.meta = BatchedCall.open(
             self.path, "occlusion_gate", "--restore-gate", "an occlusion_gate", threads
         )
-        spec = self.meta["input"]
-        self.height, self.width, self.channels = int(spec["height"]), int(spec["width"]), int(spec["channels"])
+        self.height, self.width, self.channels = InputSpec.of(self.meta).face
 
     def shares(self, crops) -> np.ndarray:
         """The predicted occluded share of the face region, one per crop (0..1)."""
