@@ -179,3 +179,19 @@ def test_config_files_are_read_with_limits(tmp_path):
     (tmp_path / "bom.yaml").write_bytes(b"\xef\xbb\xbftrain:\n  epochs: &n 2\ndata:\n  seed: *n\n")
     loaded = load_config(tmp_path / "bom.yaml")
     assert loaded.train.epochs == 2 and loaded.data.seed == 2
+
+
+def test_default_yaml_comments_name_every_registered_reader_and_task():
+    """default.yaml is where users look up the choices; a reader or task that registers itself
+    must be listed there too (ferg was not)."""
+    from keras_fer import tasks
+    from keras_fer.data.sources import available
+
+    comments = {}
+    for line in DEFAULT_YAML.read_text().splitlines():
+        key, _, comment = line.strip().partition("#")
+        comments.setdefault(key.split(":")[0].strip(), comment)
+    listed_formats = {w.strip(" ()") for w in comments["format"].replace("|", " ").split()}
+    listed_targets = {w.strip(" ()") for w in comments["target"].replace("|", " ").split()}
+    assert set(available()) <= listed_formats, set(available()) - listed_formats
+    assert set(tasks.available()) <= listed_targets, set(tasks.available()) - listed_targets
