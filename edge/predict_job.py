@@ -274,7 +274,7 @@ def _stream(predictor, item, writer, summary, target, options, bar=None):
     timeline = Timeline(predictor.labels)
     saver = None
     try:
-        for frame, faces in predictor.stream(item, options, with_frames=True):
+        for frame, faces in predictor.stream(item, options=options, with_frames=True):
             summary["frames"] += 1
             timeline.add_result(faces)
             if bar is not None:

@@ -127,7 +127,7 @@ class Predictor:
         found = sorted(self._image_detector.detect(_bgr(pixels)), key=lambda d: -d.score)[: self.max_faces]
         return [(d.box, d.keypoints, d.score) for d in found]
 
-    def stream(self, source, options: LoopOptions | None = None, *, with_frames: bool = False, **settings):
+    def stream(self, source, *, options: LoopOptions | None = None, with_frames: bool = False, **settings):
         """Yield one :class:`~keras_fer.edge.results.Result` per processed frame of a video or stream;
         faces carry track ids, and a face whose label is not decided yet (a new track, a filling
         buffer) is left out.
