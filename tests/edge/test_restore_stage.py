@@ -156,3 +156,32 @@ def test_a_gate_sends_only_faces_it_scores_occluded_to_the_restorer(edge_models,
         )
     with pytest.raises(ModelFileError, match="not 'occlusion_gate'"):
         OcclusionGate(restorers["always"][0])
+
+
+def test_predictor_stream_and_run_session_run_one_loop_from_one_options(edge_models, clip, restorers, tmp_path):
+    """The same LoopOptions (restorer included) give the Python stream and `run` the same faces."""
+    import json
+
+    from keras_fer.edge.loop_options import LoopOptions
+    from keras_fer.edge.predictor import Predictor
+
+    video = str(clip / "clip.avi")
+    options = LoopOptions(detector="blazeface", restore=restorers["always"][0])
+    rows = tmp_path / "rows.jsonl"
+    summary = run_session(
+        edge_models["frame"], video, options=options, events=str(rows), handle_signals=False, log=lambda *_: None
+    )
+    assert summary["restored_crops"] > 0
+    written = [json.loads(line) for line in rows.read_text().splitlines()]
+    expected = [(r["frame"], r["track"], r["label"], r["probs"][r["label"]]) for r in written if r["label"]]
+    with Predictor(edge_models["frame"]) as predictor:
+        streamed = [
+            (f.frame, f.track, f.label, f.probs[f.label])
+            for result in predictor.stream(video, options=options)
+            for f in result
+        ]
+    assert [s[:3] for s in streamed] == [e[:3] for e in expected] and len(streamed) > 20
+    assert np.allclose([s[3] for s in streamed], [e[3] for e in expected], atol=1e-4)  # rows carry 4 decimals
+    with Predictor(edge_models["frame"]) as predictor:
+        plain = [f.probs for result in predictor.stream(video, options=options, restore=None) for f in result]
+    assert len(plain) == len(streamed)
