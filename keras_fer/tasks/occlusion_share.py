@@ -32,8 +32,6 @@ class OcclusionShare(Task):
     def pairs(self, ds, augment, *, training: bool, seed: int, deterministic: bool):
         """(faces, about ``augment.occlusion`` of them occluded; the occluded share of each) batches:
         fresh occluders every epoch in training, one fixed set elsewhere."""
-        import tensorflow as tf
-
         from keras_fer.data.occlusion_augment import occlusion_shares
 
         if len(ds.element_spec[0].shape) != 4:
@@ -43,12 +41,12 @@ class OcclusionShare(Task):
                 f"train.target=occlusion needs augment.occlusion in (0, 1), the share of faces given an occluder "
                 f"(e.g. 0.5); it is {None if augment is None else augment.occlusion}."
             )
-        keys = tf.data.Dataset.random(
-            seed=seed if training else _HELD_OUT_SEED, rerandomize_each_iteration=training
-        ).batch(2)
-        return tf.data.Dataset.zip((ds, keys)).map(
-            lambda pair, key: occlusion_shares(pair[0], key, augment),
-            num_parallel_calls=tf.data.AUTOTUNE,
+        return self.keyed_map(
+            ds,
+            lambda faces, key: occlusion_shares(faces, key, augment),
+            training=training,
+            seed=seed,
+            held_out_seed=_HELD_OUT_SEED,
             deterministic=deterministic,
         )
 

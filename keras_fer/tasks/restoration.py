@@ -28,8 +28,6 @@ class Restoration(Task):
     def pairs(self, ds, augment, *, training: bool, seed: int, deterministic: bool):
         """(occluded face + mask, clean face) batches: fresh occluders every epoch in training, the
         same ones every time elsewhere (validation is scored on one fixed occluded set)."""
-        import tensorflow as tf
-
         from keras_fer.config import AugmentConfig
         from keras_fer.data.occlusion_augment import occlusion_pairs
 
@@ -41,12 +39,12 @@ class Restoration(Task):
                 "target)."
             )
         augment = augment or AugmentConfig()
-        keys = tf.data.Dataset.random(
-            seed=seed if training else _HELD_OUT_SEED, rerandomize_each_iteration=training
-        ).batch(2)
-        return tf.data.Dataset.zip((ds, keys)).map(
-            lambda pair, key: occlusion_pairs(pair[0], key, augment),
-            num_parallel_calls=tf.data.AUTOTUNE,
+        return self.keyed_map(
+            ds,
+            lambda faces, key: occlusion_pairs(faces, key, augment),
+            training=training,
+            seed=seed,
+            held_out_seed=_HELD_OUT_SEED,
             deterministic=deterministic,
         )
 
