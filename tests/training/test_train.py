@@ -31,7 +31,7 @@ def cache(tmp_path_factory):
 
 def _history(folder):
     with open(folder / "history.csv") as handle:
-        return [{k: v for k, v in row.items() if k != "seconds"} for row in csv.DictReader(handle)]
+        return [{k: v for k, v in row.items() if k not in ("seconds", "cpu_seconds")} for row in csv.DictReader(handle)]
 
 
 def test_run_folder_holds_everything(tmp_path, cache):
@@ -54,6 +54,8 @@ def test_run_folder_holds_everything(tmp_path, cache):
     metrics = json.loads((folder / "metrics.json").read_text())
     assert {"accuracy", "mean_class_accuracy", "macro_f1", "num_samples"} <= set(metrics)
     assert len(_history(folder)) == 2
+    with open(folder / "history.csv") as handle:
+        assert all(float(row["cpu_seconds"]) > 0 for row in csv.DictReader(handle)), "the work, not the wall time"
     assert "best epoch" in result.stdout and str(folder) in result.stdout
     # A second run with the same name gets a new folder; nothing is overwritten.
     again = run_cli("train", "--quiet", *TINY, cache, f"run.dir={tmp_path}", "run.name=r", "train.epochs=1")
