@@ -45,8 +45,7 @@ def check_display() -> None:
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         raise EdgeInputError(
             "--display: no desktop session here (DISPLAY and WAYLAND_DISPLAY are unset); run it on the device's "
-            "desktop "
-            "or over ssh -X, or use --save out.avi instead."
+            "desktop or over ssh -X, or use --save out.avi instead."
         )
 
 

@@ -50,9 +50,8 @@ def model_card(folder: Path, report: dict, quant: str, notes: str | None = None,
     if plain:
         lines.append(
             f"- Flip averaging is inside the file: each face and its mirror image go through the network and the "
-            f"probabilities "
-            f"are averaged (twice the inference). Without it the same network scores accuracy {plain['accuracy']:.4f}, "
-            f"mean class {plain['mean_class_accuracy']:.4f} on the same test faces."
+            f"probabilities are averaged (twice the inference). Without it the same network scores accuracy "
+            f"{plain['accuracy']:.4f}, mean class {plain['mean_class_accuracy']:.4f} on the same test faces."
         )
     lines.append("")
     if split:

@@ -135,8 +135,7 @@ def _require_subjects(subjects, kind, instead):
     if (subjects == "").any():
         raise UsageError(
             f"split.kind={kind} needs a subject for every sample ({int((subjects == '').sum())} of {len(subjects)} "
-            f"have none); "
-            f"set data.subject_pattern, or use split.kind={instead}."
+            f"have none); set data.subject_pattern, or use split.kind={instead}."
         )
 
 

@@ -75,8 +75,7 @@ def _parse_row(path, line: int, row: list) -> Record:
     if side < MIN_SIDE:
         raise UsageError(
             f"{path}: row {line}: a {side}x{side} image is too small to be a face crop (at least "
-            f"{MIN_SIDE}x{MIN_SIDE}; "
-            "FER2013 rows have 48x48); fix or drop the row."
+            f"{MIN_SIDE}x{MIN_SIDE}; FER2013 rows have 48x48); fix or drop the row."
         )
     if values.min() < 0 or values.max() > 255:
         raise UsageError(f"{path}: row {line}: pixel values must be 0-255.")
