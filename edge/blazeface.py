@@ -30,9 +30,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from keras_fer.detector_file import FILES, require_detector_model
-
 from .detection import Detection
+from .detector_file import FILES, require_detector_model
 from .interpreter import make_interpreter
 
 # One threshold for `data prepare` and the runner: BlazeFace blends overlapping anchors, so the

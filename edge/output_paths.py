@@ -48,11 +48,11 @@ def annotated_targets(inputs: list[tuple[str, str]], root, save_dir) -> dict[str
 
 def write_image(target: Path, image) -> None:
     """``image`` at ``target`` (encoded by its ending, PNG when it has none), encoded in memory
-    and written atomically (``keras_fer.io.atomic``): OpenCV's own writer crashes on names that
+    and written atomically (``atomic_files``): OpenCV's own writer crashes on names that
     are not UTF-8 and reports a full disk only as a log line."""
     import cv2
 
-    from keras_fer.io.atomic import atomic_write_bytes
+    from .atomic_files import atomic_write_bytes
 
     ok, encoded = cv2.imencode(target.suffix.lower() or ".png", image)
     if not ok:

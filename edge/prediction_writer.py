@@ -20,8 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from keras_fer.io.atomic import current_umask, remove_stale_temporaries
-
+from .atomic_files import current_umask, remove_stale_temporaries
 from .face_row import CSV_FIELDS, csv_values
 from .output_paths import safe_name
 

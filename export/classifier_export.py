@@ -15,10 +15,10 @@ import time
 import numpy as np
 
 from keras_fer import __version__
+from keras_fer.edge.atomic_files import staged_paths_renamed
 from keras_fer.errors import UsageError
 from keras_fer.evaluation.frame_aggregation import per_frame_outputs
 from keras_fer.io import atomic_directory, atomic_write_bytes, atomic_write_text
-from keras_fer.io.atomic import staged_paths_renamed
 
 from .convert import convert, float_islands
 from .embed import embed_metadata

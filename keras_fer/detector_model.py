@@ -25,7 +25,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from keras_fer.detector_file import FILES, detector_model_path, detector_model_status
+from keras_fer.edge.detector_file import FILES, detector_model_path, detector_model_status
 from keras_fer.errors import UsageError
 from keras_fer.io import atomic_write_bytes
 

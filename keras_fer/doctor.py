@@ -8,7 +8,7 @@ import platform
 import sys
 
 from keras_fer import __version__
-from keras_fer.detector_file import detector_model_status
+from keras_fer.edge.detector_file import detector_model_status
 
 
 def _version(module: str) -> str:

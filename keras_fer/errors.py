@@ -1,5 +1,6 @@
-"""The one exception type that means "the user's input is wrong"."""
+"""The one exception type that means "the user's input is wrong" (defined with the device
+runtime's errors, which may import nothing from the training world; this is the same class)."""
 
+from keras_fer.edge.errors import UsageError
 
-class UsageError(Exception):
-    """Bad input or usage: the message names the value and the fix; the CLI exits 2."""
+__all__ = ["UsageError"]

@@ -38,7 +38,7 @@ def run_cli(*args: str, env: dict | None = None, timeout: int = 300) -> subproce
 
 def _cached_detector(which: str):
     """A cached BlazeFace model; missing is a failure under CI (make test fetches it first)."""
-    from keras_fer.detector_file import detector_model_status
+    from keras_fer.edge.detector_file import detector_model_status
 
     path, status = detector_model_status(which)
     if status != "ok":

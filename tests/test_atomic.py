@@ -51,7 +51,7 @@ def test_stale_temporaries_of_a_killed_write_are_removed_and_umask_is_never_chan
     import os
     import subprocess
 
-    from keras_fer.io import atomic as module
+    from keras_fer.edge import atomic_files as module
 
     dead = subprocess.Popen(["true"])
     dead.wait()  # a pid that no longer runs
@@ -112,7 +112,7 @@ def test_only_temporaries_of_dead_processes_are_removed(tmp_path):
     import os
     import subprocess
 
-    from keras_fer.io.atomic import remove_stale_temporaries
+    from keras_fer.edge.atomic_files import remove_stale_temporaries
 
     dead = subprocess.Popen(["true"])
     dead.wait()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from keras_fer import detector_file as df
 from keras_fer import detector_model as dm
+from keras_fer.edge import detector_file as df
 from keras_fer.errors import UsageError
 from tests.conftest import run_cli
 

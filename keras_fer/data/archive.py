@@ -20,7 +20,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from keras_fer.detector_file import sha256_of
+from keras_fer.edge.detector_file import sha256_of
 from keras_fer.errors import UsageError
 from keras_fer.io.paths import home
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from keras_fer.edge.cache_home import home
 
-def home() -> Path:
-    """``$KERAS_FER_HOME``, default ``~/.cache/keras-fer``: models and prepared data."""
-    return Path(os.environ.get("KERAS_FER_HOME") or Path.home() / ".cache" / "keras-fer")
+__all__ = ["home", "prepared_dir"]
 
 
 def prepared_dir(data_config) -> Path:

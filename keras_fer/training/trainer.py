@@ -21,12 +21,12 @@ from keras_fer import tasks
 from keras_fer.config import load_config
 from keras_fer.data.prepare import prepare
 from keras_fer.data.splits import load_split, resolve_split, save_split
+from keras_fer.edge.atomic_files import remove_stale_temporaries
 from keras_fer.errors import UsageError
 from keras_fer.evaluation.evaluate import evaluate_model
 from keras_fer.evaluation.metrics_summary import metrics_summary
 from keras_fer.evaluation.plots import plot_history
 from keras_fer.io import atomic_file, atomic_write_text
-from keras_fer.io.atomic import remove_stale_temporaries
 from keras_fer.io.run_dir import check_checkpoints, discard_unstarted, new_run_dir, open_run_dir, read_state
 from keras_fer.io.run_lock import run_lock
 from keras_fer.models import load_model

@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from keras_fer.errors import UsageError
+from .errors import UsageError
 
 
 @contextlib.contextmanager

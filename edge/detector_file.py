@@ -12,8 +12,8 @@ import dataclasses
 import hashlib
 from pathlib import Path
 
-from keras_fer.errors import UsageError
-from keras_fer.io.paths import home
+from .cache_home import home
+from .errors import UsageError
 
 
 @dataclasses.dataclass(frozen=True)
