@@ -158,3 +158,14 @@ def test_the_cli_is_one_module_per_command_and_never_imports_tensorflow():
                 else []
             )
             assert not [n for n in names if n.split(".")[0] in ("tensorflow", "keras")], (path.name, names)
+
+
+def test_the_architecture_page_places_every_edge_module_by_role():
+    """edge/ is flat; docs/architecture.md's role map is how a newcomer finds a module in it."""
+    import re
+
+    page = (ROOT / "docs" / "architecture.md").read_text()
+    section = page.split("### The device runtime by role", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"[a-z_]+", section))
+    modules = {p.stem for p in (ROOT / "edge").glob("*.py")} - {"__init__"}
+    assert modules - named == set()
