@@ -8,8 +8,9 @@ from keras_fer.errors import UsageError
 
 
 class Task:
-    """One output kind. Subclasses set the attributes and override what differs; the base is a
-    regression onto the rows :meth:`targets` returns (mean squared error, MAE in the logs).
+    """One output kind. A subclass gives :meth:`targets` and :meth:`score`, sets the attributes
+    and overrides what else differs; the rest defaults to a regression onto the rows ``targets``
+    returns (mean squared error, MAE in the logs, no device export).
 
     Attributes:
         name: the ``train.target`` value.
