@@ -51,24 +51,16 @@ class Classification(Task):
 
         return classification_scores(y_true, outputs, classes, per_frame)
 
-    def evaluate(self, model, prepared, indices, *, out_dir=None, classes=None, batch_size=64, augment=None) -> dict:
-        """Also confusion.png and roc.png in ``out_dir``."""
-        from keras_fer.evaluation.evaluate import predict
-        from keras_fer.evaluation.frame_aggregation import per_frame_outputs, sum_frame_probabilities
+    def figures(self, out_dir: Path, y_true, outputs, metrics: dict, classes) -> None:
+        """confusion.png, and roc.png when some class has both positives and negatives."""
+        from keras_fer.evaluation.frame_aggregation import sum_frame_probabilities
         from keras_fer.evaluation.metrics import one_vs_rest_curves
         from keras_fer.evaluation.plots import plot_confusion, plot_roc_pr
 
-        classes = list(classes or prepared.classes)
-        y_true, outputs = predict(model, prepared, indices, self.name, batch_size)
-        if len(y_true) == 0:
-            return {"num_samples": 0}
-        metrics = self.score(y_true, outputs, classes, per_frame=per_frame_outputs(model))
-        if out_dir is not None:
-            plot_confusion(metrics["confusion"], classes, Path(out_dir) / "confusion.png")
-            curves = one_vs_rest_curves(y_true, sum_frame_probabilities(outputs))
-            if curves:
-                plot_roc_pr(curves, classes, Path(out_dir) / "roc.png")
-        return metrics
+        plot_confusion(metrics["confusion"], classes, out_dir / "confusion.png")
+        curves = one_vs_rest_curves(y_true, sum_frame_probabilities(outputs))
+        if curves:
+            plot_roc_pr(curves, classes, out_dir / "roc.png")
 
     def export(self, folder, config, *, quants, calibration_steps, io_type, max_test, log, **options) -> dict:
         from keras_fer.export.classifier_export import export_classifier

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from keras_fer.errors import UsageError
@@ -92,16 +94,23 @@ class Task:
         from keras_fer.evaluation.frame_aggregation import per_frame_outputs
         from keras_fer.labels import AU_IDS
 
+        classes = list(classes or prepared.classes)
         y_true, outputs = predict(model, prepared, indices, self.name, batch_size)
         if len(y_true) == 0:
             return {"num_samples": 0}
-        return self.score(
+        metrics = self.score(
             y_true,
             outputs,
-            list(classes or prepared.classes),
+            classes,
             action_units=prepared.meta.get("action_units", AU_IDS),
             per_frame=per_frame_outputs(model),
         )
+        if out_dir is not None:
+            self.figures(Path(out_dir), y_true, outputs, metrics, classes)
+        return metrics
+
+    def figures(self, out_dir: Path, y_true, outputs, metrics: dict, classes) -> None:
+        """Figures of a scored run written into ``out_dir`` (none unless a subclass draws some)."""
 
     def export(self, folder, config, *, quants, calibration_steps, io_type, max_test, log, **options) -> dict:
         """Convert and verify the run's model; the base kind has no device form."""
