@@ -8,8 +8,8 @@ with the network passes a face costs.
 
 A member is a run folder or ``.keras`` file (scored one view and flip-averaged: both rows are
 listed, and combinations use the flip-averaged one when ``--flip``) or an exported ``.tflite``
-(scored as exported; a file with flip averaging inside costs two passes). Members must share
-the bundled model's split, or the held-out faces are not held out from them.
+(scored as exported; flip averaging inside doubles its passes, each network inside adds one).
+Members must share the bundled model's split, or the held-out faces are not held out from them.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ def member_views(path: Path, faces: np.ndarray, classes) -> dict:
     if path.suffix == ".tflite":
         from keras_fer.edge.metadata import read_metadata
 
-        passes = 2 if read_metadata(path).get("flip_average") else 1
+        meta = read_metadata(path)
+        passes = (2 if meta.get("flip_average") else 1) * int(meta.get("networks", 1))
         return {"as exported": (run(faces), passes)}
     one = run(faces)
     return {"one view": (one, 1), "flip": ((one + run(faces[:, :, ::-1])) / 2, 2)}

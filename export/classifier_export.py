@@ -31,9 +31,9 @@ SEQUENCE_MODELS_WINDOWED = "windowed"
 
 @dataclasses.dataclass
 class _Evidence:
-    """What the files are made from and checked against: the model (flip-averaged if asked), the
-    prepared set, the metrics the metadata carries, the calibration inputs, and the test inputs
-    with Keras's outputs and their labels."""
+    """What the files are made from and checked against: the model (averaged with its members and
+    flip-averaged if asked), the prepared set, the metrics the metadata carries, the calibration
+    inputs, and the test inputs with Keras's outputs and their labels."""
 
     model: object
     prepared: object
@@ -56,12 +56,13 @@ def export_classifier(
     formats,
     card_text,
     flip_average,
+    members=(),
 ) -> dict:
     """The classifier form of :func:`keras_fer.export.exporter.export_run` (its arguments, the run's
     folder and config resolved; ``card_text`` the notes that lead the model card)."""
     if calibration_steps < 100:
         log(f"warning: export.calibration_steps={calibration_steps} is below 100; int8 ranges may be poorly estimated.")
-    evidence = _evidence(folder, config, calibration_steps, max_test, flip_average)
+    evidence = _evidence(folder, config, calibration_steps, max_test, flip_average, members)
     # Every file of the export is written into a copy of export/ that replaces it at the end:
     # a killed re-export leaves the old set (files, report, card) whole, never a new model beside
     # the old report.
@@ -72,6 +73,7 @@ def export_classifier(
             "keras_fer": __version__,
             "calibration_samples": len(evidence.calibration),
             "flip_average": bool(flip_average),
+            "members": [str(m) for m in members],
             "quants": _tflite_files(evidence, config, quants, io_type, out_dir) if "tflite" in formats else {},
         }
         if "tflite" in formats and evidence.prepared.images.shape[1] > 1:
@@ -87,7 +89,7 @@ def export_classifier(
     return report
 
 
-def _evidence(folder, config, steps: int, max_test: int, flip_average: bool) -> _Evidence:
+def _evidence(folder, config, steps: int, max_test: int, flip_average: bool, members) -> _Evidence:
     """Calibration from the validation split (the training split if there is none), verification
     on at most ``max_test`` test samples, both stratified by class."""
     from keras_fer.data.pipeline import representative_dataset
@@ -95,9 +97,14 @@ def _evidence(folder, config, steps: int, max_test: int, flip_average: bool) -> 
     from keras_fer.data.splits import load_split, stratified_subset
     from keras_fer.evaluation.evaluate import classification_scores, predict
     from keras_fer.models import load_model
+    from keras_fer.models.ensemble import with_members
     from keras_fer.models.flip_average import with_flip_average
 
+    from .ensemble_members import member_models
+
     model = load_model(folder / "model.keras")
+    if members:
+        model = with_members(model, member_models(folder, members))
     if flip_average:
         model = with_flip_average(model)
     prepared = prepare(config.data, progress=False)
@@ -112,13 +119,15 @@ def _evidence(folder, config, steps: int, max_test: int, flip_average: bool) -> 
     inputs = np.asarray(prepared.images[test_idx[prepared.labels[test_idx] >= 0]], np.float32)
     inputs = inputs[:, 0] if prepared.images.shape[1] == 1 else inputs
     metrics = json.loads((folder / "metrics.json").read_text())
-    if flip_average:  # the metadata and the card carry the figures of what is exported
+    if flip_average or members:  # the metadata and the card carry the figures of what is exported
         classes = list(metrics.get("classes") or prepared.classes)
         metrics = dict(
             metrics,
             **classification_scores(*predict(model, prepared, fold["test"]), classes),
-            flip_average=True,
-            without_flip_average=metrics,
+            flip_average=bool(flip_average),
+            networks=1 + len(members),
+            parameters=model.count_params(),
+            run_model_alone=metrics,
         )
     return _Evidence(model, prepared, metrics, calibration, inputs, keras_out, labels)
 
@@ -221,6 +230,7 @@ def _metadata(model, config, prepared, metrics, quant, detail, recipe) -> dict:
             k: metrics[k] for k in ("accuracy", "mean_class_accuracy", "macro_f1", "num_samples") if k in metrics
         },
         "flip_average": bool(metrics.get("flip_average", False)),
+        "networks": int(metrics.get("networks", 1)),
     }
 
 

@@ -24,6 +24,7 @@ def export_run(
     log=print,
     card_notes: str | None = None,
     flip_average: bool | None = None,
+    members=None,
 ) -> dict:
     """Convert a finished run's model to TFLite (and other ``formats``), verify each file
     through the device interpreter on the test split, and write the report and model card.
@@ -38,13 +39,18 @@ def export_run(
         flip_average: (default: the run's ``export.flip_average``) export the model averaged
             with its mirror image; the test metrics in the metadata and the card are then
             measured again on the whole test split (metrics.json keeps training's).
+        members: (default: the run's ``export.members``) other finished runs of the same classes
+            and split whose models the file averages with this run's (one inference each); the
+            test metrics are then the average's, measured on the whole test split.
 
     Returns:
         The report (also RUN/export/report.json): per file its agreement with Keras, accuracy,
         size, latency and the targets it misses.
 
     Raises:
-        UsageError: not a finished run, an unknown quantization or format, a missing card file.
+        UsageError: not a finished run, an unknown quantization or format, a missing card file, a
+            member that is not a finished run of the same classes or saw the run's test faces, or
+            flip averaging or members asked of a run that is not a classifier.
     """
     from keras_fer import tasks
     from keras_fer.config import load_config
@@ -70,6 +76,7 @@ def export_run(
         formats=tuple(formats),
         card_text=card_text,
         flip_average=config.export.flip_average if flip_average is None else flip_average,
+        members=tuple(config.export.members if members is None else members),
     )
 
 

@@ -19,7 +19,8 @@ def model_card(folder: Path, report: dict, quant: str, notes: str | None = None,
     """``metrics``: the test metrics of the exported model (default: the run's metrics.json)."""
     folder = Path(folder)
     metrics = metrics or json.loads((folder / "metrics.json").read_text())
-    plain = metrics.get("without_flip_average")
+    alone = metrics.get("run_model_alone")
+    networks = int(metrics.get("networks", 1))
     config = (folder / "config.yaml").read_text()
     split = json.loads((folder / "split.json").read_text())["folds"][0] if (folder / "split.json").is_file() else {}
     exported = report["quants"][quant]
@@ -47,11 +48,21 @@ def model_card(folder: Path, report: dict, quant: str, notes: str | None = None,
         f"{exported['latency_ms_1_thread']['p99']} ms "
         f"at 1 thread, {exported['latency_ms_2_threads']['p50']} / {exported['latency_ms_2_threads']['p99']} ms at 2.",
     ]
-    if plain:
+    if networks > 1:
+        members = ", ".join(f"`{Path(m).name}`" for m in report.get("members", []))
         lines.append(
-            f"- Flip averaging is inside the file: each face and its mirror image go through the network and the "
-            f"probabilities are averaged (twice the inference). Without it the same network scores accuracy "
-            f"{plain['accuracy']:.4f}, mean class {plain['mean_class_accuracy']:.4f} on the same test faces."
+            f"- {networks} networks are inside the file, their probabilities averaged (one inference each): this "
+            f"run's and the members {members}, trained on the same split (none saw the test faces)."
+        )
+    if metrics.get("flip_average"):
+        lines.append(
+            "- Flip averaging is inside the file: each face and its mirror image go through the network"
+            f"{'s' if networks > 1 else ''} and the probabilities are averaged (twice the inference)."
+        )
+    if alone:
+        lines.append(
+            f"- This run's network alone, one view, scores accuracy {alone['accuracy']:.4f}, mean class "
+            f"{alone['mean_class_accuracy']:.4f} on the same test faces."
         )
     lines.append("")
     if split:
@@ -65,7 +76,7 @@ def model_card(folder: Path, report: dict, quant: str, notes: str | None = None,
         "",
         f"Accuracy **{metrics['accuracy']:.4f}**, mean class accuracy **{metrics['mean_class_accuracy']:.4f}**, "
         f"macro-F1 **{metrics['macro_f1']:.4f}** "
-        f"(the Keras model{' with flip averaging' if plain else ''}; best epoch "
+        f"(the Keras model{_averaging(metrics)}; best epoch "
         f"{metrics.get('best', {}).get('epoch')} of training by {metrics.get('best', {}).get('monitor')}).",
         "",
         "| class | precision | recall | F1 | test faces |",
@@ -99,3 +110,12 @@ def _commit() -> str:
     except (OSError, subprocess.SubprocessError):
         return ""
     return f" (commit {sha})" if sha else ""
+
+
+def _averaging(metrics: dict) -> str:
+    """What the measured model averages, as the card's figures line says it."""
+    networks = int(metrics.get("networks", 1))
+    parts = ([f"averaged over {networks} networks"] if networks > 1 else []) + (
+        ["with flip averaging"] if metrics.get("flip_average") else []
+    )
+    return (" " + " and ".join(parts)) if parts else ""

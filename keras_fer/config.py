@@ -122,6 +122,7 @@ class ExportConfig:
     quant: str = "int8"
     calibration_steps: int = 300
     flip_average: bool = False
+    members: list = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass

@@ -52,6 +52,13 @@ def register(sub, epilog: str) -> None:
         help="still-image models: the file averages each face with its mirror image (default: the run's "
         "export.flip_average)",
     )
+    export.add_argument(
+        "--member",
+        action="append",
+        metavar="RUN",
+        help="still-image classifiers: another finished run of the same classes and split whose model the file "
+        "averages with this run's (repeat for more; default: the run's export.members)",
+    )
     export.set_defaults(handler=run)
 
 
@@ -70,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
         formats=tuple(args.format),
         card_notes=args.card_notes,
         flip_average=args.flip_average,
+        members=args.member,
     )
     print(report_summary(report, run_config.train.target))
     return 0

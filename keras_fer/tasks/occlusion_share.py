@@ -63,6 +63,7 @@ class OcclusionShare(Task):
     def export(self, folder, config, *, quants, calibration_steps, io_type, max_test, log, **options) -> dict:
         from keras_fer.export.gate_export import export_gate
 
+        self.refuse_classifier_options(options)
         return export_gate(folder, config, quants, calibration_steps, io_type, max_test, log)
 
     def export_figures(self, result: dict) -> str:

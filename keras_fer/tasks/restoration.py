@@ -59,6 +59,7 @@ class Restoration(Task):
     def export(self, folder, config, *, quants, calibration_steps, io_type, max_test, log, **options) -> dict:
         from keras_fer.export.restorer_export import export_restorer
 
+        self.refuse_classifier_options(options)
         return export_restorer(folder, config, quants, calibration_steps, io_type, min(max_test, 1000), log)
 
     def export_figures(self, result: dict) -> str:

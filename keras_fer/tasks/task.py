@@ -118,6 +118,16 @@ class Task:
             f"export verifies classifiers, restorers and occlusion gates; this run's train.target is {self.name!r}."
         )
 
+    def refuse_classifier_options(self, options: dict) -> None:
+        """A UsageError if ``options`` ask for what only a still-image classifier's export does
+        (flip averaging, ensemble members), instead of a file made without it."""
+        asked = [name for name in ("flip_average", "members") if options.get(name)]
+        if asked:
+            raise UsageError(
+                f"export {' and '.join(asked)} average a still-image classifier's outputs; this run's train.target "
+                f"is {self.name!r}. Export it without them."
+            )
+
     def export_figures(self, result: dict) -> str:
         """One quantization's verification figures, as the export summary prints them."""
         return ""

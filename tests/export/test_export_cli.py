@@ -167,3 +167,64 @@ def test_sequence_run_exports_a_streaming_artifact(tmp_path):
         meta["mode"] == "streaming" and meta["streaming"]["state_sizes"] == [16] * 6
     )  # one state per IRNN layer (6 by default, Table 3)
     assert read_metadata(tmp_path / "h" / "export" / "hybrid_cnn_rnn_float32.tflite")["mode"] == "windowed"
+
+
+def test_export_averages_member_runs_inside_one_file(tmp_path):
+    """export.members: two runs of one split in one file, whose output is the mean of both
+    networks; members that saw the run's test faces or name other classes are refused."""
+    import shutil
+
+    import numpy as np
+    import pytest
+
+    from keras_fer.edge import read_metadata
+    from keras_fer.edge.interpreter import make_interpreter
+    from keras_fer.errors import UsageError
+    from keras_fer.export.exporter import export_run
+    from keras_fer.models import load_model
+
+    common = (
+        "data.preset=easy",
+        "data.num_samples=140",
+        "data.image_size=32",
+        "model.name=frame_cnn",
+        "train.epochs=1",
+    )
+    first = _train(tmp_path, "a", *common)
+    second = _train(tmp_path, "b", *common, "train.seed=1", f"split.file={first / 'split.json'}")
+    result = run_cli(
+        "export", "--run", str(first), "--quant", "float32", "--calibration-steps", "20", "--member", str(second)
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    path = first / "export" / "frame_cnn_float32.tflite"
+    meta = read_metadata(path)
+    assert meta["networks"] == 2 and meta["flip_average"] is False
+    face = np.random.default_rng(0).uniform(0, 255, (1, 32, 32, 1)).astype(np.float32)
+    interpreter = make_interpreter(path)
+    interpreter.set_tensor(interpreter.get_input_details()[0]["index"], face)
+    interpreter.invoke()
+    got = interpreter.get_tensor(interpreter.get_output_details()[0]["index"])
+    want = np.mean(
+        [load_model(run / "model.keras", compile=False).predict(face, verbose=0) for run in (first, second)], 0
+    )
+    np.testing.assert_allclose(got, want, atol=1e-5)
+    assert not np.allclose(want, load_model(first / "model.keras", compile=False).predict(face, verbose=0), atol=1e-3)
+    report = json.loads((first / "export" / "report.json").read_text())
+    assert report["members"] == [str(second)] and meta["test_metrics"]["num_samples"] > 0
+    assert "2 networks are inside the file" in (first / "export" / "MODEL_CARD.md").read_text()
+
+    def refused(member, match):
+        with pytest.raises(UsageError, match=match):
+            export_run(first, quants=("float32",), calibration_steps=20, members=[member], log=lambda m: None)
+
+    refused(first, "is the run being exported")
+    peeked = tmp_path / "peeked"
+    shutil.copytree(second, peeked)
+    split = json.loads((peeked / "split.json").read_text())
+    split["folds"][0]["train"].append(split["folds"][0]["test"][0])
+    (peeked / "split.json").write_text(json.dumps(split))
+    refused(peeked, "trained or validated on 1 of the .* test faces")
+    metrics = json.loads((second / "metrics.json").read_text())
+    metrics["classes"] = metrics["classes"][::-1]
+    (peeked / "metrics.json").write_text(json.dumps(metrics))
+    refused(peeked, "must share the classes and their order")

@@ -79,3 +79,22 @@ def test_a_new_output_kind_is_one_task_object(monkeypatch, tmp_path):
     assert metrics["num_samples"] > 0 and set(metrics["arousal"]) == {"mse", "rmse", "ccc"}
     assert "valence" not in metrics
     assert "rmse" in result.summary() and "ccc" in result.summary()
+
+
+@pytest.mark.parametrize("kind", ["restore", "occlusion"])
+def test_non_classifier_exports_refuse_averaging_options(kind, tmp_path):
+    """Flip averaging and ensemble members are a classifier's; another kind's export says so
+    instead of writing a file made without them."""
+    config = load_config(None, ["train.target=" + kind])
+    for options in ({"flip_average": True}, {"members": (str(tmp_path),)}):
+        with pytest.raises(UsageError, match=f"train.target is '{kind}'"):
+            tasks.get(kind).export(
+                tmp_path,
+                config,
+                quants=("int8",),
+                calibration_steps=1,
+                io_type="int8",
+                max_test=1,
+                log=print,
+                **options,
+            )
