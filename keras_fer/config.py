@@ -80,6 +80,7 @@ class TrainConfig:
     optimizer: str = "adam"
     learning_rate: float = 0.001
     momentum: float = 0.9
+    nesterov: bool = False
     weight_decay: float = 0.0
     weight_decay_form: str = "decoupled"
     clipnorm: float | None = None

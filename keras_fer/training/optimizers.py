@@ -56,6 +56,8 @@ def make_schedule(train, steps_per_epoch: int):
 
 
 def make_optimizer(train, steps_per_epoch: int) -> keras.optimizers.Optimizer:
+    if train.nesterov and train.optimizer != "sgd":
+        raise UsageError(f"train.nesterov applies to train.optimizer=sgd; this config uses {train.optimizer!r}.")
     learning_rate = make_schedule(train, steps_per_epoch)
     decoupled = float(train.weight_decay) if train.weight_decay_form == "decoupled" else 0.0  # l2: in the loss
     common = {"learning_rate": learning_rate, "weight_decay": decoupled or None}
@@ -67,7 +69,7 @@ def make_optimizer(train, steps_per_epoch: int) -> keras.optimizers.Optimizer:
         common["weight_decay"] = decoupled
         return keras.optimizers.AdamW(**common)
     if train.optimizer == "sgd":
-        return keras.optimizers.SGD(momentum=float(train.momentum), **common)
+        return keras.optimizers.SGD(momentum=float(train.momentum), nesterov=bool(train.nesterov), **common)
     if train.optimizer == "rmsprop":
         return keras.optimizers.RMSprop(momentum=float(train.momentum), **common)
     raise UsageError(

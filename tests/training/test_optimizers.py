@@ -40,6 +40,9 @@ def test_optimizer_options_reach_keras():
     assert opt.momentum == pytest.approx(0.8) and opt.weight_decay == pytest.approx(1e-4) and opt.clipnorm == 1.0
     adamw = make_optimizer(dataclasses.replace(TrainConfig(), optimizer="adamw", weight_decay=0.0015), 10)
     assert type(adamw).__name__ == "AdamW" and adamw.weight_decay == pytest.approx(0.0015)
+    assert opt.nesterov is False and make_optimizer(dataclasses.replace(train, nesterov=True), 10).nesterov is True
+    with pytest.raises(UsageError, match="train.nesterov applies to train.optimizer=sgd"):
+        make_optimizer(dataclasses.replace(TrainConfig(), optimizer="adamw", nesterov=True), 10)
 
 
 def test_float_written_without_a_dot_is_a_float():
