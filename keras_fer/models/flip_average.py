@@ -3,9 +3,9 @@
 Faces are close to mirror-symmetric while a network's errors are not, so averaging the
 class probabilities of a face and of its mirror image is the cheapest test-time
 augmentation: on FER2013's held-out faces it added 0.6 (final model) to 1.5 (an earlier
-checkpoint) points of accuracy for twice the inference cost (docs/benchmarks.md). Baking it into the graph keeps the
-contract that the
-exported file is all the device needs: the runner calls it like any frame model.
+checkpoint) points of accuracy for twice the inference cost (docs/benchmarks.md). Baking it
+into the graph keeps the contract that the exported file is all the device needs: the runner
+calls it like any frame model.
 """
 
 from __future__ import annotations
