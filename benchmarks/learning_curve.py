@@ -1,8 +1,8 @@
 """Held-out accuracy against training CPU time, for checkpoints of one still-image run (the
 learning curve a user reads to know what a shorter run gives).
 
-    python benchmarks/learning_curve.py /root/kf-runs/fer2013_long \\
-        /root/kf-runs/snapshots/epoch*.keras /root/kf-runs/fer2013_long/model.keras
+    python benchmarks/learning_curve.py runs/fer2013_long \\
+        snapshots/epoch*.keras runs/fer2013_long/model.keras
 
 Each checkpoint is scored on the run's own validation and test splits, one view and
 flip-averaged. Its epoch is checked, not trusted from its name: its one-view validation
