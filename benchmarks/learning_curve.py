@@ -24,18 +24,16 @@ import argparse
 import csv
 import re
 import statistics
+import sys
 from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from test_time_views import scores  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def scores(probabilities, labels) -> tuple[float, float]:
-    """(accuracy, mean class accuracy) of the arg-max of ``probabilities``."""
-    predicted = probabilities.argmax(1)
-    recalls = [np.mean(predicted[labels == c] == c) for c in np.unique(labels)]
-    return float(np.mean(predicted == labels)), float(np.mean(recalls))
 
 
 def read_history(path: Path) -> list[dict]:
