@@ -236,6 +236,7 @@ def _record_epoch(plan, row: dict, logged: bool, epoch: int, state: dict, folder
     improved = (
         best is None
         or best.get("stage") != stage.name
+        or best.get("monitor", plan.monitor) != plan.monitor  # resumed under another monitor: unlike values
         or (value > best["value"] if plan.mode == "max" else value < best["value"])
     )
     if is_chief():

@@ -81,3 +81,37 @@ def test_frames_at_middle_takes_the_apex_of_an_onset_apex_offset_sequence():
     assert cnn.frames_at == "middle"
     with pytest.raises(UsageError, match="frames_at='apex'"):
         resolve_stages(dataclasses.replace(TrainConfig(), stages=[{"frames": 3, "frames_at": "apex"}]))
+
+
+def test_a_run_resumed_under_another_monitor_does_not_compare_unlike_values(tmp_path, monkeypatch):
+    # A run whose best was picked by val_loss (0.5, lower is better), resumed with
+    # train.monitor=val_accuracy: an accuracy of 0.3 is not "worse than 0.5"; the new
+    # monitor's first epoch becomes the best, and stays the best only on its own terms.
+    import types
+
+    from keras_fer.training import stage_epochs
+
+    saved = []
+    monkeypatch.setattr(stage_epochs, "save_model_atomic", lambda model, path: saved.append(path.name))
+    (tmp_path / "checkpoints").mkdir()
+    plan = types.SimpleNamespace(
+        stage=types.SimpleNamespace(name="main", train=TrainConfig()),
+        monitor="val_accuracy",
+        mode="max",
+        model=None,
+        epochs=10,
+    )
+    state = {
+        "stage": 0,
+        "epoch": 4,
+        "best": {"stage": "main", "epoch": 3, "value": 0.5, "monitor": "val_loss"},
+        "history": [],
+    }
+    best = tmp_path / "checkpoints" / "main_best.keras"
+    row = {"stage": "main", "epoch": 5, "loss": 1.0, "val_accuracy": 0.3, "val_loss": 0.9}
+    stage_epochs._record_epoch(plan, row, True, 4, state, tmp_path, best, print)
+    assert state["best"] == {"stage": "main", "epoch": 5, "value": 0.3, "monitor": "val_accuracy"}
+    assert saved == ["main_best.keras", "main.keras"]
+    row = {**row, "epoch": 6, "val_accuracy": 0.2}
+    stage_epochs._record_epoch(plan, row, True, 5, state, tmp_path, best, print)
+    assert state["best"]["epoch"] == 5 and saved[-1] == "main.keras" and len(saved) == 3
