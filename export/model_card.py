@@ -76,8 +76,7 @@ def model_card(folder: Path, report: dict, quant: str, notes: str | None = None,
         "",
         f"Accuracy **{metrics['accuracy']:.4f}**, mean class accuracy **{metrics['mean_class_accuracy']:.4f}**, "
         f"macro-F1 **{metrics['macro_f1']:.4f}** "
-        f"(the Keras model{_averaging(metrics)}; best epoch "
-        f"{metrics.get('best', {}).get('epoch')} of training by {metrics.get('best', {}).get('monitor')}).",
+        f"(the Keras model{_averaging(metrics)}; {_which_epoch(metrics.get('best') or {})}).",
         "",
         "| class | precision | recall | F1 | test faces |",
         "|---|---|---|---|---|",
@@ -119,3 +118,9 @@ def _averaging(metrics: dict) -> str:
         ["with flip averaging"] if metrics.get("flip_average") else []
     )
     return (" " + " and ".join(parts)) if parts else ""
+
+
+def _which_epoch(best: dict) -> str:
+    if best.get("monitor") == "last":
+        return f"the last epoch of training, {best.get('epoch')}"
+    return f"best epoch {best.get('epoch')} of training by {best.get('monitor')}"

@@ -18,10 +18,13 @@ def metrics_summary(metrics: dict, best_epoch, folder) -> str:
     lines = []
     if best_epoch is not None:
         best = metrics.get("best") or {}
-        lines.append(
-            f"best epoch {best_epoch} ({best.get('stage')}): {best.get('monitor')} "
-            f"{best.get('value', float('nan')):.4f}"
-        )
+        if best.get("monitor") == "last":  # train.monitor: last keeps the schedule's end, no best by a figure
+            lines.append(f"model: the last epoch, {best_epoch} ({best.get('stage')})")
+        else:
+            lines.append(
+                f"best epoch {best_epoch} ({best.get('stage')}): {best.get('monitor')} "
+                f"{best.get('value', float('nan')):.4f}"
+            )
     shown = []
     for key in tasks.summary_keys():
         value = metrics.get(key)

@@ -44,6 +44,7 @@ def test_export_all_quants_of_a_run(tmp_path, monkeypatch):
         "Model card: frame_cnn (int8)" in card and "no licence restrictions" in card and "frame_cnn_int8.tflite" in card
     )
     assert all(f"| {name} | " in card for name in metrics["classes"]) and f"{metrics['accuracy']:.4f}" in card
+    assert f"best epoch {metrics['best']['epoch']} of training by val_accuracy" in card
     bad = run_cli(
         "export", "--run", str(tmp_path / "r"), "--quant", "float32", "--card-notes", str(tmp_path / "missing.md")
     )
@@ -228,3 +229,11 @@ def test_export_averages_member_runs_inside_one_file(tmp_path):
     metrics["classes"] = metrics["classes"][::-1]
     (peeked / "metrics.json").write_text(json.dumps(metrics))
     refused(peeked, "must share the classes and their order")
+
+
+def test_the_card_names_the_last_epoch_when_the_run_kept_it():
+    from export.model_card import _which_epoch
+
+    assert _which_epoch({"stage": "main", "epoch": 150, "value": 150, "monitor": "last"}) == (
+        "the last epoch of training, 150"
+    )

@@ -66,3 +66,15 @@ def test_cv_aggregate_mean_and_std():
     assert out["accuracy"]["mean"] == pytest.approx(0.8)
     assert out["accuracy"]["std"] == pytest.approx(0.1)
     assert out["num_samples"]["total"] == 22 and out["num_folds"] == 2
+
+
+def test_the_summary_names_the_last_epoch_for_monitor_last_and_the_figure_otherwise():
+    from keras_fer.evaluation.metrics_summary import metrics_summary
+
+    figures = {"num_samples": 10, "accuracy": 0.5}
+    last = metrics_summary({**figures, "best": {"stage": "main", "epoch": 9, "value": 9, "monitor": "last"}}, 9, ".")
+    assert last.splitlines()[0] == "model: the last epoch, 9 (main)"
+    best = {"stage": "main", "epoch": 4, "value": 0.61, "monitor": "val_accuracy"}
+    assert (
+        metrics_summary({**figures, "best": best}, 4, ".").splitlines()[0] == "best epoch 4 (main): val_accuracy 0.6100"
+    )
