@@ -93,7 +93,7 @@ def model_card(folder: Path, report: dict, quant: str, notes: str | None = None,
     ]
     for name, row in zip(classes, metrics.get("confusion", [])):
         lines.append(f"| {name} | " + " | ".join(str(v) for v in row) + " |")
-    lines += ["", "## Resolved training config", "", "```yaml", config.rstrip(), "```", ""]
+    lines += ["", "## Resolved training config", "", "```yaml", _without_machine_places(config).rstrip(), "```", ""]
     return "\n".join(lines)
 
 
@@ -124,3 +124,25 @@ def _which_epoch(best: dict) -> str:
     if best.get("monitor") == "last":
         return f"the last epoch of training, {best.get('epoch')}"
     return f"best epoch {best.get('epoch')} of training by {best.get('monitor')}"
+
+
+# Folders of the training machine (often a home folder): no part of the recipe, and they
+# should not travel with the model. data.root stays: it names the data.
+_MACHINE_PLACES = {"run": "dir", "data": "cache_dir"}
+
+
+def _without_machine_places(config: str) -> str:
+    out, section = [], None
+    for line in config.splitlines():
+        if line and not line[0].isspace():
+            section = line.split("#")[0].strip().rstrip(":")
+        key = _MACHINE_PLACES.get(section)
+        if (
+            key
+            and line.strip().startswith(f"{key}:")
+            and line.split(":", 1)[1].split("#")[0].strip() not in ("", "null")
+        ):
+            out.append(f"{line[: len(line) - len(line.lstrip())]}# {key}: left out (a folder of the training machine)")
+            continue
+        out.append(line)
+    return "\n".join(out)

@@ -45,6 +45,7 @@ def test_export_all_quants_of_a_run(tmp_path, monkeypatch):
     )
     assert all(f"| {name} | " in card for name in metrics["classes"]) and f"{metrics['accuracy']:.4f}" in card
     assert f"best epoch {metrics['best']['epoch']} of training by val_accuracy" in card
+    assert str(tmp_path) not in card and "# dir: left out" in card  # the training machine's folders stay home
     bad = run_cli(
         "export", "--run", str(tmp_path / "r"), "--quant", "float32", "--card-notes", str(tmp_path / "missing.md")
     )
