@@ -31,6 +31,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from occlusion_cost import held_out_faces  # noqa: E402
+from split_faces import split_faces  # noqa: E402
 from test_time_views import scores  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,36 +91,14 @@ def epoch_of(name: str, val_accuracy: float, history: list[dict], tolerance: flo
     return matches[0]
 
 
-def _split_faces(run: Path):
-    """{'val'|'test': (faces float32 (N, H, W, C), labels (N,))} of the run's first fold."""
-    from keras_fer.config import load_config
-    from keras_fer.data.prepare import prepare
-    from keras_fer.data.splits import load_split
-
-    prepared = prepare(load_config(run / "config.yaml").data, progress=False)
-    fold = load_split(run / "split.json", prepared.keys).folds[0]
-    parts = {}
-    for part in ("val", "test"):
-        idx = np.sort(fold[part])
-        idx = idx[prepared.labels[idx] >= 0]
-        parts[part] = (np.asarray(prepared.images[idx], np.float32)[:, 0], prepared.labels[idx])
-    return parts, [prepared.keys[i] for i in np.sort(fold["test"])]
-
-
 def _reference(test_keys, archive: Path) -> tuple[float, float]:
     """The bundled int8 file's (accuracy, mean class) on the run's test faces, as exported."""
-    import cv2
-
-    from keras_fer.data.archive import unpacked
     from keras_fer.edge.bundled_model import bundled_model_path
     from keras_fer.edge.expression_model import ExpressionModel
-    from keras_fer.labels import canonical_emotion
 
     model = ExpressionModel(bundled_model_path())
-    labels = list(model.meta["labels"])
-    folder = unpacked(archive)
-    faces = [cv2.imread(str(folder / key), cv2.IMREAD_GRAYSCALE)[:, :, None] for key in test_keys]
-    truth = np.array([labels.index(canonical_emotion(Path(key).parent.name)) for key in test_keys])
+    crops, truth = held_out_faces(archive, test_keys, list(model.meta["labels"]))
+    faces = [face[:, :, None] for face in crops]
     probabilities = np.concatenate(
         [np.asarray(model.predict_many(faces[s : s + 256])) for s in range(0, len(faces), 256)]
     )
@@ -137,7 +117,7 @@ def main():
 
     run = Path(args.run)
     history = read_history(run / "history.csv")
-    parts, test_keys = _split_faces(run)
+    parts, test_keys = split_faces(run)
     reference = _reference(test_keys, Path(args.archive))
     rows = []
     for path in args.checkpoints:

@@ -53,15 +53,16 @@ def occluded_set(faces, kind, band, position, seed: int = 0, masks: list | None 
     return images, float(np.mean(covered))
 
 
-def held_out_faces(archive, keys_file, labels, limit: int = 0):
-    """The listed faces (grey uint8 crops) and their label indices in ``labels`` order."""
+def held_out_faces(archive, keys, labels, limit: int = 0):
+    """The faces ``keys`` names (a list, or a file of keys) as grey uint8 crops, and their
+    label indices in ``labels`` order."""
     import cv2
 
     from keras_fer.data.archive import unpacked
     from keras_fer.labels import canonical_emotion
 
     folder = unpacked(Path(archive))
-    keys = Path(keys_file).read_text().split()
+    keys = Path(keys).read_text().split() if isinstance(keys, (str, Path)) else list(keys)
     keys = keys[:limit] if limit else keys
     faces = [cv2.imread(str(folder / key), cv2.IMREAD_GRAYSCALE) for key in keys]
     truth = np.array([labels.index(canonical_emotion(Path(key).parent.name)) for key in keys])

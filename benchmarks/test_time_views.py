@@ -27,22 +27,16 @@ def main():
     parser.add_argument("--model", help="another .keras file of the same run (e.g. a checkpoint)")
     args = parser.parse_args()
 
-    from keras_fer.config import load_config
-    from keras_fer.data.prepare import prepare
-    from keras_fer.data.splits import load_split
+    from split_faces import split_faces
+
     from keras_fer.models import load_model
 
     run = Path(args.run)
-    config = load_config(run / "config.yaml")
-    prepared = prepare(config.data, progress=False)
-    fold = load_split(run / "split.json", prepared.keys).folds[0]
+    parts, _ = split_faces(run)
     model = load_model(args.model or run / "model.keras", compile=False)
     print("| split | faces | one view | flip average | ten views |")
     print("|---|---|---|---|---|")
-    for part in ("val", "test"):
-        idx = np.sort(fold[part])
-        idx = idx[prepared.labels[idx] >= 0]
-        x, y = np.asarray(prepared.images[idx], np.float32)[:, 0], prepared.labels[idx]
+    for part, (x, y) in parts.items():
         views = []
         for dx, dy in ((0, 0), (2, 0), (-2, 0), (0, 2), (0, -2)):
             shifted = np.roll(x, (dy, dx), axis=(1, 2))
