@@ -5,10 +5,11 @@ with the runner's crop (``face_crop``: a square of SCALE times the detector's bo
 runner uses 1.2), for several scales.
 
     python benchmarks/crop_framing.py [--archive ../shared/data/fer2013_train.tgz] [--faces 700] [--scales 1.0 1.1 1.2
-    1.3 1.4 1.6]
+    1.3 1.4 1.6] [--model M.tflite] [--keys KEYS.txt]
 
-The held-out faces are the keys in tests/edge/fer2013_heldout.txt (the test part of the
-split the bundled model was trained with). Prints one table row per scale: faces the
+The faces are the keys in tests/edge/fer2013_heldout.txt (the test part of the split the
+bundled model was trained with) unless ``--keys`` names another list; choose a model's scale
+on its validation keys and confirm it on these. Prints one table row per scale: faces the
 detector found, accuracy on those, and the accuracy of (a) on the same faces.
 """
 
@@ -37,11 +38,17 @@ def main():
     parser.add_argument("--faces", type=int, default=700)
     parser.add_argument("--scales", type=float, nargs="+", default=[1.0, 1.1, 1.2, 1.3, 1.4, 1.6])
     parser.add_argument("--face-px", type=int, default=160, help="side the 48 px face is enlarged to in the frame")
+    parser.add_argument("--model", help="an exported still-image .tflite (default: the bundled model)")
+    parser.add_argument(
+        "--keys",
+        default=str(ROOT / "tests" / "edge" / "fer2013_heldout.txt"),
+        help="a file of archive keys, one a line (default: the held-out test faces; pick a scale on validation keys)",
+    )
     args = parser.parse_args()
 
     folder = unpacked(Path(args.archive))
-    keys = (ROOT / "tests" / "edge" / "fer2013_heldout.txt").read_text().split()
-    model = ExpressionModel(bundled_model_path())
+    keys = Path(args.keys).read_text().split()
+    model = ExpressionModel(args.model or bundled_model_path())
     labels = np.array([model.labels.index(canonical_emotion(Path(k).parent.name)) for k in keys])
     keys = [keys[i] for i in stratified_subset(np.arange(len(keys)), labels, args.faces)]
     truth = np.array([model.labels.index(canonical_emotion(Path(k).parent.name)) for k in keys])
@@ -61,7 +68,7 @@ def main():
     hit = np.array([d is not None for d in found])
     recipe = model_recipe(model)
     print(
-        f"{len(keys)} held-out faces, each enlarged to {side} px in a {side + 2 * pad} px frame; the detector found "
+        f"{len(keys)} faces of {Path(args.keys).name}, each enlarged to {side} px in a {side + 2 * pad} px frame; the detector found "
         f"{hit.sum()}"
     )
     print(
