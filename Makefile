@@ -44,17 +44,25 @@ demo: $(VENV)/.installed-demo
 
 # The model that ships inside the package: compact_cnn trained on the FER2013 training archive
 # (FER2013 ?= the shared data folder's .tgz, or a folder of class folders), exported int8 with
-# its model card, then copied into edge/models/ (package data). About 3.5 hours on 2 CPU cores;
-# after a kill, `keras-fer train --resume RUN` and the export and copy lines below by hand.
+# its model card, then copied into edge/models/ (package data). About 3.5 hours on 2 CPU cores.
+# Run it again after a kill: an existing PRETRAINED_RUN is resumed (a finished one is only
+# scored, exported and copied again), so a kill costs at most the epoch it interrupted.
 FER2013 ?= ../shared/data/fer2013_train.tgz
+PRETRAINED_CONFIG ?= configs/real/fer2013_long.yaml
+PRETRAINED_RUN ?= runs/fer2013_long
+PRETRAINED_ARGS ?=
+BUNDLED_DIR ?= edge/models
 
 pretrained: $(VENV)/.installed-demo
 	@set -eo pipefail; \
-	run=$$($(BIN)/keras-fer train --config configs/real/fer2013_long.yaml data.root=$(FER2013) | tee /dev/stderr | sed -n 's/^results -> //p'); \
+	if [ -d "$(PRETRAINED_RUN)" ]; then how="--resume $(PRETRAINED_RUN)"; \
+	else how="--config $(PRETRAINED_CONFIG) data.root=$(FER2013) run.dir=$(patsubst %/,%,$(dir $(PRETRAINED_RUN))) \
+	    run.name=$(notdir $(PRETRAINED_RUN)) $(PRETRAINED_ARGS)"; fi; \
+	run=$$($(BIN)/keras-fer train $$how | tee /dev/stderr | sed -n 's/^results -> //p'); \
 	$(BIN)/keras-fer export --run "$$run" --quant int8 --card-notes docs/fer2013_card_notes.md; \
-	cp "$$run/export/compact_cnn_int8.tflite" edge/models/fer2013_compact_cnn_int8.tflite; \
-	cp "$$run/export/MODEL_CARD.md" edge/models/MODEL_CARD.md; \
-	echo "bundled -> edge/models/ (commit it with the card)"
+	cp "$$run/export/compact_cnn_int8.tflite" $(BUNDLED_DIR)/fer2013_compact_cnn_int8.tflite; \
+	cp "$$run/export/MODEL_CARD.md" $(BUNDLED_DIR)/MODEL_CARD.md; \
+	echo "bundled -> $(BUNDLED_DIR)/ (commit it with the card)"
 
 # Two pytest-xdist workers keep the suite near its 20 minutes on 2 cores (docs/guide.md,
 # Development). --dist worksteal: with the default scheduling all four learnability tests
