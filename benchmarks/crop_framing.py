@@ -68,8 +68,8 @@ def main():
     hit = np.array([d is not None for d in found])
     recipe = model_recipe(model)
     print(
-        f"{len(keys)} faces of {Path(args.keys).name}, each enlarged to {side} px in a {side + 2 * pad} px frame; the detector found "
-        f"{hit.sum()}"
+        f"{len(keys)} faces of {Path(args.keys).name}, each enlarged to {side} px in a {side + 2 * pad} px frame; "
+        f"the detector found {hit.sum()}"
     )
     print(
         f"the dataset's own crops: accuracy {np.mean(direct == truth):.4f} on all, "

@@ -63,7 +63,7 @@ def main():
         else:
             from keras_fer.export.exporter import export_run
 
-            reports.append(export_run(run, QUANTS, args.calibration_steps, log=lambda *_: None))
+            reports.append(export_run(run, QUANTS, args.calibration_steps, log=lambda *_: None).report)
     header = (
         "model",
         "quant",

@@ -12,11 +12,12 @@ from pathlib import Path
 from keras_fer.errors import UsageError
 
 from .convert import QUANTS
+from .export_result import ExportResult
 
 
 def export_run(
     run,
-    quants=("int8",),
+    quants=None,
     calibration_steps: int | None = None,
     io_type: str = "int8",
     max_test: int = 3000,
@@ -31,7 +32,8 @@ def export_run(
 
     Args:
         run: a finished run folder (or one of its fold-NN folders).
-        quants: ``float32``, ``float16``, ``dynamic``, ``int8``; ``io_type`` the int8 file's
+        quants: ``float32``, ``float16``, ``dynamic``, ``int8`` (default: the run's
+            ``export.quant``); ``io_type`` the int8 file's
             input/output type; ``calibration_steps`` (default ``export.calibration_steps``)
             validation samples calibrate int8.
         formats: ``tflite``, ``saved_model``, ``onnx``.
@@ -44,8 +46,9 @@ def export_run(
             test metrics are then the average's, measured on the whole test split.
 
     Returns:
-        The report (also RUN/export/report.json): per file its agreement with Keras, accuracy,
-        size, latency and the targets it misses.
+        An :class:`~keras_fer.export.export_result.ExportResult`: the report (also
+        RUN/export/report.json: per file its agreement with Keras, accuracy, size, latency and
+        the targets it misses), its files and the summary ``keras-fer export`` prints.
 
     Raises:
         UsageError: not a finished run, an unknown quantization or format, a missing card file, a
@@ -57,7 +60,7 @@ def export_run(
     from keras_fer.io.run_dir import open_run_dir
 
     folder = open_run_dir(run)
-    for quant in quants:
+    for quant in quants or ():
         if quant not in QUANTS:
             raise UsageError(f"Unknown quant={quant!r}; expected one of {QUANTS}.")
     card_text = _read_notes(card_notes)  # before the slow part: a wrong path fails at once
@@ -65,10 +68,10 @@ def export_run(
         raise UsageError(f"{folder} has no model.keras; export a finished run (or one of its fold-NN folders).")
     config = load_config(folder / "config.yaml")
     steps = calibration_steps or config.export.calibration_steps
-    return tasks.get(config.train.target).export(
+    report = tasks.get(config.train.target).export(
         folder,
         config,
-        quants=tuple(quants),
+        quants=tuple(quants or (config.export.quant,)),
         calibration_steps=steps,
         io_type=io_type,
         max_test=max_test,
@@ -78,6 +81,7 @@ def export_run(
         flip_average=config.export.flip_average if flip_average is None else flip_average,
         members=tuple(config.export.members if members is None else members),
     )
+    return ExportResult(folder, config.train.target, report)
 
 
 def _read_notes(path) -> str | None:

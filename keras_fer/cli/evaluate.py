@@ -23,15 +23,7 @@ def register(sub, epilog: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from keras_fer.evaluation.metrics_summary import metrics_summary
     from keras_fer.evaluation.run_evaluation import evaluate_run
 
-    metrics = evaluate_run(args.run, overrides=args.overrides, config_path=args.config)
-    if "label_mapping" in metrics:
-        pairs = ", ".join(f"{a}->{b}" for a, b in metrics["label_mapping"].items())
-        print(
-            f"label mapping (dataset -> model): {pairs}; left out (class unknown to the model): "
-            f"{metrics['left_out_unknown_class']}"
-        )
-    print(metrics_summary(metrics, None, metrics["out"]))
+    print(evaluate_run(args.run, overrides=args.overrides, config_path=args.config).summary())
     return 0

@@ -63,15 +63,11 @@ def register(sub, epilog: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from keras_fer.config import load_config
     from keras_fer.export.exporter import export_run
-    from keras_fer.export.report_summary import report_summary
-    from keras_fer.io.run_dir import open_run_dir
 
-    run_config = load_config(open_run_dir(args.run) / "config.yaml")
-    report = export_run(
+    result = export_run(
         args.run,
-        QUANTS if args.all else (args.quant or run_config.export.quant,),
+        QUANTS if args.all else ((args.quant,) if args.quant else None),
         args.calibration_steps,
         args.io,
         formats=tuple(args.format),
@@ -79,5 +75,5 @@ def run(args: argparse.Namespace) -> int:
         flip_average=args.flip_average,
         members=args.member,
     )
-    print(report_summary(report, run_config.train.target))
+    print(result.summary())
     return 0

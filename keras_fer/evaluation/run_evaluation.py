@@ -14,12 +14,26 @@ import numpy as np
 
 from keras_fer.config import load_config, parse_override, set_key
 from keras_fer.errors import UsageError
+from keras_fer.evaluation.evaluation_result import EvaluationResult
 from keras_fer.io import atomic_write_text
 from keras_fer.io.run_dir import open_run_dir
 
 
-def evaluate_run(run: str | Path, overrides=(), config_path=None, out_name: str | None = None) -> dict:
-    """Metrics of ``run``'s model.keras; ``overrides``/``config_path`` may point at other data."""
+def evaluate_run(run: str | Path, overrides=(), config_path=None, out_name: str | None = None) -> EvaluationResult:
+    """Score ``run``'s model.keras on its test split, or on another dataset.
+
+    Args:
+        run: a finished run folder (or one of its fold-NN folders).
+        overrides: ``section.key=value`` strings; ``config_path``: a YAML whose data.* and
+            split.* name another dataset. On another dataset every sample whose class the
+            model knows is scored, and the results go to RUN/evaluation/ (``out_name``).
+
+    Returns:
+        An :class:`EvaluationResult`: the metrics (also evaluation.json) and their folder.
+
+    Raises:
+        UsageError: no model.keras, another input size, or no class the model knows.
+    """
     import dataclasses
 
     from keras_fer.data.prepare import prepare
@@ -68,8 +82,7 @@ def evaluate_run(run: str | Path, overrides=(), config_path=None, out_name: str 
         metrics["label_mapping"] = {name: model_classes[i] for name, i in mapping.items()}
         metrics["left_out_unknown_class"] = dropped
     atomic_write_text(out / "evaluation.json", json.dumps(metrics, indent=1) + "\n")
-    metrics["out"] = str(out)
-    return metrics
+    return EvaluationResult(out, metrics)
 
 
 def _map_labels(prepared, model_classes):

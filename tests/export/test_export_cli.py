@@ -109,8 +109,10 @@ def test_export_all_quants_of_a_run(tmp_path, monkeypatch):
     assert after == before
     assert not [p.name for p in (tmp_path / "r").iterdir() if p.name.startswith(".export")]
     monkeypatch.undo()
-    report = exporter.export_run(tmp_path / "r", quants=("int8",), calibration_steps=20, log=lambda m: None)
-    assert report["quants"]["int8"]["file"] == str(tmp_path / "r" / "export" / "frame_cnn_int8.tflite")
+    exported = exporter.export_run(tmp_path / "r", quants=("int8",), calibration_steps=20, log=lambda m: None)
+    assert exported.files() == {"int8": tmp_path / "r" / "export" / "frame_cnn_int8.tflite"}
+    assert exported.summary().startswith("int8 ") and f"-> {exported.files()['int8']}" in exported.summary()
+    assert json.loads(exported.to_json()) == exported.report
     assert json.loads((tmp_path / "r" / "export" / "report.json").read_text())["quants"]["int8"]["file"] == str(
         tmp_path / "r" / "export" / "frame_cnn_int8.tflite"
     )

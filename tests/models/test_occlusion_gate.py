@@ -92,8 +92,7 @@ def test_keras_fer_trains_and_exports_a_gate_the_runner_reads(tmp_path):
     # Blocks and noise over a fifth of the face are easy: a gate that learnt nothing sends
     # every face one way (accuracy about 0.5).
     assert metrics["gate_accuracy"] > 0.75, metrics
-    report = export_run(run, ("int8",), 50, log=lambda *_: None)
-    result = report["quants"]["int8"]
+    result = export_run(run, ("int8",), 50, log=lambda *_: None).report["quants"]["int8"]
     assert result["route_agreement"] >= 0.9 and abs(result["tflite_mae"] - result["keras_mae"]) < 0.05, result
     gate = OcclusionGate(result["file"])
     assert gate.meta["threshold"] == DEFAULT_THRESHOLD and (gate.height, gate.channels) == (32, 1)

@@ -33,6 +33,12 @@ def test_evaluate_matches_the_training_summary(run):
     again = json.loads((run / "evaluation.json").read_text())
     assert again["accuracy"] == pytest.approx(trained["accuracy"]) and again["num_samples"] == trained["num_samples"]
 
+    from keras_fer.evaluation.run_evaluation import evaluate_run
+
+    evaluated = evaluate_run(run)  # the library call the command prints
+    assert evaluated.folder == run and evaluated.metrics["accuracy"] == pytest.approx(trained["accuracy"])
+    assert evaluated.summary() in result.stdout and json.loads(evaluated.to_json()) == again
+
 
 def test_evaluate_on_another_dataset_maps_labels_by_name(run, tmp_path):
     # The easy_sequences preset has no neutral class; its six classes map onto the model's seven.
