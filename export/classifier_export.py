@@ -42,6 +42,7 @@ class _Evidence:
     inputs: np.ndarray
     keras_out: np.ndarray
     labels: np.ndarray
+    checked_on: str  # the split verification used: test, else val, else train (a final model on all data)
 
 
 def export_classifier(
@@ -74,6 +75,7 @@ def export_classifier(
             "calibration_samples": len(evidence.calibration),
             "flip_average": bool(flip_average),
             "members": [str(m) for m in members],
+            "verified_on": evidence.checked_on,
             "quants": _tflite_files(evidence, config, quants, io_type, out_dir) if "tflite" in formats else {},
         }
         if "tflite" in formats and evidence.prepared.images.shape[1] > 1:
@@ -91,7 +93,9 @@ def export_classifier(
 
 def _evidence(folder, config, steps: int, max_test: int, flip_average: bool, members) -> _Evidence:
     """Calibration from the validation split (the training split if there is none), verification
-    on at most ``max_test`` test samples, both stratified by class."""
+    on at most ``max_test`` test samples, both stratified by class. A run without a test split
+    (a final model trained on all the data) is verified on its validation samples, else on its
+    training samples: the agreement with Keras still holds, its accuracy is not held-out."""
     from keras_fer.data.pipeline import representative_dataset
     from keras_fer.data.prepare import prepare
     from keras_fer.data.splits import load_split, stratified_subset
@@ -114,22 +118,24 @@ def _evidence(folder, config, steps: int, max_test: int, flip_average: bool, mem
         x.numpy()
         for x in representative_dataset(prepared, stratified_subset(calibration_idx, prepared.labels, steps), steps)
     ]
-    test_idx = stratified_subset(fold["test"], prepared.labels, max_test)
+    checked_on = next((part for part in ("test", "val", "train") if len(fold[part])), "test")
+    test_idx = stratified_subset(fold[checked_on], prepared.labels, max_test)
     labels, keras_out = predict(model, prepared, test_idx)
     inputs = np.asarray(prepared.images[test_idx[prepared.labels[test_idx] >= 0]], np.float32)
     inputs = inputs[:, 0] if prepared.images.shape[1] == 1 else inputs
     metrics = json.loads((folder / "metrics.json").read_text())
     if flip_average or members:  # the metadata and the card carry the figures of what is exported
         classes = list(metrics.get("classes") or prepared.classes)
+        held_out = classification_scores(*predict(model, prepared, fold["test"]), classes) if len(fold["test"]) else {}
         metrics = dict(
             metrics,
-            **classification_scores(*predict(model, prepared, fold["test"]), classes),
+            **held_out,
             flip_average=bool(flip_average),
             networks=1 + len(members),
             parameters=model.count_params(),
             run_model_alone=metrics,
         )
-    return _Evidence(model, prepared, metrics, calibration, inputs, keras_out, labels)
+    return _Evidence(model, prepared, metrics, calibration, inputs, keras_out, labels, checked_on)
 
 
 def _tflite_files(e: _Evidence, config, quants, io_type: str, out_dir) -> dict:
@@ -238,7 +244,8 @@ def report_markdown(report: dict) -> str:
     lines = [
         f"# Export report: {report['model']}",
         "",
-        f"Run `{report['run']}`, keras-fer {report['keras_fer']}, {report['calibration_samples']} calibration samples.",
+        f"Run `{report['run']}`, keras-fer {report['keras_fer']}, {report['calibration_samples']} calibration samples; "
+        f"verified on the {report.get('verified_on', 'test')} split.",
         "",
         "| quant | size KB | agreement | max / mean abs diff | Keras acc | TFLite acc | p50 / p99 ms (1 thr) | p50 / "
         "p99 ms (2 thr) | float islands | targets |",

@@ -41,7 +41,8 @@ def model_card(folder: Path, report: dict, quant: str, notes: str | None = None,
         f"- `{Path(exported['file']).name}`: {exported['size_bytes'] / 1024:.0f} KB, {quant}, "
         f"{metrics.get('parameters', '?'):,} parameters; "
         f"labels in output order: {', '.join(classes)}.",
-        f"- Against the Keras model on {exported['num_samples']} stratified test faces: top-1 agreement "
+        f"- Against the Keras model on {exported['num_samples']} stratified "
+        f"{_CHECKED[report.get('verified_on', 'test')]}: top-1 agreement "
         f"{exported['agreement']:.3f}, "
         f"accuracy {exported['keras_accuracy']:.4f} (Keras) -> {exported['tflite_accuracy']:.4f} ({quant}).",
         f"- Latency on the export machine, one face, p50 / p99: {exported['latency_ms_1_thread']['p50']} / "
@@ -59,7 +60,7 @@ def model_card(folder: Path, report: dict, quant: str, notes: str | None = None,
             "- Flip averaging is inside the file: each face and its mirror image go through the network"
             f"{'s' if networks > 1 else ''} and the probabilities are averaged (twice the inference)."
         )
-    if alone:
+    if alone and "accuracy" in alone:
         lines.append(
             f"- This run's network alone, one view, scores accuracy {alone['accuracy']:.4f}, mean class "
             f"{alone['mean_class_accuracy']:.4f} on the same test faces."
@@ -71,6 +72,15 @@ def model_card(folder: Path, report: dict, quant: str, notes: str | None = None,
             + [f"| {part} | {len(keys):,} |" for part, keys in split.items()]
             + [""]
         )
+    if "accuracy" not in metrics:
+        lines += [
+            "## Accuracy",
+            "",
+            "This run kept no test split: every labelled face trained or validated it, so it has no held-out "
+            "figure. Quote the recipe's held-out figures from a run of the same config that kept a test split.",
+        ]
+        lines += ["", "## Resolved training config", "", "```yaml", _without_machine_places(config).rstrip(), "```", ""]
+        return "\n".join(lines)
     lines += [
         f"## Accuracy on the held-out test split ({metrics.get('num_samples', 0):,} faces)",
         "",
@@ -95,6 +105,13 @@ def model_card(folder: Path, report: dict, quant: str, notes: str | None = None,
         lines.append(f"| {name} | " + " | ".join(str(v) for v in row) + " |")
     lines += ["", "## Resolved training config", "", "```yaml", _without_machine_places(config).rstrip(), "```", ""]
     return "\n".join(lines)
+
+
+_CHECKED = {
+    "test": "test faces",
+    "val": "validation faces (the run has no test split; not held-out)",
+    "train": "training faces (the run has no test or validation split; not held-out)",
+}
 
 
 def _commit() -> str:

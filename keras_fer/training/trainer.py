@@ -156,6 +156,7 @@ def _finish(config, prepared, fold, folder, state, best_path, strategy) -> RunRe
         if len(test_idx)
         else {"num_samples": 0}
     )
+    metrics.setdefault("classes", list(prepared.classes))  # a run without a test split still names its outputs
     metrics["split"] = "test"
     metrics["best"] = state["best"]
     metrics["model"] = config.model.name

@@ -240,3 +240,34 @@ def test_the_card_names_the_last_epoch_when_the_run_kept_it():
     assert _which_epoch({"stage": "main", "epoch": 150, "value": 150, "monitor": "last"}) == (
         "the last epoch of training, 150"
     )
+
+
+def test_a_final_model_without_a_test_split_exports_verified_on_validation(tmp_path):
+    # The final model of a fixed recipe may train on all the data (split.ratios with no test
+    # part): the export verifies it on the validation faces and the card says there is no
+    # held-out figure, instead of failing on an empty test split.
+    from keras_fer.edge import read_metadata
+
+    run = _train(
+        tmp_path,
+        "final",
+        "data.preset=easy",
+        "data.num_samples=120",
+        "data.image_size=32",
+        "model.name=frame_cnn",
+        "train.epochs=1",
+        "split.ratios=[0.9, 0.1, 0.0]",
+    )
+    metrics = json.loads((run / "metrics.json").read_text())
+    assert metrics["num_samples"] == 0 and len(metrics["classes"]) == 7
+    result = run_cli("export", "--run", str(run), "--calibration-steps", "20", "--flip-average")
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads((run / "export" / "report.json").read_text())
+    split = json.loads((run / "split.json").read_text())["folds"][0]
+    assert report["verified_on"] == "val" and report["quants"]["int8"]["num_samples"] == len(split["val"])
+    card = (run / "export" / "MODEL_CARD.md").read_text()
+    assert "validation faces (the run has no test split; not held-out)" in card and "no held-out figure" in card
+    assert f"labels in output order: {', '.join(metrics['classes'])}." in card
+    meta = read_metadata(run / "export" / "frame_cnn_int8.tflite")
+    assert meta["labels"] == metrics["classes"] and meta["flip_average"] is True
+    assert meta["test_metrics"] == {"num_samples": 0}
