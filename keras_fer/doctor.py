@@ -71,20 +71,44 @@ def _gpus(tf_version: str) -> str:
     return ", ".join(g.name for g in gpus) if gpus else "none"
 
 
+def _bundled_model() -> str:
+    """The shipped expression model: where it is, what it is and its held-out figure."""
+    from keras_fer.edge.bundled_model import bundled_model_path
+    from keras_fer.edge.metadata import ModelFileError, read_metadata
+
+    try:
+        path = bundled_model_path()
+        meta = read_metadata(path)
+    except ModelFileError as exc:  # a broken install is a finding, not a crash
+        return f"missing or unreadable ({exc})"
+    figures = meta.get("test_metrics") or {}
+    held_out = (
+        f", held-out accuracy {figures['accuracy']:.3f} on {figures.get('num_samples', '?')} faces"
+        if "accuracy" in figures
+        else ""
+    )
+    views = ", flip averaging inside" if meta.get("flip_average") else ""
+    return f"{path} ({meta.get('model')} {meta.get('quant')}, {len(meta.get('labels', []))} labels{held_out}{views})"
+
+
 def doctor_rows(check_gpus: bool = True) -> list[tuple[str, str]]:
     tf_version = _version("tensorflow")
     detectors = [(which, *detector_model_status(which)) for which in ("short", "full")]
-    return [
-        ("keras-fer", __version__),
-        ("Python", f"{platform.python_version()} ({sys.executable})"),
-        ("TensorFlow", tf_version),
-        ("Keras", _version("keras")),
-        ("TFLite interpreter", tflite_backend()),
-        ("OpenCV", _opencv()),
-        ("NumPy", _version("numpy")),
-        ("CPU", _cpu()),
-        ("GPUs", _gpus(tf_version) if check_gpus else "not checked"),
-    ] + [(f"Face detector ({which} range)", f"{path} ({status})") for which, path, status in detectors]
+    return (
+        [
+            ("keras-fer", __version__),
+            ("Python", f"{platform.python_version()} ({sys.executable})"),
+            ("TensorFlow", tf_version),
+            ("Keras", _version("keras")),
+            ("TFLite interpreter", tflite_backend()),
+            ("OpenCV", _opencv()),
+            ("NumPy", _version("numpy")),
+            ("CPU", _cpu()),
+            ("GPUs", _gpus(tf_version) if check_gpus else "not checked"),
+        ]
+        + [(f"Face detector ({which} range)", f"{path} ({status})") for which, path, status in detectors]
+        + [("Expression model (bundled)", _bundled_model())]
+    )
 
 
 def format_table(rows: list[tuple[str, str]]) -> str:

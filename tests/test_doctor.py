@@ -23,6 +23,14 @@ def test_doctor_works_on_an_edge_only_install():
     assert rows["Face detector (full range)"].endswith("(missing)")
     for key in ("Python", "CPU", "NumPy", "keras-fer"):
         assert rows[key]
+    from keras_fer.edge import read_metadata
+    from keras_fer.edge.bundled_model import bundled_model_path
+
+    meta = read_metadata(bundled_model_path())
+    assert rows["Expression model (bundled)"] == (
+        f"{bundled_model_path()} (compact_cnn int8, 7 labels, held-out accuracy "
+        f"{meta['test_metrics']['accuracy']:.3f} on {meta['test_metrics']['num_samples']} faces, flip averaging inside)"
+    )
 
 
 def test_doctor_with_tensorflow_lists_it_and_the_gpus():
