@@ -32,7 +32,7 @@ from keras_fer.errors import UsageError
 # FER2013's mean face (measured on 1,423 training faces): eyes at (15, 18) and (33, 18), the
 # mouth at about (24, 37) in the 48x48 crop. The renderer's face geometry is fitted to it.
 _FACE = dataclasses.replace(sample_identity(0, 0, accessories=False), eye_y=-0.3, eye_dx=0.42, mouth_y=0.55)
-_EYES_Y, _MOUTH_Y = 18 / 48, 37 / 48
+EYES_Y, MOUTH_Y = 18 / 48, 37 / 48
 # The face region coverage is measured on: an ellipse (centre and semi-axes as fractions).
 FACE_REGION = ((0.5, 0.55), (0.38, 0.45))
 
@@ -97,9 +97,9 @@ def _centre(position: str, rng: np.random.Generator, h: int, w: int) -> tuple[fl
     if position == "random":
         position = "eyes" if rng.random() < 0.4 else ("mouth" if rng.random() < 0.6 else "any")
     if position == "eyes":
-        return w * rng.uniform(0.35, 0.65), h * (_EYES_Y + rng.uniform(-0.04, 0.04))
+        return w * rng.uniform(0.35, 0.65), h * (EYES_Y + rng.uniform(-0.04, 0.04))
     if position == "mouth":
-        return w * rng.uniform(0.4, 0.6), h * (_MOUTH_Y + rng.uniform(-0.04, 0.04))
+        return w * rng.uniform(0.4, 0.6), h * (MOUTH_Y + rng.uniform(-0.04, 0.04))
     return w * rng.uniform(0.25, 0.75), h * rng.uniform(0.25, 0.8)
 
 
@@ -171,7 +171,7 @@ def _renderer(kind):
             if kind == "hand":  # a hand grows in place
                 pose, size = Pose(0.5 * w, 0.508 * h, 0.446 * w), scale
             else:  # glasses and masks grow about the eyes or the mouth: the pose's centre moves
-                ax, ay = 0.5 * w, (_EYES_Y if kind == "sunglasses" else _MOUTH_Y) * h
+                ax, ay = 0.5 * w, (EYES_Y if kind == "sunglasses" else MOUTH_Y) * h
                 pose = Pose(ax + (0.5 * w - ax) * scale, ay + (0.508 * h - ay) * scale, 0.446 * w * scale)
                 size = 1.0
             painter = Painter(canvas, pose, mask)
