@@ -64,6 +64,8 @@ class AugmentConfig:
     occlusion: float = 0.0
     occlusion_kinds: list = dataclasses.field(default_factory=list)
     occlusion_coverage: list = dataclasses.field(default_factory=lambda: [0.1, 0.5])
+    mixup: float = 0.0
+    cutmix: float = 0.0
 
 
 @dataclasses.dataclass
@@ -217,6 +219,8 @@ RANGES: dict[str, tuple] = {
     "augment.brightness": (0.0, 1.0),
     "augment.contrast": (0.0, 1.0),
     "augment.occlusion": (0.0, 1.0),
+    "augment.mixup": (0.0, None),
+    "augment.cutmix": (0.0, None),
     "train.epochs": (1, None),
     "train.iterations": (1, None),
     "train.batch_size": (1, None),

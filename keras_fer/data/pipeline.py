@@ -108,8 +108,28 @@ def make_dataset(
         ds = ds.map(
             lambda x, t: (tf.cast(x, tf.float32), t), num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic
         )
+    if training and augment is not None and (augment.mixup or augment.cutmix):
+        ds = _mixed(ds, augment, images.ndim, targets, seed, deterministic)
     ds = task.pairs(ds, augment, training=training, seed=seed, deterministic=deterministic)
     return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def _mixed(ds, augment, image_rank: int, targets, seed: int, deterministic: bool):
+    """Mixup / CutMix over the training batches; they need still images and soft targets (the
+    trainer makes them from the labels when either is on)."""
+    from keras_fer.data.batch_mixing import mix_batch
+
+    if image_rank != 4 or np.ndim(targets) != 2:
+        raise UsageError(
+            "augment.mixup and augment.cutmix mix still images and their class distributions (train.target=label, "
+            "one output per image); set both to 0 for sequences and other targets."
+        )
+    keys = tf.data.Dataset.random(seed=seed + 7727, rerandomize_each_iteration=True).batch(2)
+    return tf.data.Dataset.zip((ds, keys)).map(
+        lambda pair, key: mix_batch(pair[0], pair[1], key, float(augment.mixup), float(augment.cutmix)),
+        num_parallel_calls=tf.data.AUTOTUNE,
+        deterministic=deterministic,
+    )
 
 
 def representative_dataset(prepared, indices, steps: int):

@@ -117,20 +117,24 @@ def _reorder(probs: np.ndarray, labels, classes, path: Path) -> np.ndarray:
     return probs[:, [labels.index(c) for c in classes]]
 
 
-def stage_targets(stage, prepared, train_idx, frames: int, log=print):
-    """Soft targets for every prepared sample when ``stage`` distils (None otherwise): the
-    training rows mix in the teachers, every other row is the smoothed one-hot label, so
-    validation is scored as without distillation."""
+def stage_targets(stage, prepared, train_idx, frames: int, log=print, mixing: bool = False):
+    """Soft targets for every prepared sample when ``stage`` distils or the batches are mixed
+    (``mixing``: augment.mixup or augment.cutmix; None otherwise): the training rows mix in the
+    teachers, every other row (every row, without teachers) is the smoothed one-hot label, so
+    validation is scored as without either."""
     train = stage.train
-    if not train.distill_from:
+    if not train.distill_from and not mixing:
         return None
     if not tasks.get(train.target).classifies or stage.frames or frames or prepared.images.shape[1] != 1:
+        what = "train.distill_from distils" if train.distill_from else "augment.mixup and augment.cutmix mix"
         raise UsageError(
-            "train.distill_from distils image classifiers: it needs train.target=label, still images and one output "
-            "per image; drop it for this stage."
+            f"{what} image classifiers: it needs train.target=label, still images and one output per image; drop it "
+            "for this stage."
         )
     labels = np.asarray(prepared.labels, int)
     teacher = np.full((len(labels), len(prepared.classes)), 1.0 / len(prepared.classes), np.float32)
+    if not train.distill_from:  # mixing alone: the smoothed one-hot labels, as soft targets
+        return distill_targets(np.maximum(labels, 0), teacher, 0.0, smoothing=train.label_smoothing)
     images = np.asarray(prepared.images[np.sort(train_idx)])[:, 0]
     teacher[np.sort(train_idx)] = teacher_probabilities(
         train.distill_from, images, prepared.classes, labels[np.sort(train_idx)], log

@@ -81,7 +81,8 @@ def _plan_stage(config, prepared, stages, s, state, folder, strategy, train_idx,
     task = tasks.get(stage.train.target)
     replicas = strategy.num_replicas_in_sync
     model, frames = _stage_model(config, prepared, stages, s, state, folder, strategy, log)
-    soft = stage_targets(stage, prepared, train_idx, frames, log)
+    mixing = bool(config.augment.mixup or config.augment.cutmix)
+    soft = stage_targets(stage, prepared, train_idx, frames, log, mixing=mixing)
     global_batch = stage.train.batch_size * replicas
     samples = len(train_idx) * (stage.frames or 1)
     steps = samples // global_batch if replicas > 1 else math.ceil(samples / global_batch)
@@ -110,8 +111,8 @@ def _plan_stage(config, prepared, stages, s, state, folder, strategy, train_idx,
     by_hand = make_epoch_runner(model, strategy, task, global_batch) if _is_multi_worker(strategy) else None
     if by_hand is not None and (weights is not None or soft is not None):
         raise UsageError(
-            "train.class_weights and train.distill_from are not available with train.strategy=multi_worker; drop "
-            "one of them."
+            "train.class_weights, train.distill_from, augment.mixup and augment.cutmix are not available with "
+            "train.strategy=multi_worker; drop them or the strategy."
         )
     title = stage.name if len(stages) > 1 else ""
     return _StagePlan(
