@@ -15,8 +15,9 @@ def register(sub, epilog: str) -> None:
         description="Writes RUN/export/<model>_<quant>.tflite (builtin ops only, keras-fer metadata embedded: labels, "
         "input spec, alignment recipe, versions, test metrics) and RUN/export/report.json + report.md: top-1 "
         "agreement with the Keras model, probability differences, accuracy of both, size, latency p50/p99 at 1 and "
-        "2 threads. int8 is calibrated on the run's validation split; a quant that misses a target (int8: agreement "
-        ">= 98%, accuracy drop <= 1 point, size <= 30% of float32) is written but flagged.",
+        "2 threads, measured on the test split (a run without one: on its validation split, and the card says there "
+        "is no held-out figure). int8 is calibrated on the run's validation split; a quant that misses a target "
+        "(int8: agreement >= 98%, accuracy drop <= 1 point, size <= 30% of float32) is written but flagged.",
         epilog=epilog,
     )
     export.add_argument("--run", required=True, help="run folder written by keras-fer train")
