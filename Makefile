@@ -51,15 +51,26 @@ FER2013 ?= ../shared/data/fer2013_train.tgz
 PRETRAINED_CONFIG ?= configs/real/fer2013_long.yaml
 PRETRAINED_RUN ?= runs/fer2013_long
 PRETRAINED_ARGS ?=
+# A second network averaged inside the same file (keras-fer export --member): trained on the
+# first run's split after it, resumed like it. Empty: one network.
+PRETRAINED_MEMBER_CONFIG ?=
+PRETRAINED_MEMBER_RUN ?= runs/fer2013_long_sgd
 BUNDLED_DIR ?= edge/models
 
 pretrained: $(VENV)/.installed-demo
 	@set -eo pipefail; \
-	if [ -d "$(PRETRAINED_RUN)" ]; then how="--resume $(PRETRAINED_RUN)"; \
-	else how="--config $(PRETRAINED_CONFIG) data.root=$(FER2013) run.dir=$(patsubst %/,%,$(dir $(PRETRAINED_RUN))) \
-	    run.name=$(notdir $(PRETRAINED_RUN)) $(PRETRAINED_ARGS)"; fi; \
-	run=$$($(BIN)/keras-fer train $$how | tee /dev/stderr | sed -n 's/^results -> //p'); \
-	$(BIN)/keras-fer export --run "$$run" --quant int8 --card-notes docs/fer2013_card_notes.md; \
+	train() { \
+	  if [ -d "$$2" ]; then how="--resume $$2"; \
+	  else how="--config $$1 data.root=$(FER2013) run.dir=$$(dirname "$$2") run.name=$$(basename "$$2") $$3"; fi; \
+	  $(BIN)/keras-fer train $$how | tee /dev/stderr | sed -n 's/^results -> //p'; \
+	}; \
+	run=$$(train $(PRETRAINED_CONFIG) $(PRETRAINED_RUN) "$(PRETRAINED_ARGS)"); \
+	members=""; \
+	if [ -n "$(PRETRAINED_MEMBER_CONFIG)" ]; then \
+	  member=$$(train $(PRETRAINED_MEMBER_CONFIG) $(PRETRAINED_MEMBER_RUN) "split.file=$$run/split.json $(PRETRAINED_ARGS)"); \
+	  members="--member $$member"; \
+	fi; \
+	$(BIN)/keras-fer export --run "$$run" $$members --quant int8 --card-notes docs/fer2013_card_notes.md; \
 	cp "$$run/export/compact_cnn_int8.tflite" $(BUNDLED_DIR)/fer2013_compact_cnn_int8.tflite; \
 	cp "$$run/export/MODEL_CARD.md" $(BUNDLED_DIR)/MODEL_CARD.md; \
 	echo "bundled -> $(BUNDLED_DIR)/ (commit it with the card)"

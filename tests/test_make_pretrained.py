@@ -1,6 +1,7 @@
-"""`make pretrained` end to end on a tiny synthetic folder dataset: it trains, exports and
-copies the bundled file and card, and run again it resumes the existing run instead of
-starting another (a kill costs the interrupted epoch, not the hours before it)."""
+"""`make pretrained` end to end on a tiny synthetic folder dataset: it trains both networks
+(the second on the first one's split), exports them as one averaged file, copies the file and
+card, and run again it resumes the existing runs instead of starting others (a kill costs the
+interrupted epoch, not the hours before it)."""
 
 import csv
 import shutil
@@ -26,6 +27,8 @@ def _make(tmp_path, data):
             f"BIN={Path(sys.executable).parent}",
             f"FER2013={data}",
             f"PRETRAINED_RUN={tmp_path / 'runs' / 'tiny'}",
+            "PRETRAINED_MEMBER_CONFIG=configs/real/fer2013_long_sgd.yaml",
+            f"PRETRAINED_MEMBER_RUN={tmp_path / 'runs' / 'tiny_member'}",
             f"BUNDLED_DIR={tmp_path / 'bundled'}",
             "PRETRAINED_ARGS=train.epochs=2 train.batch_size=16 export.calibration_steps=10 "
             f"data.cache_dir={tmp_path / 'cache'}",
@@ -50,14 +53,20 @@ def test_make_pretrained_trains_exports_copies_and_resumes(tmp_path):
     bundled = tmp_path / "bundled" / "fer2013_compact_cnn_int8.tflite"
     meta = read_metadata(bundled)
     assert meta["model"] == "compact_cnn" and meta["quant"] == "int8" and meta["flip_average"] is True
+    assert meta["networks"] == 2
     assert "Known failure modes" in (tmp_path / "bundled" / "MODEL_CARD.md").read_text()
-    run = tmp_path / "runs" / "tiny"
-    assert len(list(csv.DictReader((run / "history.csv").open()))) == 2
+    run, member = tmp_path / "runs" / "tiny", tmp_path / "runs" / "tiny_member"
+    assert (member / "split.json").read_bytes() == (run / "split.json").read_bytes()
+    assert "optimizer: sgd" in (member / "config.yaml").read_text()
+    for folder in (run, member):
+        assert len(list(csv.DictReader((folder / "history.csv").open()))) == 2
 
     bundled.unlink()
     again = _make(tmp_path, data)
     assert again.returncode == 0, again.stderr[-3000:]
     assert f"Resuming {run}" in again.stdout + again.stderr
-    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["tiny"]  # no second run
-    assert len(list(csv.DictReader((run / "history.csv").open()))) == 2  # nothing trained again
+    assert f"Resuming {member}" in again.stdout + again.stderr
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["tiny", "tiny_member"]  # no third run
+    for folder in (run, member):
+        assert len(list(csv.DictReader((folder / "history.csv").open()))) == 2  # nothing trained again
     assert bundled.is_file()
