@@ -47,14 +47,17 @@ def teacher_probabilities(paths, images: np.ndarray, classes, labels=None, log=p
     return (total / len(paths)).astype(np.float32)
 
 
+def smoothed_one_hot(labels, classes: int, smoothing: float = 0.0) -> np.ndarray:
+    """(N, K) float64 one-hot rows of integer ``labels``, ``smoothing`` spread evenly over the K."""
+    return np.eye(classes, dtype=np.float64)[np.asarray(labels, int)] * (1.0 - smoothing) + smoothing / classes
+
+
 def distill_targets(labels, teacher, weight, temperature: float = 1.0, smoothing: float = 0.0):
     """Soft targets (N, K) for integer ``labels`` given teacher probabilities (N, K);
     ``weight`` is one number or one per row (0 where a row keeps its label alone)."""
-    labels = np.asarray(labels, int)
     weight = np.asarray(weight, np.float64)
     weight = weight[:, None] if weight.ndim == 1 else weight
-    classes = teacher.shape[1]
-    one_hot = np.eye(classes, dtype=np.float64)[labels] * (1.0 - smoothing) + smoothing / classes
+    one_hot = smoothed_one_hot(labels, teacher.shape[1], smoothing)
     logp = np.log(np.clip(np.asarray(teacher, np.float64), 1e-8, 1.0)) / float(temperature)
     soft = np.exp(logp - logp.max(1, keepdims=True))
     soft /= soft.sum(1, keepdims=True)
@@ -132,9 +135,9 @@ def stage_targets(stage, prepared, train_idx, frames: int, log=print, mixing: bo
             "for this stage."
         )
     labels = np.asarray(prepared.labels, int)
-    teacher = np.full((len(labels), len(prepared.classes)), 1.0 / len(prepared.classes), np.float32)
     if not train.distill_from:  # mixing alone: the smoothed one-hot labels, as soft targets
-        return distill_targets(np.maximum(labels, 0), teacher, 0.0, smoothing=train.label_smoothing)
+        return smoothed_one_hot(np.maximum(labels, 0), len(prepared.classes), train.label_smoothing).astype(np.float32)
+    teacher = np.full((len(labels), len(prepared.classes)), 1.0 / len(prepared.classes), np.float32)
     images = np.asarray(prepared.images[np.sort(train_idx)])[:, 0]
     teacher[np.sort(train_idx)] = teacher_probabilities(
         train.distill_from, images, prepared.classes, labels[np.sort(train_idx)], log
