@@ -98,10 +98,12 @@ def make_dataset(
     # per-element overhead of tf.data out of the way.
     if training and augment is not None and _active(augment):
         transform = task.augmentation(augment)
-        randomness = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
-        ds = tf.data.Dataset.zip((ds, randomness)).map(
-            lambda pair, key: (augment_batch(pair[0], transform, key), pair[1]),
-            num_parallel_calls=tf.data.AUTOTUNE,
+        ds = task.keyed_map(
+            ds,
+            lambda images, targets, key: (augment_batch(images, transform, key), targets),
+            training=True,
+            seed=seed,
+            held_out_seed=seed,
             deterministic=deterministic,
         )
     else:
@@ -109,12 +111,12 @@ def make_dataset(
             lambda x, t: (tf.cast(x, tf.float32), t), num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic
         )
     if training and augment is not None and (augment.mixup or augment.cutmix):
-        ds = _mixed(ds, augment, images.ndim, targets, seed, deterministic)
+        ds = _mixed(task, ds, augment, images.ndim, targets, seed, deterministic)
     ds = task.pairs(ds, augment, training=training, seed=seed, deterministic=deterministic)
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
-def _mixed(ds, augment, image_rank: int, targets, seed: int, deterministic: bool):
+def _mixed(task, ds, augment, image_rank: int, targets, seed: int, deterministic: bool):
     """Mixup / CutMix over the training batches; they need still images and soft targets (the
     trainer makes them from the labels when either is on)."""
     from keras_fer.data.batch_mixing import mix_batch
@@ -124,10 +126,12 @@ def _mixed(ds, augment, image_rank: int, targets, seed: int, deterministic: bool
             "augment.mixup and augment.cutmix mix still images and their class distributions (train.target=label, "
             "one output per image); set both to 0 for sequences and other targets."
         )
-    keys = tf.data.Dataset.random(seed=seed + 7727, rerandomize_each_iteration=True).batch(2)
-    return tf.data.Dataset.zip((ds, keys)).map(
-        lambda pair, key: mix_batch(pair[0], pair[1], key, float(augment.mixup), float(augment.cutmix)),
-        num_parallel_calls=tf.data.AUTOTUNE,
+    return task.keyed_map(
+        ds,
+        lambda images, targets, key: mix_batch(images, targets, key, float(augment.mixup), float(augment.cutmix)),
+        training=True,
+        seed=seed + 7727,
+        held_out_seed=seed + 7727,
         deterministic=deterministic,
     )
 

@@ -43,7 +43,7 @@ class OcclusionShare(Task):
             )
         return self.keyed_map(
             ds,
-            lambda faces, key: occlusion_shares(faces, key, augment),
+            lambda faces, _, key: occlusion_shares(faces, key, augment),
             training=training,
             seed=seed,
             held_out_seed=_HELD_OUT_SEED,

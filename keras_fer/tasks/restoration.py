@@ -41,7 +41,7 @@ class Restoration(Task):
         augment = augment or AugmentConfig()
         return self.keyed_map(
             ds,
-            lambda faces, key: occlusion_pairs(faces, key, augment),
+            lambda faces, _, key: occlusion_pairs(faces, key, augment),
             training=training,
             seed=seed,
             held_out_seed=_HELD_OUT_SEED,

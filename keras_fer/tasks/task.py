@@ -53,16 +53,17 @@ class Task:
 
     @staticmethod
     def keyed_map(ds, fn, *, training: bool, seed: int, held_out_seed: int, deterministic: bool):
-        """``fn(batch, key)`` over the (input, target) batches of ``ds``, with a stateless key per
-        batch: fresh draws every epoch in training, one fixed set (``held_out_seed``) elsewhere, so
-        validation and test are scored on the same occluded faces every time."""
+        """``fn(inputs, targets, key)`` over the (input, target) batches of ``ds``, with a stateless
+        key per batch: fresh draws every epoch in training, one fixed set (``held_out_seed``)
+        elsewhere, so validation and test are scored on the same occluded faces every time. The
+        pipeline's augmentation and batch mixing draw their keys through it too."""
         import tensorflow as tf
 
         keys = tf.data.Dataset.random(
             seed=seed if training else held_out_seed, rerandomize_each_iteration=training
         ).batch(2)
         return tf.data.Dataset.zip((ds, keys)).map(
-            lambda pair, key: fn(pair[0], key), num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic
+            lambda pair, key: fn(pair[0], pair[1], key), num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic
         )
 
     def loss_and_metrics(self, label_smoothing: float = 0.0, soft_targets: bool = False):
