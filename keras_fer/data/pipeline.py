@@ -97,15 +97,7 @@ def make_dataset(
     # Augmenting whole batches (one op per batch, per-sample parameters) keeps the
     # per-element overhead of tf.data out of the way.
     if training and augment is not None and _active(augment):
-        transform = task.augmentation(augment)
-        ds = task.keyed_map(
-            ds,
-            lambda images, targets, key: (augment_batch(images, transform, key), targets),
-            training=True,
-            seed=seed,
-            held_out_seed=seed,
-            deterministic=deterministic,
-        )
+        ds = _augmented(task, ds, augment, seed, deterministic)
     else:
         ds = ds.map(
             lambda x, t: (tf.cast(x, tf.float32), t), num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic
@@ -114,6 +106,19 @@ def make_dataset(
         ds = _mixed(task, ds, augment, images.ndim, targets, seed, deterministic)
     ds = task.pairs(ds, augment, training=training, seed=seed, deterministic=deterministic)
     return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def _augmented(task, ds, augment, seed: int, deterministic: bool):
+    """The task's augmentation of the training batches, one stateless key a batch."""
+    transform = task.augmentation(augment)
+    return task.keyed_map(
+        ds,
+        lambda images, targets, key: (augment_batch(images, transform, key), targets),
+        training=True,
+        seed=seed,
+        held_out_seed=seed,
+        deterministic=deterministic,
+    )
 
 
 def _mixed(task, ds, augment, image_rank: int, targets, seed: int, deterministic: bool):

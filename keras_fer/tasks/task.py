@@ -63,7 +63,9 @@ class Task:
             seed=seed if training else held_out_seed, rerandomize_each_iteration=training
         ).batch(2)
         return tf.data.Dataset.zip((ds, keys)).map(
-            lambda pair, key: fn(pair[0], pair[1], key), num_parallel_calls=tf.data.AUTOTUNE, deterministic=deterministic
+            lambda pair, key: fn(pair[0], pair[1], key),
+            num_parallel_calls=tf.data.AUTOTUNE,
+            deterministic=deterministic,
         )
 
     def loss_and_metrics(self, label_smoothing: float = 0.0, soft_targets: bool = False):
