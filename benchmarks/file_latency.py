@@ -5,9 +5,9 @@ slower for one file is slower for all).
     python benchmarks/file_latency.py edge/models/fer2013_compact_cnn_int8.tflite \\
         runs/fer2013_long/export/compact_cnn_int8.tflite
 
-Each file gets its own interpreter; the files take turns, ``--rounds`` rounds of ``--calls``
-invocations each (one face: flip averaging and member networks inside a file are part of its
-invocation), so a background job or a clock change slows every file alike. The table lists
+The files take turns, ``--rounds`` rounds of ``--calls`` invocations each (one face: flip
+averaging and member networks inside a file are part of its invocation), so a background job
+or a clock change slows every file alike. The table lists
 each file's median over rounds of the per-call p50, its slowest round, and the ratio of the
 median to the reference's. Pause training before timing.
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -25,31 +24,21 @@ import numpy as np
 
 def time_files(paths, rounds: int = 5, calls: int = 400, threads: int = 1, seed: int = 0) -> list[dict]:
     """One row per file: path, networks/flip from its metadata, p50 ms (median of the rounds),
-    the slowest round's p50 and the ratio to the first file."""
+    the slowest round's p50 and the ratio to the first file. Each round times every file in
+    turn with the export report's own timer (keras_fer.export.verify.latency_ms)."""
     from keras_fer.edge.interpreter import make_interpreter
     from keras_fer.edge.metadata import ModelFileError, read_metadata
+    from keras_fer.export.verify import latency_ms
 
     rng = np.random.default_rng(seed)
-    interpreters, inputs = [], []
-    for path in paths:
-        interpreter = make_interpreter(str(path), threads=threads)
-        detail = interpreter.get_input_details()[0]
-        info = np.iinfo(detail["dtype"]) if np.issubdtype(detail["dtype"], np.integer) else None
-        low, high = (info.min, info.max) if info else (0.0, 255.0)
-        inputs.append((detail["index"], rng.uniform(low, high, detail["shape"]).astype(detail["dtype"])))
-        interpreters.append(interpreter)
+    faces = [
+        rng.uniform(0.0, 255.0, make_interpreter(str(path), threads).get_input_details()[0]["shape"][1:])
+        for path in paths
+    ]
     per_round = [[] for _ in paths]
     for _ in range(rounds):
-        for n, (interpreter, (index, x)) in enumerate(zip(interpreters, inputs)):
-            interpreter.set_tensor(index, x)
-            interpreter.invoke()  # warm
-            times = []
-            for _ in range(calls):
-                started = time.perf_counter()
-                interpreter.set_tensor(index, x)
-                interpreter.invoke()
-                times.append(time.perf_counter() - started)
-            per_round[n].append(1000.0 * float(np.median(times)))
+        for n, (path, face) in enumerate(zip(paths, faces)):
+            per_round[n].append(latency_ms(str(path), face, threads, runs=calls)[0])
     rows = []
     for path, ms in zip(paths, per_round):
         try:
